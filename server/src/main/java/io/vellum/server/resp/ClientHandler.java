@@ -1,0 +1,80 @@
+package io.vellum.server.resp;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vellum.core.engine.Engine;
+import io.vellum.core.engine.Session;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Glue between one client channel and the engine: collects the commands of a read and
+ * submits them as one batch when the read completes (so a pipeline reaches the engine
+ * together), and turns a protocol error into Redis's reply and a closed connection.
+ * Event-loop thread only.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+
+    private final Engine engine;
+    private Session session;
+    private List<byte[][]> batch = new ArrayList<>();
+
+    ClientHandler(Engine engine) {
+        this.engine = engine;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        session = engine.openSession(new NettyConnection(ctx.channel()));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof byte[][] argv) {
+            batch.add(argv);
+        } else if (msg instanceof ProtocolException e) {
+            submitBatch();
+            Session s = session;
+            String text = e.getMessage();
+            engine.execute(() -> {
+                engine.output(s).error(text);
+                s.setCloseAfterReply();
+            });
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        submitBatch();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void submitBatch() {
+        if (!batch.isEmpty()) {
+            engine.submit(session, batch);
+            batch = new ArrayList<>();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            engine.closeSession(session);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection error; closing it", cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,18 @@
+package io.vellum.server.resp;
+
+import io.netty.channel.ChannelPipeline;
+import io.vellum.core.engine.Engine;
+
+/** The pipeline of a RESP client channel: decoder, then the engine glue. */
+public final class RespChannelInitializer {
+    private RespChannelInitializer() {
+    }
+
+    public static void configure(ChannelPipeline p, Engine engine) {
+        ClientHandler handler = new ClientHandler(engine);
+        p.addLast("resp-decoder", new RespDecoder(
+                () -> engine.config().protoMaxBulkLen.get(),
+                () -> handler.session() != null && !handler.session().authenticated()));
+        p.addLast("client", handler);
+    }
+}

@@ -1,0 +1,187 @@
+package io.vellum.core.command;
+
+import com.google.protobuf.TextFormat;
+import io.vellum.core.command.proto.CommandDef;
+import io.vellum.core.command.proto.CommandTableData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The commands a store answers: Redis's metadata for every command it knows (loaded once per
+ * process from commands.textproto) with handlers bound per store by {@link CommandGroup}s.
+ * A command without a handler is not in the table: it answers as an unknown command and
+ * COMMAND does not list it.
+ *
+ * <p>Built on one thread, then read by the engine thread (lookups) and, for COMMAND's
+ * rendering and INFO, only there too.
+ */
+public final class CommandTable {
+    private static final String RESOURCE = "/io/vellum/core/command/commands.textproto";
+    private static volatile CommandTableData data;
+
+    private final Map<String, CommandSpec> all = new LinkedHashMap<>();
+    /** Lookup by lower-case name bytes without allocating a String per command. */
+    private final io.vellum.core.data.OrderedDict<CommandSpec> byBytes = new io.vellum.core.data.OrderedDict<>();
+
+    private CommandTable(CommandTableData d) {
+        for (CommandDef def : d.getCommandList()) {
+            CommandSpec spec = new CommandSpec(def, null);
+            for (CommandDef sub : def.getSubcommandList()) {
+                spec.addSubcommand(new CommandSpec(sub, spec));
+            }
+            all.put(spec.fullName(), spec);
+        }
+    }
+
+    /** Redis's metadata as parsed from the resource (parsed once per process). */
+    public static CommandTableData metadata() {
+        CommandTableData d = data;
+        if (d == null) {
+            synchronized (CommandTable.class) {
+                d = data;
+                if (d == null) {
+                    try (InputStream in = CommandTable.class.getResourceAsStream(RESOURCE)) {
+                        if (in == null) {
+                            throw new IllegalStateException("missing resource " + RESOURCE);
+                        }
+                        CommandTableData.Builder b = CommandTableData.newBuilder();
+                        TextFormat.getParser().merge(new InputStreamReader(in, StandardCharsets.UTF_8), b);
+                        d = b.build();
+                        data = d;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+        return d;
+    }
+
+    /** Builds a table with the given groups bound. */
+    public static CommandTable build(List<CommandGroup> groups) {
+        CommandTable t = new CommandTable(metadata());
+        Binder binder = t.new Binder();
+        for (CommandGroup g : groups) {
+            g.register(binder);
+        }
+        t.index();
+        return t;
+    }
+
+    private void index() {
+        for (CommandSpec s : all.values()) {
+            if (s.isBound()) {
+                byBytes.put(s.name().getBytes(StandardCharsets.US_ASCII), s);
+            }
+        }
+    }
+
+    /** Binds handlers to command names. */
+    public final class Binder {
+        private Binder() {
+        }
+
+        /**
+         * Binds {@code handler} to {@code name} ("get", or "config|get" for a subcommand).
+         * Fails when the name is not a Redis command (the metadata must exist first).
+         */
+        public Binder bind(String name, CommandHandler handler) {
+            spec(name).bind(handler);
+            return this;
+        }
+
+        /** Overrides key finding for a command whose key specs do not suffice. */
+        public Binder keys(String name, KeyExtractor extractor) {
+            spec(name).bindKeys(extractor);
+            return this;
+        }
+
+        private CommandSpec spec(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            int bar = n.indexOf('|');
+            CommandSpec s;
+            if (bar < 0) {
+                s = all.get(n);
+            } else {
+                CommandSpec container = all.get(n.substring(0, bar));
+                s = container == null ? null : container.subcommands.get(n.substring(bar + 1));
+            }
+            if (s == null) {
+                throw new IllegalArgumentException("no metadata for command '" + name + "' in " + RESOURCE);
+            }
+            return s;
+        }
+    }
+
+    /**
+     * The bound top-level command named by {@code name} (any case), or null. For a container
+     * (CONFIG, CLIENT...) the caller resolves the subcommand with {@link CommandSpec#subcommand}.
+     */
+    public CommandSpec lookup(byte[] name) {
+        if (name.length > 64) {
+            return null;
+        }
+        byte[] lower = null;
+        for (int i = 0; i < name.length; i++) {
+            byte c = name[i];
+            if (c >= 'A' && c <= 'Z') {
+                if (lower == null) {
+                    lower = name.clone();
+                }
+                lower[i] = (byte) (c + 32);
+            }
+        }
+        return byBytes.get(lower == null ? name : lower);
+    }
+
+    public CommandSpec lookup(String name) {
+        return lookup(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** All bound top-level commands in table order. */
+    public List<CommandSpec> commands() {
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec s : all.values()) {
+            if (s.isBound()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Every command and subcommand that has a handler, for INFO commandstats. */
+    public List<CommandSpec> allBound() {
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec s : all.values()) {
+            if (s.handler() != null) {
+                out.add(s);
+            }
+            for (CommandSpec sub : s.subcommands()) {
+                if (sub.handler() != null) {
+                    out.add(sub);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A command or "container|sub" by full name, bound or not (COMMAND DOCS/INFO of names). */
+    public CommandSpec byFullName(String fullName) {
+        String n = fullName.toLowerCase(Locale.ROOT);
+        int bar = n.indexOf('|');
+        if (bar < 0) {
+            CommandSpec s = all.get(n);
+            return s != null && s.isBound() ? s : null;
+        }
+        CommandSpec c = all.get(n.substring(0, bar));
+        return c == null ? null : c.subcommand(n.substring(bar + 1));
+    }
+}

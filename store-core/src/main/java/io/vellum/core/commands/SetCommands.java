@@ -1,0 +1,11 @@
+package io.vellum.core.commands;
+
+import io.vellum.core.command.CommandGroup;
+import io.vellum.core.command.CommandTable;
+
+/** Not implemented yet: binds nothing, so its commands answer as unknown commands. */
+public final class SetCommands implements CommandGroup {
+    @Override
+    public void register(CommandTable.Binder b) {
+    }
+}

@@ -1,0 +1,115 @@
+package io.vellum.core.commands;
+
+import io.vellum.core.command.CommandGroup;
+import io.vellum.core.command.CommandSpec;
+import io.vellum.core.command.CommandTable;
+import io.vellum.core.command.Errors;
+import io.vellum.core.engine.CommandContext;
+import io.vellum.core.engine.Session;
+import io.vellum.core.engine.WatchRegistry;
+import io.vellum.core.spi.UnitRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MULTI/EXEC/DISCARD/WATCH/UNWATCH (Redis's multi.c). The engine queues commands while a
+ * session is in MULTI; EXEC runs them in one unit, logged as one TRANSACTION record.
+ */
+public final class TransactionCommands implements CommandGroup {
+
+    @Override
+    public void register(CommandTable.Binder b) {
+        b.bind("multi", TransactionCommands::multi)
+                .bind("exec", TransactionCommands::exec)
+                .bind("discard", TransactionCommands::discard)
+                .bind("watch", TransactionCommands::watch)
+                .bind("unwatch", TransactionCommands::unwatch);
+    }
+
+    /* MULTI */
+    static void multi(CommandContext ctx) {
+        if (ctx.session().inMulti()) {
+            ctx.reply().error("ERR MULTI calls can not be nested");
+            return;
+        }
+        ctx.session().beginMulti();
+        ctx.reply().ok();
+    }
+
+    /* DISCARD */
+    static void discard(CommandContext ctx) {
+        Session s = ctx.session();
+        if (!s.inMulti()) {
+            ctx.reply().error("ERR DISCARD without MULTI");
+            return;
+        }
+        s.endMulti();
+        ctx.engine().watches().unwatchAll(s);
+        ctx.reply().ok();
+    }
+
+    /* EXEC */
+    static void exec(CommandContext ctx) {
+        Session s = ctx.session();
+        if (!s.inMulti()) {
+            ctx.reply().error("ERR EXEC without MULTI");
+            return;
+        }
+        WatchRegistry watches = ctx.engine().watches();
+        boolean dirtyCas = s.watchDirty() || watchedKeyExpired(ctx, watches.watchedBy(s));
+        if (s.execAbort() || dirtyCas) {
+            if (s.execAbort()) {
+                ctx.reply().error(Errors.EXECABORT);
+            } else {
+                ctx.reply().nullArray();
+            }
+            s.endMulti();
+            watches.unwatchAll(s);
+            return;
+        }
+        List<byte[][]> queued = new ArrayList<>(s.queued());
+        s.endMulti();
+        watches.unwatchAll(s);
+        ctx.reply().array(queued.size());
+        int flags = CommandContext.IN_EXEC | (ctx.flags() & CommandContext.REPLAY);
+        for (byte[][] argv : queued) {
+            CommandSpec spec = ctx.engine().resolve(argv);
+            ctx.engine().call(spec, s, argv, ctx.reply(), flags);
+        }
+        ctx.logAs(UnitRecord.Kind.TRANSACTION, queued);
+    }
+
+    private static boolean watchedKeyExpired(CommandContext ctx, List<WatchRegistry.WatchedKey> watched) {
+        for (WatchRegistry.WatchedKey w : watched) {
+            if (!w.expiredAtWatch() && ctx.keyspace().db(w.key().db()).isExpired(w.key().key())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /* WATCH key [key ...] */
+    static void watch(CommandContext ctx) {
+        Session s = ctx.session();
+        if (s.inMulti()) {
+            ctx.reply().error("ERR WATCH inside MULTI is not allowed");
+            return;
+        }
+        if (s.watchDirty()) {
+            // already doomed: no point in watching more (as Redis)
+            ctx.reply().ok();
+            return;
+        }
+        for (int i = 1; i < ctx.argc(); i++) {
+            byte[] key = ctx.arg(i);
+            ctx.engine().watches().watch(s, s.db(), key, ctx.db().isExpired(key));
+        }
+        ctx.reply().ok();
+    }
+
+    /* UNWATCH */
+    static void unwatch(CommandContext ctx) {
+        ctx.engine().watches().unwatchAll(ctx.session());
+        ctx.reply().ok();
+    }
+}

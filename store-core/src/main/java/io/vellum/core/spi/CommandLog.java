@@ -1,0 +1,61 @@
+package io.vellum.core.spi;
+
+/**
+ * The append-only log of write units (implemented by the aof module on Chronicle Queue).
+ * The engine appends one record per unit that changed the store and commits once per batch,
+ * before the batch's replies are released (group commit).
+ *
+ * <p>{@link #append} and {@link #commit} are called on the engine thread only.
+ */
+public interface CommandLog extends AutoCloseable {
+
+    /**
+     * Appends a record; returns its position. Throws {@link LogWriteException} when the
+     * record could not be written: the engine then refuses to acknowledge the unit.
+     */
+    long append(UnitRecord record);
+
+    /**
+     * Makes the records appended since the last commit as durable as the fsync policy asks
+     * (with {@code always}, synced before this returns). Throws {@link LogWriteException}
+     * when that failed.
+     */
+    void commit();
+
+    /** The position of the last record appended, or -1 for an empty log. */
+    long lastPosition();
+
+    /** True while writes must be refused because the log failed and has not recovered. */
+    default boolean failed() {
+        return false;
+    }
+
+    /** Why writes are refused ("MISCONF ..."), when {@link #failed()}. */
+    default String failureReply() {
+        return "MISCONF Errors writing to the AOF file";
+    }
+
+    @Override
+    void close();
+
+    /** A log that keeps nothing: the in-memory store. */
+    CommandLog NONE = new CommandLog() {
+        @Override
+        public long append(UnitRecord record) {
+            return -1;
+        }
+
+        @Override
+        public void commit() {
+        }
+
+        @Override
+        public long lastPosition() {
+            return -1;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+}

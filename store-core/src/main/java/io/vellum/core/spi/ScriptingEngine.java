@@ -1,0 +1,32 @@
+package io.vellum.core.spi;
+
+import io.vellum.core.command.CommandGroup;
+import io.vellum.core.engine.Engine;
+
+/**
+ * Scripting (implemented by the scripting module on LuaJ): the commands it binds (EVAL,
+ * EVALSHA, SCRIPT, FUNCTION, FCALL...) and what the engine must know of running scripts.
+ * The engine-neutral policy (what a script may call, read-only, timeouts) is decided from
+ * command flags by the implementation, not listed here.
+ */
+public interface ScriptingEngine extends AutoCloseable {
+
+    /** The commands this engine binds. */
+    CommandGroup commands();
+
+    /** Called once when the store's engine exists, before any command runs. */
+    default void attach(Engine engine) {
+    }
+
+    /**
+     * True while a script has run longer than busy-reply-threshold; other clients then get
+     * -BUSY. Called from network threads.
+     */
+    default boolean isBusy() {
+        return false;
+    }
+
+    @Override
+    default void close() {
+    }
+}
