@@ -591,7 +591,8 @@ public final class Engine implements AutoCloseable {
             }
             StringBuilder args = new StringBuilder();
             for (int i = 1; i < argv.length && args.length() < 128; i++) {
-                args.append('\'').append(cString(argv[i], 128 - args.length())).append("' ");
+                int room = 128 - args.length();
+                args.append('\'').append(cString(argv[i], room)).append("' ");
             }
             String name = argv.length == 0 ? "" : cString(argv[0], 128);
             return "ERR unknown command '" + name + "', with args beginning with: " + args;

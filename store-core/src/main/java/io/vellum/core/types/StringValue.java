@@ -64,6 +64,24 @@ public final class StringValue extends Value {
     }
 
     @Override
+    public void mixDigest(byte[] digest) {
+        io.vellum.core.keyspace.RedisDigest.mix(digest, bytes);
+    }
+
+    @Override
+    public io.vellum.core.types.proto.StoredValue toProto() {
+        return io.vellum.core.types.proto.StoredValue.newBuilder()
+                .setString(io.vellum.core.types.proto.StringData.newBuilder()
+                        .setValue(com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes))
+                        .setRaw(raw))
+                .build();
+    }
+
+    static StringValue fromProto(io.vellum.core.types.proto.StringData d) {
+        return new StringValue(d.getValue().toByteArray(), d.getRaw());
+    }
+
+    @Override
     public Value copy() {
         return new StringValue(bytes, raw); // bytes are immutable
     }

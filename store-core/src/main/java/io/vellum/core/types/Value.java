@@ -23,6 +23,15 @@ public abstract class Value {
     /** A deep copy that shares nothing mutable with this value (COPY, snapshot copy-on-write). */
     public abstract Value copy();
 
+    /**
+     * Mixes this value's content into a DEBUG DIGEST key digest exactly as Redis's
+     * xorObjectDigest does for the type (see {@link io.vellum.core.keyspace.RedisDigest}).
+     */
+    public abstract void mixDigest(byte[] digest);
+
+    /** This value in the stored encoding shared by DUMP/RESTORE and snapshots. */
+    public abstract io.vellum.core.types.proto.StoredValue toProto();
+
     public long accessTime() {
         return accessTime;
     }
