@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Side-by-side throughput: redis-benchmark against Vellum and against a real redis-server.
+
+Usage (from the repository root):
+    benchmarks/side-by-side.py [--runs 5] [--requests 200000] [--clients 50]
+                               [--pipelines 1,16] [--tests set,get,incr,mset]
+                               [--persistence none|everysec|always]
+
+Both servers run on this machine, one after the other (never at the same time), with the
+same persistence setting. Each (test, pipeline) figure is the median of --runs runs, and
+the runs of the two servers are interleaved so that machine noise hits both alike. Prints
+a table of medians with the Vellum/Redis ratio, and the raw runs with --verbose.
+
+Vellum is started with ./vellum server (built if needed), Redis with redis-server.
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EVAL_SCRIPT = "local v = tonumber(redis.call('GET', KEYS[1]) or '100') if v > 0 then return redis.call('DECRBY', KEYS[1], 1) end return -1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port, proc, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with %s" % proc.returncode)
+        try:
+            out = subprocess.run(["redis-cli", "-p", str(port), "PING"], capture_output=True, text=True, timeout=5)
+            if out.stdout.strip() == "PONG":
+                return
+        except subprocess.TimeoutExpired:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server on port %d did not answer PING" % port)
+
+
+def persistence_args(kind, mode):
+    if kind == "redis":
+        if mode == "none":
+            return ["--appendonly", "no", "--save", ""]
+        return ["--appendonly", "yes", "--appendfsync", mode, "--save", ""]
+    if mode == "none":
+        return ["--appendonly", "no"]
+    return ["--appendonly", "yes", "--appendfsync", mode]
+
+
+def start(kind, mode, workdir):
+    port = free_port()
+    d = os.path.join(workdir, kind)
+    os.makedirs(d, exist_ok=True)
+    log = open(os.path.join(workdir, kind + ".log"), "w")
+    if kind == "redis":
+        cmd = ["redis-server", "--port", str(port), "--dir", d, "--protected-mode", "no"] + persistence_args(kind, mode)
+    else:
+        cmd = [os.path.join(ROOT, "vellum"), "server", "--port", str(port), "--dir", d] + persistence_args(kind, mode)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for(port, proc)
+    return proc, port
+
+
+def stop(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except Exception:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def bench(port, test, pipeline, requests, clients):
+    if test == "evalsha":
+        sha = subprocess.run(["redis-cli", "-p", str(port), "SCRIPT", "LOAD", EVAL_SCRIPT],
+                             capture_output=True, text=True).stdout.strip()
+        cmd = ["redis-benchmark", "-p", str(port), "-n", str(requests), "-c", str(clients), "-P", str(pipeline),
+               "-r", "10000", "--csv", "EVALSHA", sha, "1", "stock:__rand_int__"]
+    else:
+        cmd = ["redis-benchmark", "-p", str(port), "-n", str(requests), "-c", str(clients), "-P", str(pipeline),
+               "-r", "100000", "--csv", "-t", test]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
+    for line in out.splitlines():
+        parts = [p.strip('"') for p in line.split(",")]
+        if len(parts) >= 2 and parts[0] != "test":
+            try:
+                return float(parts[1])
+            except ValueError:
+                continue
+    raise RuntimeError("no result from: %s\n%s" % (" ".join(cmd), out))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--requests", type=int, default=200000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--pipelines", default="1,16")
+    ap.add_argument("--tests", default="set,get,incr,mset")
+    ap.add_argument("--persistence", default="none", choices=["none", "everysec", "always", "no"])
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    for tool in ("redis-server", "redis-benchmark", "redis-cli"):
+        if shutil.which(tool) is None:
+            sys.exit("%s not found: install redis-server and redis-tools" % tool)
+    tests = a.tests.split(",")
+    pipelines = [int(p) for p in a.pipelines.split(",")]
+    results = {("vellum", t, p): [] for t in tests for p in pipelines}
+    results.update({("redis", t, p): [] for t in tests for p in pipelines})
+    work = tempfile.mkdtemp(prefix="side-by-side-")
+    try:
+        for run in range(a.runs):
+            order = ["vellum", "redis"] if run % 2 == 0 else ["redis", "vellum"]
+            for kind in order:
+                proc, port = start(kind, a.persistence, os.path.join(work, "run%d" % run))
+                try:
+                    # warm-up (JIT for Vellum; page cache for both)
+                    bench(port, "set", 16, min(a.requests, 100000), a.clients)
+                    for t in tests:
+                        for p in pipelines:
+                            rps = bench(port, t, p, a.requests, a.clients)
+                            results[(kind, t, p)].append(rps)
+                            if a.verbose:
+                                print("run %d %-6s %-8s -P %-3d %12.0f rps" % (run, kind, t, p, rps), flush=True)
+                finally:
+                    stop(proc)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("persistence=%s clients=%d requests=%d runs=%d (medians)" % (a.persistence, a.clients, a.requests, a.runs))
+    print("%-8s %-4s %14s %14s %8s" % ("test", "-P", "vellum rps", "redis rps", "ratio"))
+    for t in tests:
+        for p in pipelines:
+            v = statistics.median(results[("vellum", t, p)])
+            r = statistics.median(results[("redis", t, p)])
+            print("%-8s %-4d %14.0f %14.0f %8.2f" % (t.upper(), p, v, r, v / r if r else float("nan")))
+
+
+if __name__ == "__main__":
+    main()
