@@ -50,6 +50,9 @@ public final class Bits {
             }
             pos++;
         }
+        if (pos > toBit) {
+            return -1;
+        }
         int i = (int) (pos >>> 3);
         int lastFullByte = (int) ((toBit + 1) >>> 3); // bytes [i, lastFullByte) lie wholly in range
         long skipWord = bit == 1 ? 0L : -1L;
