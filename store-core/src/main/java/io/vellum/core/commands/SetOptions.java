@@ -26,6 +26,8 @@ final class SetOptions {
     /** Index of the expire time argument, or -1. */
     final int expireArg;
 
+    private static final SetOptions NONE = new SetOptions(0, -1);
+
     private SetOptions(int flags, int expireArg) {
         this.flags = flags;
         this.expireArg = expireArg;
@@ -33,6 +35,9 @@ final class SetOptions {
 
     /** Parses arguments from {@code first}; {@code getex} selects GETEX's options instead of SET's. */
     static SetOptions parse(CommandContext ctx, int first, boolean getex) {
+        if (ctx.argc() == first) {
+            return NONE;
+        }
         int flags = 0;
         int expireArg = -1;
         for (int j = first; j < ctx.argc(); j++) {

@@ -11,6 +11,7 @@ import io.vellum.core.types.StringValue;
 import io.vellum.core.types.Value;
 import io.vellum.core.types.ValueType;
 import io.vellum.core.util.LongDouble;
+import io.vellum.core.util.Longs;
 import io.vellum.core.util.Text;
 
 /**
@@ -355,11 +356,10 @@ public final class StringCommands implements CommandGroup {
         StringValue s = writeString(ctx, key);
         long value = 0;
         if (s != null) {
-            Long v = s.asLong();
-            if (v == null) {
+            if (!Longs.isLong(s.array(), 0, s.length())) {
                 throw Errors.E_NOT_INTEGER;
             }
-            value = v;
+            value = Longs.parseValid(s.array(), 0, s.length());
         }
         long result = value + incr;
         if (((value ^ result) & (incr ^ result)) < 0) { // both operands' signs differ from the sum's

@@ -110,11 +110,6 @@ public final class StringValue extends Value {
         return raw;
     }
 
-    /** The content as a Redis integer, when it is one (string2ll); else null. */
-    public Long asLong() {
-        return Longs.isLong(buf, 0, len) ? Longs.parseValid(buf, 0, len) : null;
-    }
-
     // ------------------------------------------------------------------ in-place changes
 
     /**

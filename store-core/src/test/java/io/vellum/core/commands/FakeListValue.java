@@ -15,6 +15,14 @@ final class FakeListValue extends Value {
         st.engine.keyspace().db(0).add(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), new FakeListValue());
     }
 
+    /** Asserts that each command answers WRONGTYPE. */
+    static void assertWrongType(TestStore.Client c, String[][] commands) {
+        for (String[] cmd : commands) {
+            org.junit.jupiter.api.Assertions.assertEquals(TestStore.error(
+                    "WRONGTYPE Operation against a key holding the wrong kind of value"), c.call(cmd), String.join(" ", cmd));
+        }
+    }
+
     @Override
     public ValueType type() {
         return ValueType.LIST;
