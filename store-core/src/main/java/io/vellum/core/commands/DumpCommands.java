@@ -4,6 +4,7 @@ import io.vellum.core.command.CommandError;
 import io.vellum.core.command.Errors;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.keyspace.Database;
+import io.vellum.core.types.StringValue;
 import io.vellum.core.types.Value;
 
 /**
@@ -80,6 +81,11 @@ final class DumpCommands {
             v = DumpPayload.decode(payload);
         } catch (IllegalArgumentException e) {
             throw new CommandError("ERR Bad data format");
+        }
+        if (v instanceof StringValue s && s.isRaw()) {
+            // Redis's loader re-encodes a string by its content: a short one that an in-place
+            // change had made "raw" comes back "embstr" (or "int").
+            v = StringValue.of(s.bytes());
         }
 
         if (exists) {

@@ -25,6 +25,8 @@ import java.util.List;
  */
 public final class KeyCommands implements CommandGroup {
     private static final String SAME_OBJECT = "ERR source and destination objects are the same";
+    /** getIntFromObjectOrReply's text for an integer outside int range (Redis's wording). */
+    private static final String NOT_INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
     @Override
     public void register(CommandTable.Binder b) {
@@ -161,7 +163,7 @@ public final class KeyCommands implements CommandGroup {
             if (ctx.argIs(j, "replace")) {
                 replace = true;
             } else if (ctx.argIs(j, "db") && j + 1 < ctx.argc()) {
-                dst = ctx.keyspace().db(dbIndex(ctx, j + 1, Errors.NOT_INTEGER));
+                dst = ctx.keyspace().db(dbIndex(ctx, j + 1));
                 j++;
             } else {
                 throw Errors.E_SYNTAX;
@@ -196,7 +198,7 @@ public final class KeyCommands implements CommandGroup {
     /* MOVE key db */
     static void move(CommandContext ctx) {
         Database src = ctx.db();
-        Database dst = ctx.keyspace().db(dbIndex(ctx, 2, Errors.NOT_INTEGER));
+        Database dst = ctx.keyspace().db(dbIndex(ctx, 2));
         if (src == dst) {
             throw new CommandError(SAME_OBJECT);
         }
@@ -243,13 +245,13 @@ public final class KeyCommands implements CommandGroup {
     }
 
     /**
-     * Argument {@code i} as a database index, as Redis's getIntFromObjectOrReply then
-     * selectDb check it: not an int is {@code notInt}, out of range is "DB index is out of range".
+     * Argument {@code i} as a database index, as Redis's getIntFromObjectOrReply (with no
+     * message of its own) then selectDb check it.
      */
-    private static int dbIndex(CommandContext ctx, int i, String notInt) {
-        long id = ctx.longArg(i, notInt);
+    private static int dbIndex(CommandContext ctx, int i) {
+        long id = ctx.longArg(i);
         if (id != (int) id) {
-            throw new CommandError(notInt);
+            throw new CommandError(NOT_INT_RANGE);
         }
         if (id < 0 || id >= ctx.keyspace().count()) {
             throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);

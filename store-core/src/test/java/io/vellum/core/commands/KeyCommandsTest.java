@@ -120,7 +120,8 @@ class KeyCommandsTest {
             assertEquals(error("ERR DB index is out of range"), c.call("COPY", "a", "x", "DB", "16"));
             assertEquals(error("ERR DB index is out of range"), c.call("COPY", "a", "x", "DB", "-1"));
             assertEquals(error("ERR value is not an integer or out of range"), c.call("COPY", "a", "x", "DB", "x"));
-            assertEquals(error("ERR value is not an integer or out of range"), c.call("COPY", "a", "x", "DB", "4294967296"));
+            assertEquals(error("ERR value is out of range, value must between -2147483648 and 2147483647"),
+                    c.call("COPY", "a", "x", "DB", "4294967296"));
             assertEquals(error("ERR syntax error"), c.call("COPY", "a", "x", "DB"));
             assertEquals(error("ERR syntax error"), c.call("COPY", "a", "x", "REPLACE", "bogus"));
             c.call("SELECT", "3");

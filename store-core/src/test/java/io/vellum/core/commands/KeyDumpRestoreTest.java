@@ -210,6 +210,19 @@ class KeyDumpRestoreTest {
     }
 
     @Test
+    void restoreReencodesStringsByContentAsRedisLoaderDoes() {
+        try (TestStore st = new TestStore()) {
+            TestStore.Client c = st.client();
+            c.call(b("RESTORE"), b("short"), b("0"), DumpPayload.encode(StringValue.rawOf(b("hi"))));
+            c.call(b("RESTORE"), b("num"), b("0"), DumpPayload.encode(StringValue.rawOf(b("42"))));
+            c.call(b("RESTORE"), b("long"), b("0"), DumpPayload.encode(StringValue.rawOf(b("y".repeat(45)))));
+            assertEquals(bulk("embstr"), c.call("OBJECT", "ENCODING", "short"));
+            assertEquals(bulk("int"), c.call("OBJECT", "ENCODING", "num"));
+            assertEquals(bulk("raw"), c.call("OBJECT", "ENCODING", "long"));
+        }
+    }
+
+    @Test
     void restoredValueIsIndependentOfTheDumpedOne() {
         try (TestStore st = new TestStore()) {
             TestStore.Client c = st.client();
