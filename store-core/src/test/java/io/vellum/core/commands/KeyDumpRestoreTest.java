@@ -173,19 +173,25 @@ class KeyDumpRestoreTest {
         }
     }
 
+    /** {@code body} with a version and a correct checksum: a payload that only its content can fail. */
+    private static byte[] withFooter(byte[] body, int version) {
+        byte[] p = java.util.Arrays.copyOf(body, body.length + 10);
+        p[body.length] = (byte) version;
+        p[body.length + 1] = (byte) (version >> 8);
+        long sum = net.openhft.hashing.LongHashFunction.xx3().hashBytes(p, 0, body.length + 2);
+        for (int i = 0; i < 8; i++) {
+            p[body.length + 2 + i] = (byte) (sum >>> (8 * i));
+        }
+        return p;
+    }
+
     @Test
     void versionsOutsideTheKnownRangeAreRefused() {
         byte[] p = DumpPayload.encode(StringValue.of(b("v")));
+        byte[] body = java.util.Arrays.copyOf(p, p.length - 10);
+        assertArrayEquals(p, withFooter(body, DumpPayload.VERSION));
         for (int version : new int[] {0, DumpPayload.VERSION + 1, 0xffff}) {
-            byte[] other = p.clone();
-            int at = other.length - 10;
-            other[at] = (byte) version;
-            other[at + 1] = (byte) (version >> 8);
-            long sum = net.openhft.hashing.LongHashFunction.xx3().hashBytes(other, 0, at + 2);
-            for (int i = 0; i < 8; i++) {
-                other[at + 2 + i] = (byte) (sum >>> (8 * i));
-            }
-            assertFalse(DumpPayload.verify(other), "version " + version);
+            assertFalse(DumpPayload.verify(withFooter(body, version)), "version " + version);
         }
     }
 
@@ -195,13 +201,7 @@ class KeyDumpRestoreTest {
             TestStore.Client c = st.client();
             // a well-formed footer around bytes that are not a StoredValue, and around an empty one
             for (byte[] body : new byte[][] {{(byte) 0xff, (byte) 0xff, (byte) 0xff}, {}}) {
-                byte[] p = new byte[body.length + 10];
-                System.arraycopy(body, 0, p, 0, body.length);
-                p[body.length] = 1;
-                long sum = net.openhft.hashing.LongHashFunction.xx3().hashBytes(p, 0, body.length + 2);
-                for (int i = 0; i < 8; i++) {
-                    p[body.length + 2 + i] = (byte) (sum >>> (8 * i));
-                }
+                byte[] p = withFooter(body, DumpPayload.VERSION);
                 assertTrue(DumpPayload.verify(p));
                 assertEquals(error("ERR Bad data format"), c.call(b("RESTORE"), b("x"), b("0"), p));
             }
