@@ -84,7 +84,9 @@ final class DumpCommands {
         }
         if (v instanceof StringValue s && s.isRaw()) {
             // Redis's loader re-encodes a string by its content: a short one that an in-place
-            // change had made "raw" comes back "embstr" (or "int").
+            // change had made "raw" comes back "embstr" (or "int"). Redis's loader also picks
+            // the small encodings of collections again (listpack, intset) when they fit; the
+            // collection types need the same here when they plug into ValueCodec.
             v = StringValue.of(s.bytes());
         }
 

@@ -16,9 +16,9 @@ import net.openhft.hashing.LongHashFunction;
  * each refuses the other's (the version or the checksum does not verify).
  *
  * <pre>
- * +---------------------------------+------------------------+---------------------------+
+ * +---------------------------------+------------------------+-------------------------------+
  * | StoredValue, protobuf (n bytes) | format version (2, LE) | XXH3-64 of all before (8, LE) |
- * +---------------------------------+------------------------+---------------------------+
+ * +---------------------------------+------------------------+-------------------------------+
  * </pre>
  *
  * <p>The checksum is XXH3 64-bit with seed 0 (zero-allocation-hashing's
@@ -27,8 +27,9 @@ import net.openhft.hashing.LongHashFunction;
  * nothing.
  *
  * <p>Example: {@code DUMP k} of the string "hi" is 16 bytes,
- * {@code 0a 04 0a 02 68 69 | 01 00 | 36 45 fb f2 0d d3 90 ac}: field 1 (string) holding
- * field 1 (value) "hi", format version 1, then the checksum.
+ * {@code 0a 04 0a 02 68 69 | 01 00 | 36 45 fb f2 0d d3 90 ac}: StoredValue field 1 (string,
+ * 4 bytes) holding StringData field 1 (value, 2 bytes) "hi"; format version 1; the checksum
+ * (KeyDumpRestoreTest.payloadFormatIsFrozen pins these bytes).
  *
  * <p>What is written is frozen (STYLE.md 5): a format change gets a new version, and RESTORE
  * keeps reading every older one. Versions:
