@@ -97,10 +97,18 @@ public final class Database {
         return v;
     }
 
-    /** Like {@link #lookupRead} without touching access time (OBJECT, TYPE with no-touch...). */
+    /**
+     * Like {@link #lookupRead} without touching access time (TYPE, TTL, EXISTS, OBJECT, SCAN's
+     * filter...). A logically expired key is reported to the observer like any read does, so
+     * the active expiry unit reclaims it.
+     */
     public Value lookupReadNoTouch(byte[] key) {
         Value v = dict.get(key);
-        if (v == null || (!expires.isEmpty() && isExpired(key))) {
+        if (v == null) {
+            return null;
+        }
+        if (!expires.isEmpty() && isExpired(key)) {
+            keyspace.observer().expiredKeySeen(this, key);
             return null;
         }
         return v;
@@ -154,12 +162,18 @@ public final class Database {
         keyspace.observer().keyChanged(this, key);
     }
 
-    /** Adds a key that does not exist (callers checked with {@link #lookupWrite}). */
+    /**
+     * Adds a key that does not exist (callers checked with {@link #lookupWrite}). The new key
+     * goes last in iteration order. The observer hears {@code beforeKeyChange} first, as for
+     * any change: a running snapshot learns that the key was absent.
+     */
     public void add(byte[] key, Value value) {
-        value.touch(now());
-        if (dict.put(key, value) != null) {
+        if (dict.containsKey(key)) {
             throw new IllegalStateException("add of an existing key");
         }
+        keyspace.observer().beforeKeyChange(this, key);
+        value.touch(now());
+        dict.put(key, value);
         keyspace.observer().keyChanged(this, key);
     }
 
@@ -235,25 +249,43 @@ public final class Database {
         return true;
     }
 
-    /** A random key that is not logically expired, or null (RANDOMKEY). */
+    /**
+     * A random key that is not logically expired, or null (RANDOMKEY). As Redis's dbRandomKey
+     * it draws again while the pick is expired; Redis deletes each expired pick, which a read
+     * may not do here (DESIGN.md, rule 4), so after {@value #RANDOM_KEY_TRIES} expired picks
+     * it walks the keys from the last pick instead and answers null only when every key is
+     * expired (where Redis, having deleted them all, answers null too). Expired picks are
+     * reported to the observer for the active expiry unit.
+     */
     public byte[] randomKey(RandomGenerator random) {
         if (dict.isEmpty()) {
             return null;
         }
-        // As Redis: retry while the pick is expired, but give up after a bounded number of
-        // tries when every key has a TTL (they may all be expired).
-        int tries = 0;
-        boolean allVolatile = expires.size() == dict.size();
-        while (true) {
-            byte[] k = dict.keyAt(dict.randomEntry(random));
+        int entry = 0;
+        for (int tries = 0; tries < RANDOM_KEY_TRIES; tries++) {
+            entry = dict.randomEntry(random);
+            byte[] k = dict.keyAt(entry);
             if (!isExpired(k)) {
                 return k;
             }
-            if (allVolatile && ++tries >= 100) {
+            keyspace.observer().expiredKeySeen(this, k);
+        }
+        for (int e = dict.nextEntry(entry + 1); e != entry; e = dict.nextEntry(e + 1)) {
+            if (e < 0) {
+                e = dict.firstEntry();
+                if (e == entry) {
+                    break;
+                }
+            }
+            byte[] k = dict.keyAt(e);
+            if (!isExpired(k)) {
                 return k;
             }
         }
+        return null;
     }
+
+    private static final int RANDOM_KEY_TRIES = 100;
 
     // ------------------------------------------------------------------ whole-db changes
 
