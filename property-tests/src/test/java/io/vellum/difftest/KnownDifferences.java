@@ -21,6 +21,19 @@ import java.util.List;
  *       (KEYS, SCAN, SMEMBERS and HGETALL of large collections) are compared as multisets.</li>
  *   <li><b>RANDOM</b> — random picks (SPOP, SRANDMEMBER, RANDOMKEY...) come from a different
  *       generator; compared by shape and membership, not by value.</li>
+ *   <li><b>TABLE_72</b> — command metadata that Redis 7.2 changed (CLIENT SETINFO and CLIENT
+ *       NO-TOUCH are new in 7.2, CLIENT LIST gained a 7.2.0 history entry, QUIT is deprecated
+ *       since 7.2.0). Each such edit of commands.textproto carries a {@code # 7.2:} comment, and
+ *       {@link #table72()} reads the names from those comments; COMMAND INFO/DOCS of these
+ *       names are not compared with the 7.0 oracle. Source: Redis's src/commands/*.json.</li>
+ *   <li><b>CLIENT_72</b> — 7.2's client features: CLIENT SETINFO, CLIENT NO-TOUCH (flag
+ *       {@code T}), the {@code lib-name=} and {@code lib-ver=} fields at the end of CLIENT
+ *       LIST/INFO lines, and their lines in CLIENT HELP (networking.c of 7.2). The 7.0 oracle
+ *       answers "unknown subcommand"; the tests check 7.2's replies directly.</li>
+ *   <li><b>HELLO_NOAUTH_72</b> — 7.2 words HELLO's NOAUTH error "HELLO &lt;proto&gt; AUTH
+ *       &lt;user&gt; &lt;pass&gt;" (7.0: "HELLO AUTH &lt;user&gt; &lt;pass&gt;"), and 7.2
+ *       validates a SETNAME before authenticating but sets the name only after (7.0 set it
+ *       while parsing). Seen in 7.2's helloCommand; Lettuce's tests against 7.2 quote it.</li>
  * </ol>
  */
 public final class KnownDifferences {
@@ -28,6 +41,58 @@ public final class KnownDifferences {
     }
 
     public enum Rule { FLOAT_72 }
+
+    private static java.util.Set<String> table72;
+
+    /**
+     * The commands and subcommands (full names) whose metadata carries a {@code # 7.2:} edit in
+     * commands.textproto: a marker inside a command's block (not inside one of its
+     * subcommands) names the command; one inside a subcommand block names the subcommand.
+     */
+    public static synchronized java.util.Set<String> table72() {
+        if (table72 == null) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try (java.io.InputStream in = KnownDifferences.class.getResourceAsStream("/io/vellum/core/command/commands.textproto")) {
+                String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+                String command = null;
+                String sub = null;
+                boolean commandMarked = false;
+                boolean subMarked = false;
+                for (String line : lines) {
+                    if (line.equals("command {")) {
+                        command = null;
+                        commandMarked = false;
+                    } else if (line.equals("  subcommand {")) {
+                        sub = "";
+                        subMarked = false;
+                    } else if (line.equals("  }") && sub != null) {
+                        if (subMarked) {
+                            out.add(sub);
+                        }
+                        sub = null;
+                    } else if (line.equals("}")) {
+                        if (commandMarked) {
+                            out.add(command);
+                        }
+                    } else if (line.trim().startsWith("# 7.2:")) {
+                        if (sub != null) {
+                            subMarked = true;
+                        } else {
+                            commandMarked = true;
+                        }
+                    } else if (line.startsWith("  name: \"") && sub == null) {
+                        command = line.substring(9, line.length() - 1);
+                    } else if (line.startsWith("    name: \"") && "".equals(sub)) {
+                        sub = line.substring(11, line.length() - 1);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            table72 = java.util.Collections.unmodifiableSet(out);
+        }
+        return table72;
+    }
 
     /** True when the two replies differ only as the given rules allow. */
     public static boolean equivalent(RespReader.Node redis, RespReader.Node vellum, List<Rule> rules) {

@@ -597,7 +597,8 @@ public final class Engine implements AutoCloseable {
             String name = argv.length == 0 ? "" : cString(argv[0], 128);
             return "ERR unknown command '" + name + "', with args beginning with: " + args;
         }
-        if (spec.hasSubcommands() && argv.length < 2 || !spec.arityAccepts(argv.length)) {
+        // A container alone (CONFIG) fails its arity; one with a handler of its own (COMMAND) runs it.
+        if (spec.handler() == null && argv.length < 2 || !spec.arityAccepts(argv.length)) {
             return Errors.wrongArgs(spec.fullName());
         }
         return null;
