@@ -20,4 +20,11 @@ final class Help {
         r.simple("HELP");
         r.simple("    Prints this help.");
     }
+
+    /** Redis's addReplySubcommandSyntaxError, for argument counts a subcommand's arity allows but it refuses. */
+    static io.vellum.core.command.CommandError subcommandSyntaxError(CommandContext ctx) {
+        String sub = io.vellum.core.command.Errors.truncate(ctx.argString(1), 128);
+        return new io.vellum.core.command.CommandError("ERR unknown subcommand or wrong number of arguments for '" + sub
+                + "'. Try " + ctx.argString(0).toUpperCase(Locale.ROOT) + " HELP.");
+    }
 }
