@@ -34,6 +34,14 @@ import java.util.List;
  *       &lt;user&gt; &lt;pass&gt;" (7.0: "HELLO AUTH &lt;user&gt; &lt;pass&gt;"), and 7.2
  *       validates a SETNAME before authenticating but sets the name only after (7.0 set it
  *       while parsing). Seen in 7.2's helloCommand; Lettuce's tests against 7.2 quote it.</li>
+ *   <li><b>CONFIG_72</b> — directives and values 7.2 added: set-max-listpack-entries and
+ *       set-max-listpack-value (7.2's listpack-encoded sets), and the "nothing" log level
+ *       (config.c of 7.2: loglevel_enum). The 7.0 oracle does not know them; ConfigDiffTest
+ *       checks Vellum's replies for them directly.</li>
+ *   <li><b>INFO_72</b> — fields 7.2 added to INFO: pubsub_clients, watching_clients,
+ *       total_watched_keys, total_blocking_keys, total_blocking_keys_on_nokey (clients), the
+ *       eventloop_* and acl_access_denied_* counters (stats). INFO is compared by structure
+ *       (every 7.0 field present), so these extra fields are allowed.</li>
  * </ol>
  */
 public final class KnownDifferences {

@@ -10,7 +10,6 @@ import io.vellum.core.engine.CommandContext;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.util.GlobMatcher;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,28 +30,32 @@ public final class ConfigCommands implements CommandGroup {
     /* CONFIG GET parameter [parameter ...] */
     static void get(CommandContext ctx) {
         StoreConfig config = ctx.config();
-        Map<String, ConfigParam<?>> matches = new LinkedHashMap<>();
+        // Keyed case-insensitively, first spelling kept, as Redis's reply dictionary.
+        Map<String, ConfigParam<?>> matches = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        List<String> order = new ArrayList<>();
         for (int i = 2; i < ctx.argc(); i++) {
             String pattern = ctx.argString(i);
             if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
-                // An exact name answers under the name as given (Redis keys the reply by it).
+                // An exact name answers under the name as given.
                 ConfigParam<?> p = config.find(pattern);
                 if (p != null && !matches.containsKey(pattern)) {
                     matches.put(pattern, p);
+                    order.add(pattern);
                 }
                 continue;
             }
             for (Map.Entry<String, ConfigParam<?>> e : config.names().entrySet()) {
                 if (!matches.containsKey(e.getKey()) && GlobMatcher.matches(pattern, e.getKey(), true)) {
                     matches.put(e.getKey(), e.getValue());
+                    order.add(e.getKey());
                 }
             }
         }
         ReplySink r = ctx.reply();
-        r.map(matches.size());
-        for (Map.Entry<String, ConfigParam<?>> e : matches.entrySet()) {
-            r.bulk(e.getKey());
-            r.bulk(e.getValue().getText());
+        r.map(order.size());
+        for (String name : order) {
+            r.bulk(name);
+            r.bulk(matches.get(name).getText());
         }
     }
 
@@ -81,7 +84,9 @@ public final class ConfigCommands implements CommandGroup {
         }
         List<Change<?>> changes = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
-            changes.add(prepare(params.get(i), values.get(i)));
+            // a refused value names the directive as it was looked up (an alias stays an alias)
+            String name = ctx.argString(2 + 2 * i).toLowerCase(java.util.Locale.ROOT);
+            changes.add(prepare(params.get(i), name, values.get(i)));
         }
         for (int i = 0; i < changes.size(); i++) {
             try {
@@ -90,7 +95,7 @@ public final class ConfigCommands implements CommandGroup {
                 for (int j = i; j >= 0; j--) {
                     changes.get(j).restore();
                 }
-                throw failed(params.get(i).name(), e.getMessage());
+                throw failed(ctx.argString(2 + 2 * i).toLowerCase(java.util.Locale.ROOT), e.getMessage());
             }
         }
         ctx.reply().ok();
@@ -107,11 +112,11 @@ public final class ConfigCommands implements CommandGroup {
         }
     }
 
-    private static <T> Change<T> prepare(ConfigParam<T> p, String text) {
+    private static <T> Change<T> prepare(ConfigParam<T> p, String name, String text) {
         try {
             return new Change<>(p, p.parseText(text), p.get());
         } catch (ConfigException e) {
-            throw failed(p.name(), e.getMessage());
+            throw failed(name, e.getMessage());
         }
     }
 

@@ -38,7 +38,7 @@ public final class StoreConfig {
 
     // persistence (log)
     public final ConfigParam.Bool appendonly = add(new ConfigParam.Bool("appendonly", true, true));
-    public final ConfigParam.Enum appendfsync = add(new ConfigParam.Enum("appendfsync", "everysec", List.of("always", "everysec", "no"), true));
+    public final ConfigParam.Enum appendfsync = add(new ConfigParam.Enum("appendfsync", "everysec", List.of("everysec", "always", "no"), true));
     public final ConfigParam.Bool aofLoadTruncated = add(new ConfigParam.Bool("aof-load-truncated", true, true));
 
     // encodings (OBJECT ENCODING and SCAN shapes follow Redis's thresholds)

@@ -608,8 +608,6 @@ public final class Engine implements AutoCloseable {
             if (spec != null) {
                 spec.recordRejected();
             }
-            errorStats.record(reject);
-            errorsSeen = errorStats.total();
             if (s.inMulti()) {
                 s.flagExecAbort();
             }
@@ -617,6 +615,8 @@ public final class Engine implements AutoCloseable {
                 // Redis's execCommandAbort, in or out of MULTI
                 reject = io.vellum.core.commands.TransactionCommands.abortRejectedExec(this, s, reject);
             }
+            errorStats.record(reject);
+            errorsSeen = errorStats.total();
             out.error(reject);
             return;
         }
