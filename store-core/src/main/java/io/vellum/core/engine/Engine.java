@@ -599,7 +599,8 @@ public final class Engine implements AutoCloseable {
             s.setReplyMode(Session.ReplyMode.SKIP_NEXT);
         }
         CommandSpec spec = resolve(argv);
-        s.noteCommand(spec != null ? spec.fullName() : "NULL", clock.wallMillis());
+        // before running it (CLIENT INFO names itself); the time is refreshed by the unit below
+        s.noteCommand(spec != null ? spec.fullName() : "NULL", clock.millis());
         String reject = checkExistence(argv, spec);
         if (reject == null) {
             reject = checkClient(s, spec);
@@ -626,6 +627,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         runUnit(s, argv, spec, out);
+        s.noteCommand(spec.fullName(), clock.millis());
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {
