@@ -211,10 +211,15 @@ class ClientDiffTest extends DifferentialTest {
         assertEquals(v.size() - added.size(), rest.size(), "7.2 entries present once");
         assertEquals(r.get(0), v.get(0));
         assertEquals(r.subList(r.size() - 2, r.size()), v.subList(v.size() - 2, v.size()));
+        assertInOrder(rest, r, "CLIENT HELP");
+    }
+
+    /** Every line of {@code subset} is in {@code all}, in the same order (HELP of the subcommands Vellum has). */
+    static void assertInOrder(List<String> subset, List<String> all, String what) {
         int at = 0;
-        for (String line : rest) {
-            int found = r.subList(at, r.size()).indexOf(line);
-            assertTrue(found >= 0, "CLIENT HELP line not in Redis's, in order: " + line);
+        for (String line : subset) {
+            int found = all.subList(at, all.size()).indexOf(line);
+            assertTrue(found >= 0, what + " line not in Redis's, in order: " + line);
             at += found + 1;
         }
     }

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vellum.Vellum;
-import io.vellum.server.RespServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -27,19 +24,8 @@ import redis.clients.jedis.resps.CommandInfo;
  * COMMAND's replies as Jedis parses them, INFO, CONFIG and AUTH, in RESP2 and RESP3.
  */
 class JedisClientTest {
-    private static Vellum store;
-    private static RespServer server;
-
-    @BeforeAll
-    static void start() {
-        store = Vellum.inMemory();
-        server = store.serve(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        store.close();
-    }
+    @RegisterExtension
+    static final InProcessServer server = new InProcessServer();
 
     private static Jedis connect(RedisProtocol protocol) {
         return new Jedis("127.0.0.1", server.port(), DefaultJedisClientConfig.builder().protocol(protocol).build());

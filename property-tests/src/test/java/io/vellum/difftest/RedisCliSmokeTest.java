@@ -3,9 +3,7 @@ package io.vellum.difftest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vellum.Vellum;
 import io.vellum.core.reply.Reply;
-import io.vellum.server.RespServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real {@code redis-cli} (redis-tools) against the in-process server: one-shot commands,
@@ -24,19 +21,8 @@ import org.junit.jupiter.api.Test;
  * redis-cli talking to the real redis-server.
  */
 class RedisCliSmokeTest {
-    private static Vellum store;
-    private static RespServer server;
-
-    @BeforeAll
-    static void start() {
-        store = Vellum.inMemory();
-        server = store.serve(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        store.close();
-    }
+    @RegisterExtension
+    static final InProcessServer server = new InProcessServer();
 
     private static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
@@ -110,7 +96,7 @@ class RedisCliSmokeTest {
 
     @Test
     void interactiveSessionUsesCommandDocs() {
-        store.execute("CONFIG", "RESETSTAT");
+        server.store.execute("CONFIG", "RESETSTAT");
         String input = "PING\nSET k v\nGET k\nHELP SET\nHELP CONFIG GET\nHELP GET\nQUIT\n";
         String vellum = interactive(server.port(), input);
         String redis = interactive(RedisOracle.get().port(), input);
@@ -120,7 +106,7 @@ class RedisCliSmokeTest {
         // CLIENT SETINFO (7.2) is not in redis-cli 7.0's built-in help: its help comes from Vellum's COMMAND DOCS
         String setinfo = interactive(server.port(), "HELP CLIENT SETINFO\nQUIT\n");
         assertTrue(setinfo.contains("Sets information specific to the client or connection."), setinfo);
-        Reply stats = store.execute("INFO", "commandstats");
+        Reply stats = server.store.execute("INFO", "commandstats");
         String text = new String(((Reply.Verbatim) stats).value(), StandardCharsets.ISO_8859_1);
         assertTrue(text.contains("cmdstat_command|docs:calls=2,"), "redis-cli asked COMMAND DOCS: " + text);
     }
