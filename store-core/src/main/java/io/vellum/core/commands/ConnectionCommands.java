@@ -52,6 +52,10 @@ public final class ConnectionCommands implements CommandGroup {
     /* SELECT index */
     static void select(CommandContext ctx) {
         long id = ctx.longArg(1, "ERR value is not an integer or out of range");
+        if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) { // getIntFromObjectOrReply
+            ctx.reply().error("ERR value is out of range, value must between -2147483648 and 2147483647");
+            return;
+        }
         if (id < 0 || id >= ctx.keyspace().count()) {
             ctx.reply().error(Errors.DB_INDEX_OUT_OF_RANGE);
             return;
