@@ -829,6 +829,7 @@ public final class Engine implements AutoCloseable {
         } catch (io.vellum.core.command.CommandError e) {
             tee.error(e.reply());
         }
+        errorsSeen = errorStats.total(); // a retry's errors are not the next command's
         if (s.blocked() == b) {
             // served (or failed): the handler did not block again
             blocked.unblock(b);
