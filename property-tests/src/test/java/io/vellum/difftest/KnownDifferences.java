@@ -31,6 +31,27 @@ import java.util.List;
  *       reads stay out of the log) and the next active expiry unit, a logged DEL, reclaims it.
  *       DBSIZE and INFO keyspace may count such a key for up to one expiry cycle longer, so
  *       tests compare DBSIZE only after both have settled.</li>
+ *   <li><b>TABLE_72</b> — command metadata that Redis 7.2 changed (CLIENT SETINFO and CLIENT
+ *       NO-TOUCH are new in 7.2, CLIENT LIST gained a 7.2.0 history entry, QUIT is deprecated
+ *       since 7.2.0). Each such edit of commands.textproto carries a {@code # 7.2:} comment, and
+ *       {@link #table72()} reads the names from those comments; COMMAND INFO/DOCS of these
+ *       names are not compared with the 7.0 oracle. Source: Redis's src/commands/*.json.</li>
+ *   <li><b>CLIENT_72</b> — 7.2's client features: CLIENT SETINFO, CLIENT NO-TOUCH (flag
+ *       {@code T}), the {@code lib-name=} and {@code lib-ver=} fields at the end of CLIENT
+ *       LIST/INFO lines, and their lines in CLIENT HELP (networking.c of 7.2). The 7.0 oracle
+ *       answers "unknown subcommand"; the tests check 7.2's replies directly.</li>
+ *   <li><b>HELLO_NOAUTH_72</b> — 7.2 words HELLO's NOAUTH error "HELLO &lt;proto&gt; AUTH
+ *       &lt;user&gt; &lt;pass&gt;" (7.0: "HELLO AUTH &lt;user&gt; &lt;pass&gt;"), and 7.2
+ *       validates a SETNAME before authenticating but sets the name only after (7.0 set it
+ *       while parsing). Seen in 7.2's helloCommand; Lettuce's tests against 7.2 quote it.</li>
+ *   <li><b>CONFIG_72</b> — directives and values 7.2 added: set-max-listpack-entries and
+ *       set-max-listpack-value (7.2's listpack-encoded sets), and the "nothing" log level
+ *       (config.c of 7.2: loglevel_enum). The 7.0 oracle does not know them; ConfigDiffTest
+ *       checks Vellum's replies for them directly.</li>
+ *   <li><b>INFO_72</b> — fields 7.2 added to INFO: pubsub_clients, watching_clients,
+ *       total_watched_keys, total_blocking_keys, total_blocking_keys_on_nokey (clients), the
+ *       eventloop_* and acl_access_denied_* counters (stats). INFO is compared by structure
+ *       (every 7.0 field present), so these extra fields are allowed.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their
@@ -42,6 +63,58 @@ public final class KnownDifferences {
     }
 
     public enum Rule { FLOAT_72 }
+
+    private static java.util.Set<String> table72;
+
+    /**
+     * The commands and subcommands (full names) whose metadata carries a {@code # 7.2:} edit in
+     * commands.textproto: a marker inside a command's block (not inside one of its
+     * subcommands) names the command; one inside a subcommand block names the subcommand.
+     */
+    public static synchronized java.util.Set<String> table72() {
+        if (table72 == null) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try (java.io.InputStream in = KnownDifferences.class.getResourceAsStream("/io/vellum/core/command/commands.textproto")) {
+                String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+                String command = null;
+                String sub = null;
+                boolean commandMarked = false;
+                boolean subMarked = false;
+                for (String line : lines) {
+                    if (line.equals("command {")) {
+                        command = null;
+                        commandMarked = false;
+                    } else if (line.equals("  subcommand {")) {
+                        sub = "";
+                        subMarked = false;
+                    } else if (line.equals("  }") && sub != null) {
+                        if (subMarked) {
+                            out.add(sub);
+                        }
+                        sub = null;
+                    } else if (line.equals("}")) {
+                        if (commandMarked) {
+                            out.add(command);
+                        }
+                    } else if (line.trim().startsWith("# 7.2:")) {
+                        if (sub != null) {
+                            subMarked = true;
+                        } else {
+                            commandMarked = true;
+                        }
+                    } else if (line.startsWith("  name: \"") && sub == null) {
+                        command = line.substring(9, line.length() - 1);
+                    } else if (line.startsWith("    name: \"") && "".equals(sub)) {
+                        sub = line.substring(11, line.length() - 1);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            table72 = java.util.Collections.unmodifiableSet(out);
+        }
+        return table72;
+    }
 
     /** True when the two replies differ only as the given rules allow. */
     public static boolean equivalent(RespReader.Node redis, RespReader.Node vellum, List<Rule> rules) {

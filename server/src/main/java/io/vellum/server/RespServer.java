@@ -52,6 +52,8 @@ public final class RespServer implements AutoCloseable {
                     });
             Channel ch = b.bind(host, port).sync().channel();
             RespServer server = new RespServer(group, ch);
+            // INFO tcp_port and CONFIG GET port tell the port actually served (port 0: ephemeral)
+            engine.config().port.set((long) server.port());
             LOG.info("Ready to accept connections tcp on {}:{}", host, server.port());
             return server;
         } catch (RuntimeException | InterruptedException e) {

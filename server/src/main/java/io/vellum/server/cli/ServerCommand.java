@@ -31,9 +31,11 @@ public final class ServerCommand implements Callable<Integer> {
         StoreConfig config = new StoreConfig();
         List<String> rest = new ArrayList<>(args);
         List<ConfigFile.Line> lines = new ArrayList<>();
+        Path configFile = null;
         try {
             if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
                 Path file = Path.of(rest.remove(0));
+                configFile = file.toAbsolutePath();
                 if (!Files.isRegularFile(file)) {
                     System.err.println("Fatal error, can't open config file '" + file + "'");
                     return 1;
@@ -55,13 +57,22 @@ public final class ServerCommand implements Callable<Integer> {
             servers.add(store.serve(host, config.port.intValue()));
         }
         store.engine().setShutdownHandler(stopped::countDown);
+        String configFileName = configFile == null ? "" : configFile.toString();
+        store.engine().addInfoContributor((section, fields) -> {
+            if (section.equals("server")) {
+                fields.put("config_file", configFileName);
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Received a signal, shutting down");
+            if (stopped.getCount() > 0) { // not after SHUTDOWN: the JVM is exiting because main returned
+                LOG.info("Received a signal, shutting down");
+            }
             store.close();
             stopped.countDown();
         }, "vellum-shutdown"));
         LOG.info("Vellum started: port {}, dir {}", servers.get(0).port(), dir.toAbsolutePath());
         stopped.await();
+        LOG.info("SHUTDOWN: closing the store");
         store.close();
         return 0;
     }

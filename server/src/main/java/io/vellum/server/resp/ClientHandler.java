@@ -44,10 +44,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             submitBatch();
             Session s = session;
             String text = e.getMessage();
-            engine.execute(() -> {
-                engine.output(s).error(text);
-                s.setCloseAfterReply();
-            });
+            engine.execute(() -> engine.protocolError(s, text));
         }
     }
 

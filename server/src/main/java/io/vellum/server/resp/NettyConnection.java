@@ -73,7 +73,9 @@ final class NettyConnection implements ClientConnection {
 
     private static String format(SocketAddress a) {
         if (a instanceof InetSocketAddress i) {
-            return i.getAddress().getHostAddress() + ":" + i.getPort();
+            String host = i.getAddress().getHostAddress();
+            // Redis's anetFormatAddr: an IPv6 address goes in brackets ("[::1]:6379")
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
         }
         return String.valueOf(a);
     }

@@ -12,7 +12,7 @@ public final class RespChannelInitializer {
         ClientHandler handler = new ClientHandler(engine);
         p.addLast("resp-decoder", new RespDecoder(
                 () -> engine.config().protoMaxBulkLen.get(),
-                () -> handler.session() != null && !handler.session().authenticated()));
+                () -> handler.session() != null && engine.authRequired(handler.session())));
         p.addLast("client", handler);
     }
 }

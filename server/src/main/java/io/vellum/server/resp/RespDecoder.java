@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 /**
  * Decodes client requests into argument vectors ({@code byte[][]}), as Redis's
  * processMultibulkBuffer and processInlineBuffer do, with the same limits and error texts:
- * a multibulk count above 1M, a bulk length above proto-max-bulk-len, an inline request or
+ * a multibulk count above 2^31-1, a bulk length above proto-max-bulk-len, an inline request or
  * a count line over 64 KiB. On a protocol error it emits the commands decoded before it,
  * then a {@link ProtocolException}, and decodes nothing more.
  *

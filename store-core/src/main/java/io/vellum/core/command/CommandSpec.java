@@ -133,19 +133,66 @@ public final class CommandSpec {
 
     // ------------------------------------------------------------------ keys
 
-    /** Argument positions that are keys, per the key specs (Redis's getKeysUsingKeySpecs). */
+    /**
+     * Argument positions that are keys, as Redis's getKeysFromCommandWithSpecs finds them: the
+     * key specs when they are reliable (some spec names a real key and none has variable
+     * flags), else the command's {@link KeyExtractor} (Redis's getkeys_proc). Null when the
+     * arguments do not fit the specs and no extractor applies.
+     */
     public int[] keyPositions(byte[][] argv) {
-        if (keyExtractor != null) {
-            return keyExtractor.keyPositions(argv);
+        if (specsAreReliable()) {
+            int[] r = keysFromSpecs(argv, false);
+            if (r != null || keyExtractor == null) {
+                return r;
+            }
         }
-        return keysFromSpecs(argv, false);
+        return keyExtractor != null ? keyExtractor.keyPositions(argv) : new int[0];
+    }
+
+    /** True when some key spec names a real key (not NOT_KEY) and none has variable flags. */
+    public boolean specsAreReliable() {
+        boolean realKey = false;
+        for (KeySpec spec : def.getKeySpecList()) {
+            if (spec.getFlagsList().contains("variable_flags")) {
+                return false;
+            }
+            realKey |= !spec.getFlagsList().contains("not_key");
+        }
+        return realKey;
+    }
+
+    /** The getkeys_proc of this command, or null when its key specs suffice. */
+    public KeyExtractor keyExtractor() {
+        return keyExtractor;
     }
 
     /** Positions from the key specs; null when a spec is invalid for these arguments. */
     public int[] keysFromSpecs(byte[][] argv, boolean partialOk) {
+        List<int[]> matches = keySpecMatches(argv, partialOk);
+        if (matches == null) {
+            return null;
+        }
+        int[] r = new int[matches.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = matches.get(i)[0];
+        }
+        return r;
+    }
+
+    /**
+     * Redis's getKeysUsingKeySpecs: {position, key-spec index} pairs in spec order, skipping
+     * NOT_KEY specs; null when a spec does not fit these arguments (unless {@code partialOk},
+     * which skips such specs instead).
+     */
+    public List<int[]> keySpecMatches(byte[][] argv, boolean partialOk) {
         int argc = argv.length;
-        List<Integer> out = new ArrayList<>();
-        for (KeySpec spec : def.getKeySpecList()) {
+        List<int[]> out = new ArrayList<>();
+        List<KeySpec> specs = def.getKeySpecList();
+        for (int si = 0; si < specs.size(); si++) {
+            KeySpec spec = specs.get(si);
+            if (spec.getFlagsList().contains("not_key")) {
+                continue;
+            }
             int first = 0;
             if (spec.hasBeginIndex()) {
                 first = spec.getBeginIndex().getIndex();
@@ -217,18 +264,23 @@ public final class CommandSpec {
                 return null;
             }
             for (int i = first; i <= last; i += step) {
-                out.add(i);
+                out.add(new int[] {i, si});
             }
         }
-        int[] r = new int[out.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = out.get(i);
-        }
-        return r;
+        return out;
     }
 
+    /** Redis's doesCommandHaveKeys: a getkeys_proc, or a key spec that names a real key. */
     public boolean hasKeys() {
-        return def.getKeySpecCount() > 0 || keyExtractor != null;
+        if (keyExtractor != null) {
+            return true;
+        }
+        for (KeySpec spec : def.getKeySpecList()) {
+            if (!spec.getFlagsList().contains("not_key")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ stats

@@ -11,7 +11,11 @@ public final class BuiltinCommands {
     public static List<CommandGroup> groups() {
         return List.of(
                 new ConnectionCommands(),
+                new ClientCommands(),
                 new ServerCommands(),
+                new ConfigCommands(),
+                new InfoCommand(),
+                new DebugCommand(),
                 new CommandCommand(),
                 new TransactionCommands(),
                 new KeyCommands(),

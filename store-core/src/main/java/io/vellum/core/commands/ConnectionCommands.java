@@ -8,7 +8,7 @@ import io.vellum.core.engine.Session;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.util.Longs;
 
-/** Connection commands: PING, ECHO, SELECT, HELLO, AUTH, QUIT, RESET. */
+/** Connection commands: PING, ECHO, SELECT, HELLO, AUTH, QUIT, RESET (CLIENT is {@link ClientCommands}). */
 public final class ConnectionCommands implements CommandGroup {
     /** The Redis version Vellum answers as (HELLO, INFO redis_version). */
     public static final String REDIS_VERSION = "7.2.4";
@@ -20,7 +20,8 @@ public final class ConnectionCommands implements CommandGroup {
                 .bind("select", ConnectionCommands::select)
                 .bind("hello", ConnectionCommands::hello)
                 .bind("auth", ConnectionCommands::auth)
-                .bind("quit", ConnectionCommands::quit);
+                .bind("quit", ConnectionCommands::quit)
+                .bind("reset", ConnectionCommands::reset);
     }
 
     /* PING [message] */
@@ -51,6 +52,10 @@ public final class ConnectionCommands implements CommandGroup {
     /* SELECT index */
     static void select(CommandContext ctx) {
         long id = ctx.longArg(1, "ERR value is not an integer or out of range");
+        if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) { // getIntFromObjectOrReply
+            ctx.reply().error("ERR value is out of range, value must between -2147483648 and 2147483647");
+            return;
+        }
         if (id < 0 || id >= ctx.keyspace().count()) {
             ctx.reply().error(Errors.DB_INDEX_OUT_OF_RANGE);
             return;
@@ -63,6 +68,21 @@ public final class ConnectionCommands implements CommandGroup {
     static void quit(CommandContext ctx) {
         ctx.session().setCloseAfterReply();
         ctx.reply().ok();
+    }
+
+    /* RESET: the connection as if new (clearClientConnectionState); lib-name/lib-ver stay. */
+    static void reset(CommandContext ctx) {
+        Session s = ctx.session();
+        s.endMulti();
+        ctx.engine().resetSession(s);
+        s.selectDb(0);
+        s.setProtocol(2);
+        s.setName("");
+        s.setAuthenticated(ctx.config().requirepass.get().isEmpty());
+        s.setReplyMode(Session.ReplyMode.ON);
+        s.setNoEvict(false);
+        s.setNoTouch(false);
+        ctx.reply().simple("RESET");
     }
 
     /* AUTH [username] password */
@@ -126,6 +146,11 @@ public final class ConnectionCommands implements CommandGroup {
                 j += 2;
             } else if (ctx.argIs(j, "setname") && left >= 1) {
                 name = ctx.argString(j + 1);
+                if (!ClientNames.valid(name)) {
+                    // 7.2 validates the name while parsing, before authenticating
+                    ctx.reply().error(ClientNames.INVALID);
+                    return;
+                }
                 j += 1;
             } else {
                 ctx.reply().error("ERR Syntax error in HELLO option '" + ctx.argString(j) + "'");
@@ -146,11 +171,7 @@ public final class ConnectionCommands implements CommandGroup {
             return;
         }
         if (name != null) {
-            if (!ClientNames.valid(name)) {
-                ctx.reply().error(ClientNames.INVALID);
-                return;
-            }
-            s.setName(name);
+            s.setName(name); // only once authenticated (7.2)
         }
         if (ver != 0) {
             s.setProtocol(ver);

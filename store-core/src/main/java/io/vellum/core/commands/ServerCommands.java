@@ -5,7 +5,10 @@ import io.vellum.core.command.CommandTable;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.keyspace.Keyspace;
 
-/** Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME (more with the server issue). */
+/**
+ * Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN. INFO, CONFIG and DEBUG have
+ * classes of their own.
+ */
 public final class ServerCommands implements CommandGroup {
 
     @Override
@@ -13,7 +16,8 @@ public final class ServerCommands implements CommandGroup {
         b.bind("dbsize", ServerCommands::dbsize)
                 .bind("flushdb", ServerCommands::flushdb)
                 .bind("flushall", ServerCommands::flushall)
-                .bind("time", ServerCommands::time);
+                .bind("time", ServerCommands::time)
+                .bind("shutdown", ServerCommands::shutdown);
     }
 
     /* DBSIZE */
@@ -46,6 +50,55 @@ public final class ServerCommands implements CommandGroup {
         if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.argIs(1, "sync") && !ctx.argIs(1, "async"))) {
             throw io.vellum.core.command.Errors.E_SYNTAX;
         }
+    }
+
+    /*
+     * SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+     *
+     * Makes what was logged durable, then runs the engine's shutdown handler (the launcher
+     * exits the process; an embedded store closes the connection and keeps running, as its
+     * owner decides when to close it). Like Redis, a successful SHUTDOWN sends no reply.
+     * Vellum shuts down at once: there are no replicas to wait for, so NOW changes nothing
+     * and ABORT always finds no shutdown in progress.
+     */
+    static void shutdown(CommandContext ctx) {
+        boolean save = false;
+        boolean nosave = false;
+        boolean force = false;
+        boolean abort = false;
+        boolean flags = false;
+        for (int i = 1; i < ctx.argc(); i++) {
+            if (ctx.argIs(i, "nosave")) {
+                nosave = true;
+            } else if (ctx.argIs(i, "save")) {
+                save = true;
+            } else if (ctx.argIs(i, "now")) {
+                flags = true;
+            } else if (ctx.argIs(i, "force")) {
+                force = true;
+            } else if (ctx.argIs(i, "abort")) {
+                abort = true;
+            } else {
+                throw io.vellum.core.command.Errors.E_SYNTAX;
+            }
+        }
+        if ((abort && (save || nosave || force || flags)) || (save && nosave)) {
+            throw io.vellum.core.command.Errors.E_SYNTAX;
+        }
+        if (abort) {
+            ctx.reply().error("ERR No shutdown in progress.");
+            return;
+        }
+        try {
+            ctx.engine().log().commit();
+        } catch (io.vellum.core.spi.LogWriteException e) {
+            if (!force) {
+                ctx.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
+                return;
+            }
+        }
+        ctx.session().setCloseAfterReply();
+        ctx.engine().shutdownHandler().run();
     }
 
     /* TIME */

@@ -81,11 +81,22 @@ public final class TransactionCommands implements CommandGroup {
 
     private static boolean watchedKeyExpired(CommandContext ctx, List<WatchRegistry.WatchedKey> watched) {
         for (WatchRegistry.WatchedKey w : watched) {
-            if (!w.expiredAtWatch() && ctx.keyspace().db(w.key().db()).isExpired(w.key().key())) {
+            if (!w.expired() && ctx.keyspace().db(w.key().db()).isExpired(w.key().key())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * EXEC itself was refused (wrong arity...) inside MULTI: Redis's execCommandAbort discards
+     * the transaction and wraps the reason. Returns the error text to reply.
+     */
+    public static String abortRejectedExec(io.vellum.core.engine.Engine engine, Session s, String reason) {
+        s.endMulti();
+        engine.watches().unwatchAll(s);
+        String why = reason.startsWith("ERR ") ? reason.substring(4) : reason;
+        return "EXECABORT Transaction discarded because of: " + why;
     }
 
     /* WATCH key [key ...] */

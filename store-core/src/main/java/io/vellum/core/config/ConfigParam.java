@@ -74,6 +74,14 @@ public abstract class ConfigParam<T> {
         set(parse(text));
     }
 
+    /**
+     * Parses the text form without setting it (CONFIG SET checks every value of a call
+     * before changing any); throws with Redis's reason when refused.
+     */
+    public T parseText(String text) throws ConfigException {
+        return parse(text);
+    }
+
     /** The text form CONFIG GET prints. */
     public String getText() {
         return format(value);
@@ -112,6 +120,8 @@ public abstract class ConfigParam<T> {
         private final long min;
         private final long max;
         private final boolean memory;
+        private long clampLow = Long.MIN_VALUE;
+        private long clampHigh = Long.MAX_VALUE;
 
         public Int(String name, long def, long min, long max, boolean mutable, String... aliases) {
             this(name, def, min, max, mutable, false, aliases);
@@ -133,39 +143,56 @@ public abstract class ConfigParam<T> {
             return (int) Math.min(Integer.MAX_VALUE, get());
         }
 
+        /**
+         * Accepted values outside [low, high] are stored as the nearest bound, as Redis's
+         * apply functions do (hz: 0 becomes 1, 1000 becomes 500).
+         */
+        public Int clamp(long low, long high) {
+            this.clampLow = low;
+            this.clampHigh = high;
+            return this;
+        }
+
         @Override
         protected Long parse(String text) throws ConfigException {
             long v;
             if (memory) {
                 v = parseMemory(text);
             } else {
-                try {
-                    v = Long.parseLong(text);
-                } catch (NumberFormatException e) {
+                byte[] b = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!io.vellum.core.util.Longs.isLong(b)) { // Redis's string2ll: no '+', no leading zeros
                     throw new ConfigException("argument couldn't be parsed into an integer");
                 }
+                v = io.vellum.core.util.Longs.parseValid(b);
             }
             if (v < min || v > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }
-            return v;
+            return Math.max(clampLow, Math.min(clampHigh, v));
         }
 
+        /**
+         * Redis's memtoull: digits then an optional unit (b, k, kb, m, mb, g, gb, any case);
+         * no sign, no spaces. An empty string is 0, as there.
+         */
         private static long parseMemory(String text) throws ConfigException {
-            String t = text.toLowerCase(Locale.ROOT);
-            long mul = 1;
-            String num = t;
-            String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"},
-                    {"g", "1000000000"}, {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
-            for (String[] u : units) {
-                if (t.endsWith(u[0])) {
-                    mul = Long.parseLong(u[1]);
-                    num = t.substring(0, t.length() - u[0].length());
-                    break;
-                }
+            int digits = 0;
+            while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
+                digits++;
             }
+            long mul = switch (text.substring(digits).toLowerCase(Locale.ROOT)) {
+                case "", "b" -> 1;
+                case "k" -> 1000;
+                case "kb" -> 1024;
+                case "m" -> 1000 * 1000;
+                case "mb" -> 1024 * 1024;
+                case "g" -> 1000L * 1000 * 1000;
+                case "gb" -> 1024L * 1024 * 1024;
+                default -> throw new ConfigException("argument must be a memory value");
+            };
             try {
-                return Math.multiplyExact(Long.parseLong(num), mul);
+                long n = digits == 0 ? 0 : Long.parseLong(text.substring(0, digits));
+                return Math.multiplyExact(n, mul);
             } catch (NumberFormatException | ArithmeticException e) {
                 throw new ConfigException("argument must be a memory value");
             }

@@ -28,7 +28,7 @@ public final class StoreConfig {
     public final ConfigParam.Int databases = add(new ConfigParam.Int("databases", 16, 1, Integer.MAX_VALUE, false));
     public final ConfigParam.Int maxclients = add(new ConfigParam.Int("maxclients", 10000, 1, Integer.MAX_VALUE, true));
     public final ConfigParam.Int timeout = add(new ConfigParam.Int("timeout", 0, 0, Integer.MAX_VALUE, true));
-    public final ConfigParam.Int hz = add(new ConfigParam.Int("hz", 10, 1, 500, true));
+    public final ConfigParam.Int hz = add(new ConfigParam.Int("hz", 10, 0, Integer.MAX_VALUE, true).clamp(1, 500));
     public final ConfigParam.Enum loglevel = add(new ConfigParam.Enum("loglevel", "notice",
             List.of("debug", "verbose", "notice", "warning", "nothing"), true));
     public final ConfigParam.Text logfile = add(new ConfigParam.Text("logfile", "", false));
@@ -38,11 +38,11 @@ public final class StoreConfig {
 
     // persistence (log)
     public final ConfigParam.Bool appendonly = add(new ConfigParam.Bool("appendonly", true, true));
-    public final ConfigParam.Enum appendfsync = add(new ConfigParam.Enum("appendfsync", "everysec", List.of("always", "everysec", "no"), true));
+    public final ConfigParam.Enum appendfsync = add(new ConfigParam.Enum("appendfsync", "everysec", List.of("everysec", "always", "no"), true));
     public final ConfigParam.Bool aofLoadTruncated = add(new ConfigParam.Bool("aof-load-truncated", true, true));
 
     // encodings (OBJECT ENCODING and SCAN shapes follow Redis's thresholds)
-    public final ConfigParam.Int hashMaxListpackEntries = add(new ConfigParam.Int("hash-max-listpack-entries", 128, 0, Long.MAX_VALUE, true, "hash-max-ziplist-entries"));
+    public final ConfigParam.Int hashMaxListpackEntries = add(new ConfigParam.Int("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true, "hash-max-ziplist-entries"));
     public final ConfigParam.Int hashMaxListpackValue = add(new ConfigParam.Int("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true, "hash-max-ziplist-value"));
     public final ConfigParam.Int setMaxIntsetEntries = add(new ConfigParam.Int("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true));
     public final ConfigParam.Int setMaxListpackEntries = add(new ConfigParam.Int("set-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));

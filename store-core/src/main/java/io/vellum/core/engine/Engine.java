@@ -73,6 +73,9 @@ public final class Engine implements AutoCloseable {
     private final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
     private final List<Consumer<Session>> sessionClosedListeners = new ArrayList<>();
+    private final List<Consumer<Session>> sessionResetListeners = new ArrayList<>();
+    private final List<InfoContributor> infoContributors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String runId = randomHex40();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -98,7 +101,10 @@ public final class Engine implements AutoCloseable {
     // INFO stats (read from other threads without locking: approximate is fine)
     private volatile long totalCommands;
     private volatile long totalConnections;
-    private long totalErrorReplies;
+    private final ErrorStats errorStats = new ErrorStats();
+    private final ErrorStats.CountingSink counting = new ErrorStats.CountingSink(errorStats);
+    /** errorStats.total() when the last command finished: later errors belong to the next (Redis's prev_err_count). */
+    private long errorsSeen;
     private final long startMillis;
 
     private record AppendedUnit(Session session, long from, long to) {
@@ -296,7 +302,59 @@ public final class Engine implements AutoCloseable {
     }
 
     public long totalErrorReplies() {
-        return totalErrorReplies;
+        return errorStats.total();
+    }
+
+    /** Error replies by error code (INFO errorstats). Engine thread. */
+    public ErrorStats errorStats() {
+        return errorStats;
+    }
+
+    /**
+     * CONFIG RESETSTAT: zeroes the counters INFO reports (commands, connections, errors, per
+     * command statistics, expired keys). Engine thread.
+     */
+    public void resetStats() {
+        totalCommands = 0;
+        totalConnections = 0;
+        errorStats.reset();
+        errorsSeen = 0;
+        for (CommandSpec c : table.allBound()) {
+            c.resetStats();
+        }
+        keyspace.addExpired(-keyspace.expiredKeys());
+    }
+
+    /** Adds fields or sections to INFO (modules: log, snapshots, replication, scripting). Any thread. */
+    public void addInfoContributor(InfoContributor contributor) {
+        infoContributors.add(contributor);
+    }
+
+    public List<InfoContributor> infoContributors() {
+        return Collections.unmodifiableList(infoContributors);
+    }
+
+    /** A random identifier of this engine instance (INFO run_id), 40 hex digits. */
+    public String runId() {
+        return runId;
+    }
+
+    private static String randomHex40() {
+        byte[] b = new byte[20];
+        new SecureRandom().nextBytes(b);
+        StringBuilder sb = new StringBuilder(40);
+        for (byte x : b) {
+            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    /** A protocol error for a client (its connection is closed after the reply). Engine thread. */
+    public void protocolError(Session s, String text) {
+        errorStats.record(text);
+        errorsSeen = errorStats.total();
+        output(s).error(text);
+        s.setCloseAfterReply();
     }
 
     public long startMillis() {
@@ -541,6 +599,8 @@ public final class Engine implements AutoCloseable {
             s.setReplyMode(Session.ReplyMode.SKIP_NEXT);
         }
         CommandSpec spec = resolve(argv);
+        // before running it (CLIENT INFO names itself); the time is refreshed by the unit below
+        s.noteCommand(spec != null ? spec.fullName() : "NULL", clock.millis());
         String reject = checkExistence(argv, spec);
         if (reject == null) {
             reject = checkClient(s, spec);
@@ -549,10 +609,15 @@ public final class Engine implements AutoCloseable {
             if (spec != null) {
                 spec.recordRejected();
             }
-            totalErrorReplies++;
             if (s.inMulti()) {
                 s.flagExecAbort();
             }
+            if (spec != null && spec.fullName().equals("exec")) {
+                // Redis's execCommandAbort, in or out of MULTI
+                reject = io.vellum.core.commands.TransactionCommands.abortRejectedExec(this, s, reject);
+            }
+            errorStats.record(reject);
+            errorsSeen = errorStats.total();
             out.error(reject);
             return;
         }
@@ -562,6 +627,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         runUnit(s, argv, spec, out);
+        s.noteCommand(spec.fullName(), clock.millis());
     }
 
     private static boolean isTransactionControl(CommandSpec spec) {
@@ -597,7 +663,8 @@ public final class Engine implements AutoCloseable {
             String name = argv.length == 0 ? "" : cString(argv[0], 128);
             return "ERR unknown command '" + name + "', with args beginning with: " + args;
         }
-        if (spec.hasSubcommands() && argv.length < 2 || !spec.arityAccepts(argv.length)) {
+        // A container alone (CONFIG) fails its arity; one with a handler of its own (COMMAND) runs it.
+        if (spec.handler() == null && argv.length < 2 || !spec.arityAccepts(argv.length)) {
             return Errors.wrongArgs(spec.fullName());
         }
         return null;
@@ -614,7 +681,7 @@ public final class Engine implements AutoCloseable {
 
     /** The per-client checks of processCommand, after existence and arity. */
     private String checkClient(Session s, CommandSpec spec) {
-        if (!s.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+        if (authRequired(s) && !spec.has(CommandFlag.NO_AUTH)) {
             return Errors.NOAUTH;
         }
         if (s.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
@@ -638,12 +705,21 @@ public final class Engine implements AutoCloseable {
         return null;
     }
 
+    /**
+     * True while {@code s} must authenticate before anything but AUTH/HELLO (Redis's
+     * authRequired): a password is set and the client has not given it. A client connected
+     * while there was no password stays authenticated. Any thread.
+     */
+    public boolean authRequired(Session s) {
+        return !s.authenticated() && !config.requirepass.get().isEmpty();
+    }
+
     /** Runs one client command as a unit. */
     private void runUnit(Session s, byte[][] argv, CommandSpec spec, ReplySink out) {
         ClientConnection conn = s.connection();
         long replyFrom = conn.replyPosition();
         beginUnit(s.db(), s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(out, unit.effects);
+        tee.set(counting.wrap(out), unit.effects);
         call(spec, s, argv, tee, 0);
         endUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(argv), replyFrom);
     }
@@ -682,7 +758,6 @@ public final class Engine implements AutoCloseable {
         CommandSpec spec = resolve(argv);
         String err = checkExistence(argv, spec);
         if (err != null) {
-            totalErrorReplies++;
             sink.error(err);
             return null;
         }
@@ -697,12 +772,14 @@ public final class Engine implements AutoCloseable {
         try {
             spec.handler().execute(ctx);
         } catch (io.vellum.core.command.CommandError e) {
-            spec.recordFailed();
-            totalErrorReplies++;
             sink.error(e.reply());
         }
         spec.recordCall((System.nanoTime() - t0) / 1000);
-        s.noteCommand(spec.fullName(), clock.millis());
+        if (errorStats.total() > errorsSeen) {
+            spec.recordFailed();
+            errorsSeen = errorStats.total();
+        }
+        watches.settle(keyspace);
     }
 
     // ------------------------------------------------------------------ blocking
@@ -744,7 +821,7 @@ public final class Engine implements AutoCloseable {
         int dbBefore = s.db();
         s.selectDb(b.db);
         beginUnit(b.db, s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(out, unit.effects);
+        tee.set(counting.wrap(out), unit.effects);
         CommandSpec spec = resolve(b.argv);
         CommandContext ctx = new CommandContext(this, s, b.argv, tee, spec, CommandContext.RETRY);
         try {
@@ -752,6 +829,7 @@ public final class Engine implements AutoCloseable {
         } catch (io.vellum.core.command.CommandError e) {
             tee.error(e.reply());
         }
+        errorsSeen = errorStats.total(); // a retry's errors are not the next command's
         if (s.blocked() == b) {
             // served (or failed): the handler did not block again
             blocked.unblock(b);
@@ -776,6 +854,28 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes another client's connection once what was written to it is sent (CLIENT KILL);
+     * commands it sent after are not run. Engine thread.
+     */
+    public void kill(Session target) {
+        output(target);
+        target.setCloseAfterReply();
+    }
+
+    /** Runs {@code listener} when a client RESETs its connection (pub/sub unsubscribes...). Before start. */
+    public void onSessionReset(Consumer<Session> listener) {
+        sessionResetListeners.add(listener);
+    }
+
+    /** RESET: tells the modules that keep per-client state to forget it. Engine thread. */
+    public void resetSession(Session s) {
+        watches.unwatchAll(s);
+        for (Consumer<Session> l : sessionResetListeners) {
+            l.accept(s);
+        }
+    }
+
     /** Unblocks a client (CLIENT UNBLOCK): with {@code error} it gets that error, else its timeout reply. */
     public boolean unblock(Session s, String error) {
         BlockedClients.Blocked b = s.blocked();
@@ -785,6 +885,8 @@ public final class Engine implements AutoCloseable {
         blocked.unblock(b);
         ReplySink out = output(s);
         if (error != null) {
+            errorStats.record(error);
+            errorsSeen = errorStats.total();
             out.error(error);
         } else {
             b.onTimeout.accept(out);
@@ -971,7 +1073,7 @@ public final class Engine implements AutoCloseable {
             if (unit.active) {
                 unit.effects.keyChanged(db.id(), key);
             }
-            watches.touch(db.id(), key);
+            watches.touch(db, key);
             blocked.signal(db.id(), key);
             for (int i = 0; i < observers.size(); i++) {
                 observers.get(i).keyChanged(db, key);
@@ -983,7 +1085,7 @@ public final class Engine implements AutoCloseable {
             for (int i = 0; i < observers.size(); i++) {
                 observers.get(i).beforeDatabaseReplaced(db);
             }
-            watches.touchDb(db.id(), k -> true);
+            watches.databaseReplaced(db);
             blocked.signalAll();
         }
 

@@ -88,9 +88,7 @@ public final class RedisDigest {
                 byte[] d = new byte[20];
                 mix(d, key);
                 objectDigest(d, dict.valueAt(e), db.expireAt(key) != -1);
-                for (int i = 0; i < 20; i++) {
-                    fin[i] ^= d[i];
-                }
+                xor(fin, d); // Redis's xorDigest(final, digest, 20): XORs SHA1(digest), not digest
             }
         }
         return fin;
