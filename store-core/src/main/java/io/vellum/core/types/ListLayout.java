@@ -541,6 +541,52 @@ final class ListLayout {
         }
     }
 
+    /**
+     * Checks that the layout describes the elements: node counts add up, and every packed
+     * node's size is its elements' listpack size (tests call this after each change).
+     */
+    void verify() {
+        int n = elements.size();
+        if (!quicklist) {
+            long sz = LP_EMPTY;
+            for (int i = 0; i < n; i++) {
+                sz += entrySize(elements.get(i));
+            }
+            check(sz == lpBytes, "listpack bytes " + lpBytes + ", elements need " + sz);
+            return;
+        }
+        int at = 0;
+        int seen = 0;
+        for (Node x = head; x != null; x = x.next) {
+            seen++;
+            check(x.count > 0, "empty node");
+            check(x.next != null || x == tail, "tail link");
+            if (x.plain) {
+                check(x.count == 1 && x.sz == elements.get(at).length, "plain node");
+            } else {
+                long sz = LP_EMPTY;
+                for (int i = 0; i < x.count; i++) {
+                    sz += entrySize(elements.get(at + i));
+                }
+                check(sz == x.sz, "node " + seen + " bytes " + x.sz + ", elements need " + sz);
+            }
+            at += x.count;
+        }
+        check(seen == nodes, "node count " + nodes + ", linked " + seen);
+        check(at == n, "nodes cover " + at + " of " + n + " elements");
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("list layout: " + what);
+        }
+    }
+
+    /** The number of quicklist nodes (0 for a listpack). */
+    int nodeCount() {
+        return quicklist ? nodes : 0;
+    }
+
     /** A deep copy describing {@code target}'s elements (COPY, snapshot copy-on-write). */
     ListLayout copyFor(Elements target) {
         ListLayout c = new ListLayout(target);

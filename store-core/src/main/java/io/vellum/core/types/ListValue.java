@@ -254,6 +254,11 @@ public final class ListValue extends Value implements ListLayout.Elements {
         head = 0;
     }
 
+    /** The encoding model, for tests in this package. */
+    ListLayout layout() {
+        return layout;
+    }
+
     // ------------------------------------------------------------------ Value
 
     @Override
