@@ -21,13 +21,32 @@ import java.util.List;
  *       (KEYS, SCAN, SMEMBERS and HGETALL of large collections) are compared as multisets.</li>
  *   <li><b>RANDOM</b> — random picks (SPOP, SRANDMEMBER, RANDOMKEY...) come from a different
  *       generator; compared by shape and membership, not by value.</li>
+ *   <li><b>LIST_ENCODING_72</b> — 7.2 keeps a small list in a single listpack and reports
+ *       OBJECT ENCODING "listpack" (t_list.c listTypeTryConvertListpack, converting back when
+ *       it shrinks to half the limit); 7.0 always says "quicklist". List encodings are checked
+ *       against 7.2's rules in store-core's ListValueTest, never against the oracle.</li>
+ *   <li><b>BLOCKING_RETRY_72</b> — 7.2 runs a blocked command again from the start when a key
+ *       it waits on becomes a list (redis/redis#11012, "reprocess command when client is
+ *       unblocked on keys"), so an earlier key of another type now answers WRONGTYPE;
+ *       7.0 served the client from the ready key directly.</li>
+ *   <li><b>TIMEOUT_RANGE_72</b> — 7.2 refuses a blocking timeout that does not fit in
+ *       milliseconds, or overflows when added to the current time, with "ERR timeout is out
+ *       of range" (redis/redis#11338); 7.0 overflowed: "inf" and "1e300" answered "ERR timeout
+ *       is negative" and 9223372036854775 seconds blocked.</li>
+ *   <li><b>LPOS_RANK_72</b> — 7.2 range-checks LPOS RANK (-LONG_MAX to LONG_MAX, "ERR value is
+ *       out of range, value must between ...", redis/redis#12167); 7.0 took
+ *       -9223372036854775808 and overflowed negating it.</li>
  * </ol>
  */
 public final class KnownDifferences {
     private KnownDifferences() {
     }
 
-    public enum Rule { FLOAT_72 }
+    /**
+     * The rules. FLOAT_72 is mechanical (see {@link #equivalent}); the others are checked by
+     * tests that state both servers' answers ({@code differs} in the collection tests).
+     */
+    public enum Rule { FLOAT_72, LIST_ENCODING_72, BLOCKING_RETRY_72, TIMEOUT_RANGE_72, LPOS_RANK_72 }
 
     /** True when the two replies differ only as the given rules allow. */
     public static boolean equivalent(RespReader.Node redis, RespReader.Node vellum, List<Rule> rules) {

@@ -175,7 +175,8 @@ public final class ListValue extends Value implements ListLayout.Elements {
     public long remove(byte[] e, long count) {
         int[] positions = new int[Math.min(size, 16)];
         int n = 0;
-        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        // Redis negates a negative count in place: LONG_MIN stays negative and never stops it
+        long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
         if (count >= 0) {
             for (int i = 0; i < size && n < limit; i++) {
                 if (Arrays.equals(get(i), e)) {
