@@ -36,6 +36,11 @@ import java.util.List;
  *   <li><b>LPOS_RANK_72</b> — 7.2 range-checks LPOS RANK (-LONG_MAX to LONG_MAX, "ERR value is
  *       out of range, value must between ...", redis/redis#12167); 7.0 took
  *       -9223372036854775808 and overflowed negating it.</li>
+ *   <li><b>HASH_PRESIZE_72</b> — 7.2's HSET, HMSET and HSETNX turn a listpack hash into a
+ *       hashtable before inserting when they bring more field/value pairs than
+ *       hash-max-listpack-entries, even if the fields repeat (hashTypeTryConversion,
+ *       redis/redis#12019); 7.0 converted only once the hash held more fields than the
+ *       limit. Only OBJECT ENCODING and HSCAN's paging show it.</li>
  * </ol>
  */
 public final class KnownDifferences {
@@ -46,7 +51,7 @@ public final class KnownDifferences {
      * The rules. FLOAT_72 is mechanical (see {@link #equivalent}); the others are checked by
      * tests that state both servers' answers ({@code differs} in the collection tests).
      */
-    public enum Rule { FLOAT_72, LIST_ENCODING_72, BLOCKING_RETRY_72, TIMEOUT_RANGE_72, LPOS_RANK_72 }
+    public enum Rule { FLOAT_72, LIST_ENCODING_72, BLOCKING_RETRY_72, TIMEOUT_RANGE_72, LPOS_RANK_72, HASH_PRESIZE_72 }
 
     /** True when the two replies differ only as the given rules allow. */
     public static boolean equivalent(RespReader.Node redis, RespReader.Node vellum, List<Rule> rules) {
