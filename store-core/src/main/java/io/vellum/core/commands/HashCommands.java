@@ -8,7 +8,6 @@ import io.vellum.core.data.OrderedDict;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.types.HashValue;
-import io.vellum.core.types.Value;
 import io.vellum.core.types.ValueType;
 import io.vellum.core.util.LongDouble;
 import io.vellum.core.util.Longs;
@@ -46,22 +45,12 @@ public final class HashCommands implements CommandGroup {
 
     /** The hash at {@code key} for reading, null if absent; WRONGTYPE for other types. */
     static HashValue readHash(CommandContext ctx, byte[] key) {
-        return asHash(ctx.db().lookupRead(key));
+        return TypedLookup.read(ctx, key, ValueType.HASH, HashValue.class);
     }
 
     /** The hash at {@code key} for changing in place, null if absent; WRONGTYPE for other types. */
     static HashValue writeHash(CommandContext ctx, byte[] key) {
-        return asHash(ctx.db().lookupWrite(key));
-    }
-
-    private static HashValue asHash(Value v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.type() != ValueType.HASH) {
-            throw Errors.E_WRONG_TYPE;
-        }
-        return (HashValue) v;
+        return TypedLookup.write(ctx, key, ValueType.HASH, HashValue.class);
     }
 
     private static long maxEntries(CommandContext ctx) {

@@ -67,22 +67,12 @@ public final class ListCommands implements CommandGroup {
 
     /** The list at {@code key} for reading, null if absent; WRONGTYPE for other types. */
     static ListValue readList(CommandContext ctx, byte[] key) {
-        return asList(ctx.db().lookupRead(key));
+        return TypedLookup.read(ctx, key, ValueType.LIST, ListValue.class);
     }
 
     /** The list at {@code key} for changing in place, null if absent; WRONGTYPE for other types. */
     static ListValue writeList(CommandContext ctx, byte[] key) {
-        return asList(ctx.db().lookupWrite(key));
-    }
-
-    private static ListValue asList(Value v) {
-        if (v == null) {
-            return null;
-        }
-        if (v.type() != ValueType.LIST) {
-            throw Errors.E_WRONG_TYPE;
-        }
-        return (ListValue) v;
+        return TypedLookup.write(ctx, key, ValueType.LIST, ListValue.class);
     }
 
     private static int fill(CommandContext ctx) {
@@ -119,9 +109,11 @@ public final class ListCommands implements CommandGroup {
         ctx.addDirty(count - 1);
     }
 
-    /** Replies with elements {@code start..end} (Redis's addListRangeReply, negative indexes allowed). */
-    private static void rangeReply(ReplySink out, ListValue list, long start, long end, boolean reverse) {
-        long llen = list.size();
+    /**
+     * Redis's range normalization (addListRangeReply, ltrimCommand): negative indexes count
+     * from the tail; returns {start, end} inside the list, or null for an empty range.
+     */
+    private static long[] clampRange(long start, long end, long llen) {
         if (start < 0) {
             start = llen + start;
         }
@@ -132,16 +124,22 @@ public final class ListCommands implements CommandGroup {
             start = 0;
         }
         if (start > end || start >= llen) {
+            return null;
+        }
+        return new long[] {start, Math.min(end, llen - 1)};
+    }
+
+    /** Replies with elements {@code start..end} (Redis's addListRangeReply, negative indexes allowed). */
+    private static void rangeReply(ReplySink out, ListValue list, long start, long end, boolean reverse) {
+        long[] r = clampRange(start, end, list.size());
+        if (r == null) {
             out.array(0);
             return;
         }
-        if (end >= llen) {
-            end = llen - 1;
-        }
-        int n = (int) (end - start + 1);
+        int n = (int) (r[1] - r[0] + 1);
         out.array(n);
         for (int i = 0; i < n; i++) {
-            out.bulk(list.get(reverse ? (int) end - i : (int) start + i));
+            out.bulk(list.get(reverse ? (int) r[1] - i : (int) r[0] + i));
         }
     }
 
@@ -367,27 +365,9 @@ public final class ListCommands implements CommandGroup {
             return;
         }
         long llen = list.size();
-        if (start < 0) {
-            start = llen + start;
-        }
-        if (end < 0) {
-            end = llen + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        long ltrim;
-        long rtrim;
-        if (start > end || start >= llen) {
-            ltrim = llen;
-            rtrim = 0;
-        } else {
-            if (end >= llen) {
-                end = llen - 1;
-            }
-            ltrim = start;
-            rtrim = llen - end - 1;
-        }
+        long[] r = clampRange(start, end, llen);
+        long ltrim = r == null ? llen : r[0];
+        long rtrim = r == null ? 0 : llen - r[1] - 1;
         list.removeEnd((int) ltrim, HEAD);
         list.removeEnd((int) rtrim, TAIL);
         // Redis signals the key even when nothing was trimmed (WATCH sees it).
