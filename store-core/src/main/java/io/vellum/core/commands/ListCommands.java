@@ -130,7 +130,7 @@ public final class ListCommands implements CommandGroup {
     }
 
     /** Replies with elements {@code start..end} (Redis's addListRangeReply, negative indexes allowed). */
-    private static void rangeReply(ReplySink out, ListValue list, long start, long end, boolean reverse) {
+    private static void rangeReply(ReplySink out, ListValue list, long start, long end) {
         long[] r = clampRange(start, end, list.size());
         if (r == null) {
             out.array(0);
@@ -139,7 +139,7 @@ public final class ListCommands implements CommandGroup {
         int n = (int) (r[1] - r[0] + 1);
         out.array(n);
         for (int i = 0; i < n; i++) {
-            out.bulk(list.get(reverse ? (int) r[1] - i : (int) r[0] + i));
+            out.bulk(list.get((int) r[0] + i));
         }
     }
 
@@ -256,7 +256,7 @@ public final class ListCommands implements CommandGroup {
             ctx.reply().array(0);
             return;
         }
-        rangeReply(ctx.reply(), list, start, end, false);
+        rangeReply(ctx.reply(), list, start, end);
     }
 
     private static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, "
