@@ -52,6 +52,26 @@ import java.util.List;
  *       total_watched_keys, total_blocking_keys, total_blocking_keys_on_nokey (clients), the
  *       eventloop_* and acl_access_denied_* counters (stats). INFO is compared by structure
  *       (every 7.0 field present), so these extra fields are allowed.</li>
+ *   <li><b>LIST_ENCODING_72</b> — 7.2 keeps a small list in a single listpack and reports
+ *       OBJECT ENCODING "listpack" (t_list.c listTypeTryConvertListpack, converting back when
+ *       it shrinks to half the limit); 7.0 always says "quicklist". List encodings are checked
+ *       against 7.2's rules in store-core's ListValueTest, never against the oracle.</li>
+ *   <li><b>BLOCKING_RETRY_72</b> — 7.2 runs a blocked command again from the start when a key
+ *       it waits on becomes a list (redis/redis#11012, "reprocess command when client is
+ *       unblocked on keys"), so an earlier key of another type now answers WRONGTYPE;
+ *       7.0 served the client from the ready key directly.</li>
+ *   <li><b>TIMEOUT_RANGE_72</b> — 7.2 refuses a blocking timeout that does not fit in
+ *       milliseconds, or overflows when added to the current time, with "ERR timeout is out
+ *       of range" (redis/redis#11338); 7.0 overflowed: "inf" and "1e300" answered "ERR timeout
+ *       is negative" and 9223372036854775 seconds blocked.</li>
+ *   <li><b>LPOS_RANK_72</b> — 7.2 range-checks LPOS RANK (-LONG_MAX to LONG_MAX, "ERR value is
+ *       out of range, value must between ...", redis/redis#12167); 7.0 took
+ *       -9223372036854775808 and overflowed negating it.</li>
+ *   <li><b>HASH_PRESIZE_72</b> — 7.2's HSET, HMSET and HSETNX turn a listpack hash into a
+ *       hashtable before inserting when they bring more field/value pairs than
+ *       hash-max-listpack-entries, even if the fields repeat (hashTypeTryConversion,
+ *       redis/redis#12019); 7.0 converted only once the hash held more fields than the
+ *       limit. Only OBJECT ENCODING and HSCAN's paging show it.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their
@@ -62,7 +82,11 @@ public final class KnownDifferences {
     private KnownDifferences() {
     }
 
-    public enum Rule { FLOAT_72 }
+    /**
+     * The rules. FLOAT_72 is mechanical (see {@link #equivalent}); the others are checked by
+     * tests that state both servers' answers ({@code differs} in the collection tests).
+     */
+    public enum Rule { FLOAT_72, LIST_ENCODING_72, BLOCKING_RETRY_72, TIMEOUT_RANGE_72, LPOS_RANK_72, HASH_PRESIZE_72 }
 
     private static java.util.Set<String> table72;
 

@@ -29,6 +29,8 @@ public final class BlockedClients {
         final long deadlineMillis;
         final Consumer<ReplySink> onTimeout;
         boolean active = true;
+        /** Set when its retry blocked again on the same keys: it stays registered where it was. */
+        boolean keptByRetry;
 
         Blocked(Session session, byte[][] argv, List<byte[]> keys, int db, long deadlineMillis, Consumer<ReplySink> onTimeout) {
             this.session = session;
@@ -45,6 +47,19 @@ public final class BlockedClients {
 
         public long deadlineMillis() {
             return deadlineMillis;
+        }
+
+        /** True when this waits in database {@code db} on exactly {@code keys}. */
+        boolean sameWait(int db, List<byte[]> other) {
+            if (db != this.db || other.size() != keys.size()) {
+                return false;
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                if (!java.util.Arrays.equals(keys.get(i), other.get(i))) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -786,6 +786,13 @@ public final class Engine implements AutoCloseable {
 
     void blockCurrent(Session s, byte[][] argv, List<byte[]> keys, long timeoutMillis, Consumer<ReplySink> onTimeout) {
         BlockedClients.Blocked previous = s.blocked();
+        if (previous != null && previous.sameWait(s.db(), keys)) {
+            // A retry that must keep waiting on the same keys keeps its place in their queues
+            // (Redis serves blocked clients first come, first served, and never requeues a
+            // client it did not serve).
+            previous.keptByRetry = true;
+            return;
+        }
         long deadline;
         if (previous != null) {
             deadline = previous.deadlineMillis;
@@ -824,13 +831,14 @@ public final class Engine implements AutoCloseable {
         tee.set(counting.wrap(out), unit.effects);
         CommandSpec spec = resolve(b.argv);
         CommandContext ctx = new CommandContext(this, s, b.argv, tee, spec, CommandContext.RETRY);
+        b.keptByRetry = false;
         try {
             spec.handler().execute(ctx);
         } catch (io.vellum.core.command.CommandError e) {
             tee.error(e.reply());
         }
         errorsSeen = errorStats.total(); // a retry's errors are not the next command's
-        if (s.blocked() == b) {
+        if (s.blocked() == b && !b.keptByRetry) {
             // served (or failed): the handler did not block again
             blocked.unblock(b);
         }

@@ -21,6 +21,8 @@ public final class ValueCodec {
     public static Value decode(StoredValue p) {
         return switch (p.getValueCase()) {
             case STRING -> StringValue.fromProto(p.getString());
+            case LIST -> ListValue.fromProto(p.getList());
+            case HASH -> HashValue.fromProto(p.getHash());
             default -> throw new IllegalArgumentException("unsupported stored value type: " + p.getValueCase());
         };
     }
