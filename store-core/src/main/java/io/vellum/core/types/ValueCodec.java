@@ -21,6 +21,8 @@ public final class ValueCodec {
     public static Value decode(StoredValue p) {
         return switch (p.getValueCase()) {
             case STRING -> StringValue.fromProto(p.getString());
+            case SET -> SetValue.fromProto(p.getSet());
+            case ZSET -> ZSetValue.fromProto(p.getZset());
             default -> throw new IllegalArgumentException("unsupported stored value type: " + p.getValueCase());
         };
     }
