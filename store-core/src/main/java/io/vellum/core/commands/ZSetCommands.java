@@ -399,7 +399,55 @@ public final class ZSetCommands implements CommandGroup {
     static void zlexcount(CommandContext ctx) {
         ZRange.Lex r = lexRange(ctx, 2, 3);
         ZSetValue z = readZset(ctx, ctx.arg(1));
-        ctx.reply().integer(z == null || r.isEmpty() ? 0 : Math.max(0, z.countThrough(r) - z.countBelow(r)));
+        long[] span = z == null ? new long[2] : lexSpan(z, r);
+        ctx.reply().integer(span[1] - span[0]);
+    }
+
+    /**
+     * The 0-based ranks [from, to) of a lex range. Lex ranges are meant for sets whose
+     * members all have one score; when scores differ Redis's answer follows from how it
+     * walks: a listpack from its first member at least min on while members are at most max
+     * (reproduced here), a skiplist along its random levels (unspecified; here the span
+     * arithmetic of the same-score case).
+     */
+    private static long[] lexSpan(ZSetValue z, ZRange.Lex r) {
+        if (z.isListpack()) {
+            Node first = z.firstInLex(r);
+            if (first == null) {
+                return new long[2];
+            }
+            long from = z.rank(first.member(), false);
+            long to = from;
+            for (Node n = first; n != null && r.lteMax(n.member()); n = n.next()) {
+                to++;
+            }
+            return new long[] {from, to};
+        }
+        if (r.isEmpty()) {
+            return new long[2];
+        }
+        long from = z.countBelow(r);
+        return new long[] {from, Math.max(from, z.countThrough(r))};
+    }
+
+    /**
+     * A listpack's lex range as Redis walks it (genericZrangebylexCommand): from the first (or,
+     * reversed, last) member in range, skip {@code offset} members unchecked, then take
+     * members while they stay in range, at most {@code limit} (negative: no limit).
+     */
+    private static List<Node> listpackLexRange(ZSetValue z, ZRange.Lex r, long offset, long limit, boolean rev) {
+        List<Node> out = new ArrayList<>();
+        Node n = rev ? z.lastInLex(r) : z.firstInLex(r);
+        for (long i = 0; i < offset && n != null; i++) {
+            n = rev ? n.prev() : n.next();
+        }
+        for (; n != null && limit-- != 0; n = rev ? n.prev() : n.next()) {
+            if (rev ? !r.gteMin(n.member()) : !r.lteMax(n.member())) {
+                break;
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ ranges
@@ -499,10 +547,16 @@ public final class ZSetCommands implements CommandGroup {
         }
         ZSetValue z = readZset(ctx, ctx.arg(argStart));
         // the selection: `count` elements from 0-based rank `from`, walking down when rev
+        // (or, for a listpack's lex range, the elements its walk takes)
         long from = 0;
         long count = 0;
         long sizeHint = 0;
-        if (z != null) {
+        List<Node> walked = null;
+        if (z != null && type == RangeType.LEX && z.isListpack()) {
+            boolean validOffset = offset >= 0 && (offset == 0 || offset < z.size());
+            walked = validOffset ? listpackLexRange(z, lexRange, offset, limit, rev) : List.of();
+            count = walked.size();
+        } else if (z != null) {
             long llen = z.size();
             if (type == RangeType.RANK) {
                 if (start < 0) {
@@ -533,30 +587,31 @@ public final class ZSetCommands implements CommandGroup {
                 }
             }
         }
-        if (store) {
-            storeRange(ctx, z, from, count, rev, sizeHint);
-            return;
-        }
-        ReplySink out = ctx.reply();
-        replyElementsHeader(out, count, withScores);
-        Node n = count > 0 ? z.byRank(from) : null;
-        for (long i = 0; i < count; i++) {
-            replyElement(out, n.member(), n.score(), withScores);
-            n = rev ? n.prev() : n.next();
-        }
-    }
-
-    /** ZRANGESTORE's result: added one by one to a new set, as Redis's zsetAdd would. */
-    private static void storeRange(CommandContext ctx, ZSetValue z, long from, long count, boolean rev, long sizeHint) {
-        ZSetValue.Limits l = ZSetValue.Limits.of(ctx.config());
-        ZSetValue result = ZSetValue.create(sizeHint, 0, l);
+        ZSetValue.Limits l = store ? ZSetValue.Limits.of(ctx.config()) : null;
+        ZSetValue result = store ? ZSetValue.create(sizeHint, 0, l) : null;
         double[] ignored = new double[1];
-        Node n = count > 0 ? z.byRank(from) : null;
-        for (long i = 0; i < count; i++) {
-            result.add(n.score(), n.member(), 0, ignored, l);
-            n = rev ? n.prev() : n.next();
+        ReplySink out = ctx.reply();
+        if (!store) {
+            replyElementsHeader(out, count, withScores);
         }
-        SetCommands.store(ctx, ctx.arg(1), result, result.size());
+        Node n = walked != null || count == 0 ? null : z.byRank(from);
+        for (int i = 0; i < count; i++) {
+            if (walked != null) {
+                n = walked.get(i);
+            }
+            if (store) {
+                // ZRANGESTORE adds one by one, as Redis's zsetAdd, converting as the set grows
+                result.add(n.score(), n.member(), 0, ignored, l);
+            } else {
+                replyElement(out, n.member(), n.score(), withScores);
+            }
+            if (walked == null) {
+                n = rev ? n.prev() : n.next();
+            }
+        }
+        if (store) {
+            SetCommands.store(ctx, ctx.arg(1), result, result.size());
+        }
     }
 
     // ------------------------------------------------------------------ range removal
@@ -605,11 +660,12 @@ public final class ZSetCommands implements CommandGroup {
     static void zremrangebylex(CommandContext ctx) {
         ZRange.Lex r = lexRange(ctx, 2, 3);
         ZSetValue z = writeZset(ctx, ctx.arg(1));
-        if (z == null || r.isEmpty()) {
+        if (z == null) {
             ctx.reply().integer(0);
             return;
         }
-        removeRange(ctx, z, z.countBelow(r), z.countThrough(r));
+        long[] span = lexSpan(z, r);
+        removeRange(ctx, z, span[0], span[1]);
     }
 
     /** Removes 0-based ranks [from, to) and replies with how many went. */

@@ -224,6 +224,41 @@ public final class ZSetValue extends Value {
         return list.countPrefix(n -> r.lteMax(n.member()));
     }
 
+    /**
+     * For a listpack-encoded set, the first element of a lex range as Redis's linear walk finds
+     * it (zzlFirstInLexRange), which is defined even when scores differ; null when none.
+     * O(n), as the listpack walk (n is bounded by zset-max-listpack-entries).
+     */
+    public Node firstInLex(ZRange.Lex r) {
+        if (!mayHoldLex(r)) {
+            return null;
+        }
+        for (Node n = list.first(); n != null; n = n.next()) {
+            if (r.gteMin(n.member())) {
+                return r.lteMax(n.member()) ? n : null;
+            }
+        }
+        return null;
+    }
+
+    /** The last element of a lex range by a listpack's backward walk (zzlLastInLexRange), or null. */
+    public Node lastInLex(ZRange.Lex r) {
+        if (!mayHoldLex(r)) {
+            return null;
+        }
+        for (Node n = list.last(); n != null; n = n.prev()) {
+            if (r.lteMax(n.member())) {
+                return r.gteMin(n.member()) ? n : null;
+            }
+        }
+        return null;
+    }
+
+    /** zzlIsInLexRange: the range is not empty, the last member is at least min, the first at most max. */
+    private boolean mayHoldLex(ZRange.Lex r) {
+        return !r.isEmpty() && list.length() > 0 && r.gteMin(list.last().member()) && r.lteMax(list.first().member());
+    }
+
     /** Removes the elements of 0-based ranks {@code start..end} (inclusive); returns how many. */
     public int removeRange(int start, int end) {
         int[] removed = {0};
