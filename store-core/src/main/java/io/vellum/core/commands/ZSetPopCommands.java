@@ -1,6 +1,5 @@
 package io.vellum.core.commands;
 
-import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandTable;
 import io.vellum.core.command.Errors;
 import io.vellum.core.data.ZSkipList.Node;
@@ -10,12 +9,7 @@ import io.vellum.core.spi.UnitRecord;
 import io.vellum.core.types.Value;
 import io.vellum.core.types.ValueType;
 import io.vellum.core.types.ZSetValue;
-import io.vellum.core.util.LongDouble;
-import io.vellum.core.util.Longs;
 import io.vellum.core.util.Text;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,9 +20,9 @@ import java.util.List;
  *
  * <p>A blocking pop that finds nothing blocks its client without holding the engine
  * ({@link CommandContext#block}); when one of its keys changes the command runs again as a
- * unit of its own. A pop that is served — at once or on such a retry — is logged as the
- * ZPOPMIN/ZPOPMAX it became, as Redis propagates it. Inside MULTI, scripts and replay the
- * commands never block: they answer as a timeout would.
+ * unit of its own. A served BZMPOP is logged as the ZMPOP it became; BZPOPMIN/BZPOPMAX as
+ * received (see {@link #blockingPop}). Inside MULTI, scripts and replay the commands never
+ * block: they answer as a timeout would.
  */
 final class ZSetPopCommands {
     private ZSetPopCommands() {
@@ -43,8 +37,7 @@ final class ZSetPopCommands {
                 .bind("bzmpop", ctx -> zmpopGeneric(ctx, 2, true));
     }
 
-    private static final byte[] ZPOPMIN = Text.latin1("ZPOPMIN");
-    private static final byte[] ZPOPMAX = Text.latin1("ZPOPMAX");
+    private static final byte[] ZMPOP = Text.latin1("ZMPOP");
 
     /* ZPOPMIN key [count], ZPOPMAX key [count] */
     private static void zpopMinMax(CommandContext ctx, boolean max) {
@@ -147,7 +140,11 @@ final class ZSetPopCommands {
         }
         List<byte[]> keys = Arrays.asList(ctx.argv()).subList(numkeysIdx + 1, whereIdx);
         if (block) {
-            blockingPop(ctx, keys, max, timeoutMillis(ctx, 1), count, true, true);
+            long timeout = BlockingTimeout.millis(ctx, 1);
+            byte[][] asZmpop = new byte[ctx.argc() - 1][];
+            asZmpop[0] = ZMPOP;
+            System.arraycopy(ctx.argv(), 2, asZmpop, 1, ctx.argc() - 2);
+            blockingPop(ctx, keys, max, timeout, count, true, true, asZmpop);
         } else {
             pop(ctx, keys, max, true, count, true, true);
         }
@@ -155,14 +152,20 @@ final class ZSetPopCommands {
 
     /* BZPOPMIN key [key ...] timeout, BZPOPMAX key [key ...] timeout */
     private static void bzpop(CommandContext ctx, boolean max) {
-        long timeout = timeoutMillis(ctx, ctx.argc() - 1);
+        long timeout = BlockingTimeout.millis(ctx, ctx.argc() - 1);
         List<byte[]> keys = Arrays.asList(ctx.argv()).subList(1, ctx.argc() - 1);
-        blockingPop(ctx, keys, max, timeout, -1, false, false);
+        blockingPop(ctx, keys, max, timeout, -1, false, false, null);
     }
 
-    /** Redis's blockingGenericZpopCommand. */
+    /**
+     * Redis's blockingGenericZpopCommand. A pop served here is logged as {@code loggedAs} when
+     * given: the non-blocking command with the same effect and the same reply (BZMPOP as
+     * ZMPOP), which replay verifies through the unit's effect digest. BZPOPMIN/BZPOPMAX have
+     * no such twin (ZPOPMIN's reply lacks the key), so they are logged as received: replay
+     * never blocks, and serves them as they were served.
+     */
     private static void blockingPop(CommandContext ctx, List<byte[]> keys, boolean max, long timeoutMillis, long count,
-            boolean nested, boolean nilWhenEmpty) {
+            boolean nested, boolean nilWhenEmpty, byte[][] loggedAs) {
         // Redis re-runs a blocked client only when a key it waits on now holds a sorted set
         if (!ctx.isRetry() || holdsZset(ctx, keys)) {
             for (byte[] key : keys) {
@@ -173,12 +176,9 @@ final class ZSetPopCommands {
                 if (v.type() != ValueType.ZSET) {
                     throw Errors.E_WRONG_TYPE;
                 }
-                long popped = pop(ctx, List.of(key), max, true, count, nested, nilWhenEmpty);
-                if (ctx.canBlock()) {
-                    byte[] verb = max ? ZPOPMAX : ZPOPMIN;
-                    ctx.logAs(UnitRecord.Kind.COMMAND, List.<byte[][]>of(count == -1
-                            ? new byte[][] {verb, key}
-                            : new byte[][] {verb, key, Longs.toBytes(popped)}));
+                pop(ctx, List.of(key), max, true, count, nested, nilWhenEmpty);
+                if (loggedAs != null && ctx.canBlock()) {
+                    ctx.logAs(UnitRecord.Kind.COMMAND, List.<byte[][]>of(loggedAs));
                 }
                 return;
             }
@@ -198,81 +198,5 @@ final class ZSetPopCommands {
             }
         }
         return false;
-    }
-
-    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(10_000_000_000_000_000L);
-    private static final BigDecimal LLONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
-
-    /**
-     * Redis 7.2's getTimeoutFromObjectOrReply in seconds: a long double times 1000 (rounded
-     * as the x87 multiplication rounds it), rounded up to whole milliseconds; 0 waits
-     * forever. Returns the relative timeout in milliseconds.
-     */
-    static long timeoutMillis(CommandContext ctx, int i) {
-        LongDouble ld = LongDouble.parse(ctx.arg(i));
-        if (ld == null) {
-            throw new CommandError("ERR timeout is not a float or out of range");
-        }
-        CommandError outOfRange = new CommandError("ERR timeout is out of range");
-        CommandError negative = new CommandError("ERR timeout is negative");
-        boolean minus = ctx.arg(i)[0] == '-';
-        if (ld.isInfinite()) {
-            throw minus ? negative : outOfRange;
-        }
-        BigDecimal seconds = ld.exact();
-        if (seconds.compareTo(MAX_SECONDS) > 0) {
-            throw outOfRange;
-        }
-        if (seconds.negate().compareTo(MAX_SECONDS) > 0) {
-            throw negative;
-        }
-        BigDecimal ms = roundToLongDouble(seconds.multiply(BigDecimal.valueOf(1000)));
-        if (ms.compareTo(LLONG_MAX) > 0) {
-            throw outOfRange;
-        }
-        long tval = ms.setScale(0, RoundingMode.CEILING).longValueExact();
-        if (tval < 0) {
-            throw negative;
-        }
-        if (tval > 0 && tval > Long.MAX_VALUE - ctx.nowMillis()) {
-            throw outOfRange;
-        }
-        return tval;
-    }
-
-    private static final BigInteger TWO_63 = BigInteger.ONE.shiftLeft(63);
-    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
-
-    /** {@code x} rounded to a 64-bit significand, ties to even (an x87 long double result). */
-    static BigDecimal roundToLongDouble(BigDecimal x) {
-        if (x.signum() == 0) {
-            return x;
-        }
-        BigDecimal a = x.abs();
-        // a = 2^e * m with 2^63 <= m < 2^64
-        int e = a.toBigInteger().bitLength() - 64;
-        if (a.compareTo(BigDecimal.ONE) < 0) {
-            e = -64 - (int) Math.ceil((a.scale() - a.precision()) * 3.3219280948873626) - 4;
-        }
-        BigDecimal m = scaleByPowerOfTwo(a, -e);
-        while (m.compareTo(new BigDecimal(TWO_64)) >= 0) {
-            e++;
-            m = scaleByPowerOfTwo(a, -e);
-        }
-        while (m.compareTo(new BigDecimal(TWO_63)) < 0) {
-            e--;
-            m = scaleByPowerOfTwo(a, -e);
-        }
-        BigInteger q = m.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
-        BigDecimal r = scaleByPowerOfTwo(new BigDecimal(q), e);
-        return x.signum() < 0 ? r.negate() : r;
-    }
-
-    private static BigDecimal scaleByPowerOfTwo(BigDecimal v, int k) {
-        if (k >= 0) {
-            return v.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(k)));
-        }
-        // dividing by 2^-k is multiplying by 5^-k and shifting the decimal point
-        return v.multiply(new BigDecimal(BigInteger.valueOf(5).pow(-k))).scaleByPowerOfTen(k);
     }
 }
