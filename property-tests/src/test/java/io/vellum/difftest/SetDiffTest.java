@@ -254,19 +254,23 @@ class SetDiffTest extends DifferentialTest {
             big.add("member:" + i);
         }
         both(big.toArray(new String[0]));
-        assertEquals(fullScan(redis, "big", "*"), fullScan(vellum, "big", "*"));
-        assertEquals(fullScan(redis, "big", "member:1?"), fullScan(vellum, "big", "member:1?"));
+        assertEquals(fullScan(redis, "SSCAN", "big", "*"), fullScan(vellum, "SSCAN", "big", "*"));
+        assertEquals(fullScan(redis, "SSCAN", "big", "member:1?"), fullScan(vellum, "SSCAN", "big", "member:1?"));
     }
 
-    /** Every member a complete SSCAN returns, deduplicated (cursors differ between servers). */
-    static TreeSet<String> fullScan(RawClient c, String key, String pattern) {
+    /**
+     * Every element a complete SSCAN (members) or ZSCAN ("member=score") returns, deduplicated:
+     * the cursors themselves differ between the servers.
+     */
+    static TreeSet<String> fullScan(RawClient c, String command, String key, String pattern) {
         TreeSet<String> all = new TreeSet<>();
         String cursor = "0";
         do {
-            RespReader.Node r = c.call("SSCAN", key, cursor, "MATCH", pattern, "COUNT", "17").node();
+            RespReader.Node r = c.call(command, key, cursor, "MATCH", pattern, "COUNT", "17").node();
             cursor = r.children().get(0).scalarText();
-            for (RespReader.Node e : r.children().get(1).children()) {
-                all.add(e.scalarText());
+            List<RespReader.Node> e = r.children().get(1).children();
+            for (int i = 0; i < e.size(); i++) {
+                all.add(command.equals("ZSCAN") ? e.get(i).scalarText() + "=" + e.get(++i).scalarText() : e.get(i).scalarText());
             }
         } while (!cursor.equals("0"));
         return all;

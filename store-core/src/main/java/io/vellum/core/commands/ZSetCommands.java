@@ -399,45 +399,41 @@ public final class ZSetCommands implements CommandGroup {
     static void zlexcount(CommandContext ctx) {
         ZRange.Lex r = lexRange(ctx, 2, 3);
         ZSetValue z = readZset(ctx, ctx.arg(1));
-        long[] span = z == null ? new long[2] : lexSpan(z, r);
-        ctx.reply().integer(span[1] - span[0]);
+        Node first = z == null ? null : z.firstInLex(r);
+        long count = 0;
+        if (first != null && z.isListpack()) {
+            count = runInLex(first, r);
+        } else if (first != null) {
+            // zlexcountCommand: from the ranks of the first and the last element, O(log n)
+            Node last = z.lastInLex(r);
+            count = last == null ? 0 : Math.max(0, z.rank(last.member(), false) - z.rank(first.member(), false) + 1);
+        }
+        ctx.reply().integer(count);
+    }
+
+    /** How many elements from {@code first} on stay at most the range's maximum. */
+    private static long runInLex(Node first, ZRange.Lex r) {
+        long n = 0;
+        for (Node x = first; x != null && r.lteMax(x.member()); x = x.next()) {
+            n++;
+        }
+        return n;
     }
 
     /**
-     * The 0-based ranks [from, to) of a lex range. Lex ranges are meant for sets whose
-     * members all have one score; when scores differ Redis's answer follows from how it
-     * walks: a listpack from its first member at least min on while members are at most max
-     * (reproduced here), a skiplist along its random levels (unspecified; here the span
-     * arithmetic of the same-score case).
+     * A lex range as Redis's genericZrangebylexCommand walks it: from its first (or, reversed,
+     * last) element, skip {@code offset} elements unchecked, then take elements while they
+     * stay in range, at most {@code limit} (negative: no limit). A skiplist skips the offset
+     * by rank, O(log n).
      */
-    private static long[] lexSpan(ZSetValue z, ZRange.Lex r) {
-        if (z.isListpack()) {
-            Node first = z.firstInLex(r);
-            if (first == null) {
-                return new long[2];
-            }
-            long from = z.rank(first.member(), false);
-            long to = from;
-            for (Node n = first; n != null && r.lteMax(n.member()); n = n.next()) {
-                to++;
-            }
-            return new long[] {from, to};
-        }
-        if (r.isEmpty()) {
-            return new long[2];
-        }
-        long from = z.countBelow(r);
-        return new long[] {from, Math.max(from, z.countThrough(r))};
-    }
-
-    /**
-     * A listpack's lex range as Redis walks it (genericZrangebylexCommand): from the first (or,
-     * reversed, last) member in range, skip {@code offset} members unchecked, then take
-     * members while they stay in range, at most {@code limit} (negative: no limit).
-     */
-    private static List<Node> listpackLexRange(ZSetValue z, ZRange.Lex r, long offset, long limit, boolean rev) {
+    private static List<Node> lexWalk(ZSetValue z, ZRange.Lex r, long offset, long limit, boolean rev) {
         List<Node> out = new ArrayList<>();
         Node n = rev ? z.lastInLex(r) : z.firstInLex(r);
+        if (n != null && offset > 0 && !z.isListpack()) {
+            long rank = z.rank(n.member(), false) + (rev ? -offset : offset);
+            n = z.byRank(rank);
+            offset = 0;
+        }
         for (long i = 0; i < offset && n != null; i++) {
             n = rev ? n.prev() : n.next();
         }
@@ -547,14 +543,14 @@ public final class ZSetCommands implements CommandGroup {
         }
         ZSetValue z = readZset(ctx, ctx.arg(argStart));
         // the selection: `count` elements from 0-based rank `from`, walking down when rev
-        // (or, for a listpack's lex range, the elements its walk takes)
+        // (or, for a lex range, the elements Redis's walk takes)
         long from = 0;
         long count = 0;
         long sizeHint = 0;
         List<Node> walked = null;
-        if (z != null && type == RangeType.LEX && z.isListpack()) {
+        if (z != null && type == RangeType.LEX) {
             boolean validOffset = offset >= 0 && (offset == 0 || offset < z.size());
-            walked = validOffset ? listpackLexRange(z, lexRange, offset, limit, rev) : List.of();
+            walked = validOffset ? lexWalk(z, lexRange, offset, limit, rev) : List.of();
             count = walked.size();
         } else if (z != null) {
             long llen = z.size();
@@ -576,10 +572,10 @@ public final class ZSetCommands implements CommandGroup {
                     from = rev ? llen - 1 - start : start;
                 }
                 sizeHint = count;
-            } else if (offset >= 0 && (offset == 0 || offset < llen)) {
-                boolean empty = type == RangeType.SCORE ? scoreRange.isEmpty() : lexRange.isEmpty();
-                long lo = empty ? 0 : type == RangeType.SCORE ? z.countBelow(scoreRange) : z.countBelow(lexRange);
-                long hi = empty ? 0 : type == RangeType.SCORE ? z.countThrough(scoreRange) : z.countThrough(lexRange);
+            } else if (offset >= 0 && (offset == 0 || offset < llen) && !scoreRange.isEmpty()) {
+                // scores are sorted: the range is ranks [lo, hi), found in O(log n)
+                long lo = z.countBelow(scoreRange);
+                long hi = z.countThrough(scoreRange);
                 long inRange = Math.max(0, hi - lo) - offset;
                 if (inRange > 0) {
                     count = limit < 0 ? inRange : Math.min(inRange, limit);
@@ -664,8 +660,10 @@ public final class ZSetCommands implements CommandGroup {
             ctx.reply().integer(0);
             return;
         }
-        long[] span = lexSpan(z, r);
-        removeRange(ctx, z, span[0], span[1]);
+        // zzlDeleteRangeByLex / zslDeleteRangeByLex: from the first element while at most max
+        Node first = z.firstInLex(r);
+        long from = first == null ? 0 : z.rank(first.member(), false);
+        removeRange(ctx, z, from, first == null ? 0 : from + runInLex(first, r));
     }
 
     /** Removes 0-based ranks [from, to) and replies with how many went. */

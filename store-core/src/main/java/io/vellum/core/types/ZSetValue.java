@@ -225,13 +225,20 @@ public final class ZSetValue extends Value {
     }
 
     /**
-     * For a listpack-encoded set, the first element of a lex range as Redis's linear walk finds
-     * it (zzlFirstInLexRange), which is defined even when scores differ; null when none.
-     * O(n), as the listpack walk (n is bounded by zset-max-listpack-entries).
+     * The first element of a lex range as Redis finds it: a listpack walks from its first
+     * member (zzlFirstInLexRange), a skiplist descends its levels (zslFirstInLexRange); the
+     * element must also be at most the maximum. Null when none. For members of one score
+     * both are the range's first element; when scores differ the listpack's answer is its
+     * walk's (O(n), n bounded by zset-max-listpack-entries) and the skiplist's depends on
+     * levels in Redis (unspecified), here on rank arithmetic.
      */
     public Node firstInLex(ZRange.Lex r) {
         if (!mayHoldLex(r)) {
             return null;
+        }
+        if (!listpack) {
+            Node n = byRank(countBelow(r));
+            return n != null && r.lteMax(n.member()) ? n : null;
         }
         for (Node n = list.first(); n != null; n = n.next()) {
             if (r.gteMin(n.member())) {
@@ -241,10 +248,14 @@ public final class ZSetValue extends Value {
         return null;
     }
 
-    /** The last element of a lex range by a listpack's backward walk (zzlLastInLexRange), or null. */
+    /** The last element of a lex range (zzlLastInLexRange, zslLastInLexRange), or null. */
     public Node lastInLex(ZRange.Lex r) {
         if (!mayHoldLex(r)) {
             return null;
+        }
+        if (!listpack) {
+            Node n = byRank(countThrough(r) - 1);
+            return n != null && r.gteMin(n.member()) ? n : null;
         }
         for (Node n = list.last(); n != null; n = n.prev()) {
             if (r.lteMax(n.member())) {
