@@ -72,6 +72,23 @@ import java.util.List;
  *       hash-max-listpack-entries, even if the fields repeat (hashTypeTryConversion,
  *       redis/redis#12019); 7.0 converted only once the hash held more fields than the
  *       limit. Only OBJECT ENCODING and HSCAN's paging show it.</li>
+ *   <li><b>LISTPACK_SETS</b> — 7.2 keeps small sets with non-integer members in the "listpack"
+ *       encoding, iterated in insertion order, where 7.0 uses "hashtable" (hash order); SSCAN
+ *       of such a set returns everything with cursor 0 in 7.2 (redis#11290). Set replies are
+ *       compared as multisets (ORDER); scans by their complete result.</li>
+ *   <li><b>ZRANK_WITHSCORE</b> — ZRANK/ZREVRANK key member WITHSCORE is 7.2-only (7.0 answers
+ *       with the arity error). ZSetDiffTest checks Vellum's reply against the oracle's ZRANK
+ *       and ZSCORE of the same member.</li>
+ *   <li><b>PRECONVERT_72</b> — 7.2's ZADD and SADD (redis#12185, redis#12019) create or
+ *       convert a key to the large encoding before adding when they carry more elements than
+ *       the listpack limit; 7.0 adds into the listpack and converts on the way. Observable
+ *       through a score of -0: a listpack stores it as 0, a skiplist keeps the sign, so a
+ *       -0 among the first elements of such a ZADD prints "-0" in 7.2 and "0" in 7.0 (and
+ *       through OBJECT ENCODING when the elements had duplicates). The random mode's large
+ *       ZADDs carry no -0 and distinct members; a unit test pins 7.2's answer.</li>
+ *   <li><b>TIMEOUT_72</b> — a blocking timeout of "inf" or one whose deadline overflows is
+ *       "ERR timeout is out of range" in 7.2 (redis#11338); 7.0 says "timeout is negative" or
+ *       overflows. Covered by unit tests, not compared with the oracle.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their

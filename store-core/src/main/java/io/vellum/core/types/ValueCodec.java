@@ -23,6 +23,8 @@ public final class ValueCodec {
             case STRING -> StringValue.fromProto(p.getString());
             case LIST -> ListValue.fromProto(p.getList());
             case HASH -> HashValue.fromProto(p.getHash());
+            case SET -> SetValue.fromProto(p.getSet());
+            case ZSET -> ZSetValue.fromProto(p.getZset());
             default -> throw new IllegalArgumentException("unsupported stored value type: " + p.getValueCase());
         };
     }

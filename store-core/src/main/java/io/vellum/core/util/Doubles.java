@@ -9,9 +9,13 @@ import java.nio.charset.StandardCharsets;
  * Parsing and formatting of doubles exactly as Redis does them.
  *
  * <ul>
- *   <li>{@link #format(double)}: Redis 7.2's reply format ({@code fpconv_dtoa}): the shortest
- *       digits that read back as the same double, plain notation unless the exponent is far
- *       out, {@code inf}/{@code -inf}/{@code nan}.
+ *   <li>{@link #format(double)}: Redis 7.2's reply format ({@code d2string}, which
+ *       {@code addReplyDouble} uses since redis#11779): an integral value within
+ *       &plusmn;2<sup>62</sup> ({@code double2ll}) prints as the integer, anything else as
+ *       {@link #fpconv(double)} does.
+ *   <li>{@link #fpconv(double)}: {@code fpconv_dtoa}: the shortest digits that read back as
+ *       the same double, plain notation unless the exponent is far out,
+ *       {@code inf}/{@code -inf}/{@code nan} (7.2's DEBUG DIGEST formats zset scores so).
  *   <li>{@link #formatG(double, int)}: C's {@code %.<p>g} ({@code %.17g} is what Redis 7.0
  *       and DEBUG DIGEST use, {@code %.14g} is what Lua 5.1 uses).
  *   <li>{@link #parse(byte[])}: Redis's {@code string2d}: C {@code strtod} grammar, no leading
@@ -28,6 +32,16 @@ public final class Doubles {
     // ---------------------------------------------------------------- formatting (7.2)
 
     public static String format(double d) {
+        // double2ll: (double) (LLONG_MAX / 2) is 2^62; within it an integral value prints
+        // with ll2string ("100000000", where fpconv_dtoa alone gives "1e+8").
+        if (d != 0 && Math.abs(d) <= 0x1p62 && (long) d == d) {
+            return Long.toString((long) d);
+        }
+        return fpconv(d);
+    }
+
+    /** {@code fpconv_dtoa} as Redis 7.2 bundles it (see the class comment). */
+    public static String fpconv(double d) {
         boolean neg = (Double.doubleToRawLongBits(d) & Long.MIN_VALUE) != 0;
         if (Double.isNaN(d)) {
             return neg ? "-nan" : "nan";

@@ -1,0 +1,304 @@
+package io.vellum.core.data;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The order of a sorted set: elements sorted by score, ties by member bytes (unsigned, a
+ * prefix first, as Redis's sdscmp), in a skip list whose links carry spans (the number of
+ * elements each link skips), so rank lookups, lookups by rank and range bounds are
+ * O(log n) expected, as in Redis's t_zset.c (William Pugh's skip list with Redis's three
+ * changes: repeated scores, ordering by member too, a backward link on level 0).
+ *
+ * <p><b>Determinism.</b> Node levels come from a generator owned by the list and seeded with
+ * a constant, so the shape of a list is a function of its operation history; no wall clock
+ * or shared randomness is involved. Levels are not observable (only costs depend on them).
+ *
+ * <p>Scores compare with {@code <} and {@code ==} as Redis's C code does: -0.0 and 0.0 are
+ * the same score. NaN is never inserted (callers refuse it).
+ *
+ * <p>Not thread-safe: owned by the engine thread.
+ */
+public final class ZSkipList {
+    static final int MAX_LEVEL = 32;
+
+    /** One element. The member bytes are shared with the member dictionary; never mutate them. */
+    public static final class Node {
+        private final byte[] member;
+        private double score;
+        private final Node[] forward;
+        private final int[] span;
+        private Node backward;
+
+        Node(byte[] member, double score, int level) {
+            this.member = member;
+            this.score = score;
+            this.forward = new Node[level];
+            this.span = new int[level];
+        }
+
+        public byte[] member() {
+            return member;
+        }
+
+        public double score() {
+            return score;
+        }
+
+        /** The next element in ascending order, or null. */
+        public Node next() {
+            return forward[0];
+        }
+
+        /** The previous element in ascending order, or null. */
+        public Node prev() {
+            return backward;
+        }
+    }
+
+    /** A property that holds for a (possibly empty) prefix of the list and nowhere after it. */
+    @FunctionalInterface
+    public interface Prefix {
+        boolean holds(Node n);
+    }
+
+    private final Node header = new Node(null, 0, MAX_LEVEL);
+    private Node tail;
+    private int length;
+    private int level = 1;
+    private long levelState = 0x9E3779B97F4A7C15L;
+
+    public int length() {
+        return length;
+    }
+
+    public Node first() {
+        return header.forward[0];
+    }
+
+    public Node last() {
+        return tail;
+    }
+
+    /** Ascending order of (score, member), Redis's comparison. */
+    public static int compare(double s1, byte[] m1, double s2, byte[] m2) {
+        if (s1 < s2) {
+            return -1;
+        }
+        if (s1 > s2) {
+            return 1;
+        }
+        return Arrays.compareUnsigned(m1, m2);
+    }
+
+    private static boolean before(Node n, double score, byte[] member) {
+        return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
+    }
+
+    /** A level in 1..MAX_LEVEL, P(level > k) = 4^-k, from the list's own xorshift generator. */
+    private int randomLevel() {
+        int lvl = 1;
+        while (lvl < MAX_LEVEL) {
+            long x = levelState;
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            levelState = x;
+            if ((x & 3) != 0) {
+                break;
+            }
+            lvl++;
+        }
+        return lvl;
+    }
+
+    /** Inserts an element that is not in the list (the caller checks its dictionary). */
+    public Node insert(double score, byte[] member) {
+        Node[] update = new Node[MAX_LEVEL];
+        int[] rank = new int[MAX_LEVEL];
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            rank[i] = i == level - 1 ? 0 : rank[i + 1];
+            while (x.forward[i] != null && before(x.forward[i], score, member)) {
+                rank[i] += x.span[i];
+                x = x.forward[i];
+            }
+            update[i] = x;
+        }
+        int lvl = randomLevel();
+        if (lvl > level) {
+            for (int i = level; i < lvl; i++) {
+                rank[i] = 0;
+                update[i] = header;
+                header.span[i] = length;
+            }
+            level = lvl;
+        }
+        Node n = new Node(member, score, lvl);
+        for (int i = 0; i < lvl; i++) {
+            n.forward[i] = update[i].forward[i];
+            update[i].forward[i] = n;
+            n.span[i] = update[i].span[i] - (rank[0] - rank[i]);
+            update[i].span[i] = (rank[0] - rank[i]) + 1;
+        }
+        for (int i = lvl; i < level; i++) {
+            update[i].span[i]++;
+        }
+        n.backward = update[0] == header ? null : update[0];
+        if (n.forward[0] != null) {
+            n.forward[0].backward = n;
+        } else {
+            tail = n;
+        }
+        length++;
+        return n;
+    }
+
+    private void unlink(Node x, Node[] update) {
+        for (int i = 0; i < level; i++) {
+            if (update[i].forward[i] == x) {
+                update[i].span[i] += x.span[i] - 1;
+                update[i].forward[i] = x.forward[i];
+            } else {
+                update[i].span[i] -= 1;
+            }
+        }
+        if (x.forward[0] != null) {
+            x.forward[0].backward = x.backward;
+        } else {
+            tail = x.backward;
+        }
+        while (level > 1 && header.forward[level - 1] == null) {
+            level--;
+        }
+        length--;
+    }
+
+    /** The predecessors of (score, member) on every level. */
+    private Node[] path(double score, byte[] member) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && before(x.forward[i], score, member)) {
+                x = x.forward[i];
+            }
+            update[i] = x;
+        }
+        return update;
+    }
+
+    /** Removes the element (score, member); returns its node, or null when absent. */
+    public Node delete(double score, byte[] member) {
+        Node[] update = path(score, member);
+        Node x = update[0].forward[0];
+        if (x != null && x.score == score && Arrays.equals(x.member, member)) {
+            unlink(x, update);
+            return x;
+        }
+        return null;
+    }
+
+    /**
+     * Gives {@code node} (which must be in the list) a new score. The node stays where it is
+     * when the order allows, as Redis's zslUpdateScore; otherwise it is replaced by a new node,
+     * which is returned (the caller's dictionary must point to it).
+     */
+    public Node updateScore(Node node, double newScore) {
+        Node[] update = path(node.score, node.member);
+        Node x = update[0].forward[0];
+        if (x != node) {
+            throw new IllegalStateException("node not in the list");
+        }
+        if ((x.backward == null || x.backward.score < newScore)
+                && (x.forward[0] == null || x.forward[0].score > newScore)) {
+            x.score = newScore;
+            return x;
+        }
+        unlink(x, update);
+        return insert(newScore, x.member);
+    }
+
+    /** Gives {@code n} a score equal to its own (0.0 for -0.0): the order cannot change. */
+    public void replaceEqualScore(Node n, double same) {
+        if (same != n.score) {
+            throw new IllegalArgumentException("not an equal score");
+        }
+        n.score = same;
+    }
+
+    /** The 1-based rank of (score, member), 0 when absent. */
+    public int rank(double score, byte[] member) {
+        Node x = header;
+        int rank = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && (before(x.forward[i], score, member)
+                    || (x.forward[i].score == score && Arrays.equals(x.forward[i].member, member)))) {
+                rank += x.span[i];
+                x = x.forward[i];
+            }
+            if (x != header && x.score == score && Arrays.equals(x.member, member)) {
+                return rank;
+            }
+        }
+        return 0;
+    }
+
+    /** The element of 1-based rank {@code rank}, or null when out of range. */
+    public Node byRank(int rank) {
+        if (rank < 1 || rank > length) {
+            return null;
+        }
+        Node x = header;
+        int traversed = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && traversed + x.span[i] <= rank) {
+                traversed += x.span[i];
+                x = x.forward[i];
+            }
+            if (traversed == rank) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How many leading elements satisfy {@code p}, which must hold on a prefix of the list
+     * ("score below the range's minimum", "member at most the range's maximum"...).
+     * O(log n): the range bounds of ZCOUNT, ZRANGEBYSCORE, ZREMRANGEBYLEX... are two of these.
+     */
+    public int countPrefix(Prefix p) {
+        Node x = header;
+        int count = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && p.holds(x.forward[i])) {
+                count += x.span[i];
+                x = x.forward[i];
+            }
+        }
+        return count;
+    }
+
+    /** Removes the elements of 1-based ranks start..end (inclusive), passing each to {@code removed}. */
+    public void deleteRankRange(int start, int end, Consumer<Node> removed) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = header;
+        int traversed = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && traversed + x.span[i] < start) {
+                traversed += x.span[i];
+                x = x.forward[i];
+            }
+            update[i] = x;
+        }
+        traversed++;
+        x = x.forward[0];
+        while (x != null && traversed <= end) {
+            Node next = x.forward[0];
+            unlink(x, update);
+            removed.accept(x);
+            traversed++;
+            x = next;
+        }
+    }
+}
