@@ -1,0 +1,390 @@
+package io.vellum.core.data;
+
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
+import net.openhft.hashing.LongHashFunction;
+
+/**
+ * An insertion-ordered hash table keyed by byte strings (compared by content), the one
+ * dictionary behind the keyspace and every hash, set and sorted-set member index.
+ *
+ * <p><b>Why insertion order.</b> Iteration order must be a function of the operation history
+ * alone (DESIGN.md, determinism rule 3) and must survive a snapshot and reload. Entries sit
+ * in an append-only entry array (tombstones mark removals) and a separate open-addressing
+ * index maps hashes to entry slots, as CPython's compact dict does. The hash function is
+ * seeded per process (hash flooding), which changes nothing observable: order never depends
+ * on hashes.
+ *
+ * <p><b>Sequence numbers and SCAN.</b> Every insertion gets the next sequence number; entries
+ * stay sorted by it through compaction. A SCAN cursor is a sequence number: "continue with
+ * the first entry whose sequence is at least this". An entry present for the whole scan is
+ * returned exactly once, entries added during the scan may be returned, which is Redis's
+ * guarantee and a little more. Snapshots store sequence numbers, so cursors survive reload.
+ *
+ * <p>Values are held as {@code Object}; null values are not allowed. Keys must not be
+ * mutated after insertion.
+ *
+ * <p>Not thread-safe: owned by the engine thread.
+ */
+public final class OrderedDict<V> {
+    private static final long HASH_SEED = new java.security.SecureRandom().nextLong();
+    private static final LongHashFunction HASH = LongHashFunction.xx3(HASH_SEED);
+    private static final int MIN_CAPACITY = 4;
+
+    private byte[][] keys;
+    private Object[] values;
+    private long[] seqs;
+    private int[] hashes;
+    /** Entries used so far in the entry arrays, tombstones included. */
+    private int filled;
+    private int live;
+    /** Open addressing: 0 empty, -1 deleted, otherwise entry slot + 1. */
+    private int[] index;
+    private int indexUsed; // non-empty index slots (live + deleted markers)
+    private long nextSeq = 1;
+
+    public OrderedDict() {
+        this(MIN_CAPACITY);
+    }
+
+    public OrderedDict(int expected) {
+        allocate(Math.max(MIN_CAPACITY, expected));
+    }
+
+    private void allocate(int capacity) {
+        keys = new byte[capacity][];
+        values = new Object[capacity];
+        seqs = new long[capacity];
+        hashes = new int[capacity];
+        index = new int[indexSizeFor(capacity)];
+        filled = 0;
+        live = 0;
+        indexUsed = 0;
+    }
+
+    private static int indexSizeFor(int capacity) {
+        int n = Integer.highestOneBit(Math.max(8, capacity * 2 - 1)) << 1;
+        return n;
+    }
+
+    public static int hash(byte[] key) {
+        long h = HASH.hashBytes(key);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    public int size() {
+        return live;
+    }
+
+    public boolean isEmpty() {
+        return live == 0;
+    }
+
+    /** The sequence number the next insertion will get. */
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    /** For snapshot loading: the next insertion gets at least this sequence number. */
+    public void advanceNextSeq(long seq) {
+        if (seq > nextSeq) {
+            nextSeq = seq;
+        }
+    }
+
+    // ------------------------------------------------------------------ lookup
+
+    private int findSlot(byte[] key, int h) {
+        int mask = index.length - 1;
+        int i = h & mask;
+        int perturb = h;
+        while (true) {
+            int v = index[i];
+            if (v == 0) {
+                return -1;
+            }
+            if (v > 0) {
+                int e = v - 1;
+                if (hashes[e] == h && Arrays.equals(keys[e], key)) {
+                    return i;
+                }
+            }
+            perturb >>>= 5;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
+    }
+
+    /** The entry index of {@code key}, or -1. */
+    public int indexOf(byte[] key) {
+        int s = findSlot(key, hash(key));
+        return s < 0 ? -1 : index[s] - 1;
+    }
+
+    @SuppressWarnings("unchecked")
+    public V get(byte[] key) {
+        int e = indexOf(key);
+        return e < 0 ? null : (V) values[e];
+    }
+
+    public boolean containsKey(byte[] key) {
+        return indexOf(key) >= 0;
+    }
+
+    // ------------------------------------------------------------------ update
+
+    /** Sets the value of {@code key}; a new key goes last. Returns the previous value or null. */
+    @SuppressWarnings("unchecked")
+    public V put(byte[] key, V value) {
+        if (value == null) {
+            throw new NullPointerException("null value");
+        }
+        int h = hash(key);
+        int s = findSlot(key, h);
+        if (s >= 0) {
+            int e = index[s] - 1;
+            V old = (V) values[e];
+            values[e] = value;
+            return old;
+        }
+        insertNew(key, value, h, nextSeq++);
+        return null;
+    }
+
+    /** Inserts a key known to be absent with an explicit sequence number (snapshot load). */
+    public void insertWithSeq(byte[] key, V value, long seq) {
+        if (seq < nextSeq) {
+            throw new IllegalArgumentException("sequence " + seq + " is not after " + (nextSeq - 1));
+        }
+        int h = hash(key);
+        if (findSlot(key, h) >= 0) {
+            throw new IllegalArgumentException("duplicate key in ordered insert");
+        }
+        insertNew(key, value, h, seq);
+        nextSeq = seq + 1;
+    }
+
+    /** Replaces the value at an entry index returned by {@link #indexOf}. */
+    public void setValueAt(int entry, V value) {
+        if (keys[entry] == null || value == null) {
+            throw new IllegalStateException("no live entry at " + entry);
+        }
+        values[entry] = value;
+    }
+
+    private void insertNew(byte[] key, Object value, int h, long seq) {
+        if (filled == keys.length) {
+            // Compact in place when at least half are tombstones, otherwise grow.
+            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, keys.length) : keys.length * 2;
+            rebuild(cap);
+        }
+        if ((indexUsed + 1) * 3 > index.length * 2) {
+            rebuildIndex();
+        }
+        int e = filled++;
+        keys[e] = key;
+        values[e] = value;
+        seqs[e] = seq;
+        hashes[e] = h;
+        live++;
+        int mask = index.length - 1;
+        int i = h & mask;
+        int perturb = h;
+        while (index[i] > 0) {
+            perturb >>>= 5;
+            i = (i * 5 + 1 + perturb) & mask;
+        }
+        if (index[i] == 0) {
+            indexUsed++;
+        }
+        index[i] = e + 1;
+    }
+
+    /** Removes {@code key}; returns its value or null. */
+    @SuppressWarnings("unchecked")
+    public V remove(byte[] key) {
+        int s = findSlot(key, hash(key));
+        if (s < 0) {
+            return null;
+        }
+        int e = index[s] - 1;
+        index[s] = -1;
+        V old = (V) values[e];
+        keys[e] = null;
+        values[e] = null;
+        live--;
+        if (live == 0) {
+            long seq = nextSeq;
+            allocate(MIN_CAPACITY);
+            nextSeq = seq;
+        } else if (keys.length > 64 && live < keys.length / 8) {
+            rebuild(Math.max(MIN_CAPACITY, keys.length / 4));
+        }
+        return old;
+    }
+
+    /** Removes everything; sequence numbers continue (cursors from before stay meaningful). */
+    public void clear() {
+        long seq = nextSeq;
+        allocate(MIN_CAPACITY);
+        nextSeq = seq;
+    }
+
+    /** Compacts the entry arrays into {@code capacity} slots (order and sequences kept). */
+    private void rebuild(int capacity) {
+        capacity = Math.max(capacity, live + 1);
+        byte[][] k = new byte[capacity][];
+        Object[] v = new Object[capacity];
+        long[] sq = new long[capacity];
+        int[] hs = new int[capacity];
+        int n = 0;
+        for (int e = 0; e < filled; e++) {
+            if (keys[e] != null) {
+                k[n] = keys[e];
+                v[n] = values[e];
+                sq[n] = seqs[e];
+                hs[n] = hashes[e];
+                n++;
+            }
+        }
+        keys = k;
+        values = v;
+        seqs = sq;
+        hashes = hs;
+        filled = n;
+        rebuildIndex();
+    }
+
+    /** Re-creates the index from the live entries, dropping deleted markers. */
+    private void rebuildIndex() {
+        int size = indexSizeFor(keys.length);
+        while ((live + 1) * 3 > size * 2) {
+            size *= 2;
+        }
+        index = new int[size];
+        int mask = index.length - 1;
+        for (int e = 0; e < filled; e++) {
+            if (keys[e] == null) {
+                continue;
+            }
+            int h = hashes[e];
+            int i = h & mask;
+            int perturb = h;
+            while (index[i] != 0) {
+                perturb >>>= 5;
+                i = (i * 5 + 1 + perturb) & mask;
+            }
+            index[i] = e + 1;
+        }
+        indexUsed = live;
+    }
+
+    // ------------------------------------------------------------------ iteration
+
+    /** The first live entry index at or after {@code from}, or -1. Use with {@link #keyAt}. */
+    public int nextEntry(int from) {
+        for (int e = Math.max(0, from); e < filled; e++) {
+            if (keys[e] != null) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    /** The last live entry index at or before {@code from}, or -1 (reverse iteration). */
+    public int prevEntry(int from) {
+        for (int e = Math.min(from, filled - 1); e >= 0; e--) {
+            if (keys[e] != null) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    public int firstEntry() {
+        return nextEntry(0);
+    }
+
+    public int lastEntry() {
+        return prevEntry(filled - 1);
+    }
+
+    public byte[] keyAt(int entry) {
+        return keys[entry];
+    }
+
+    @SuppressWarnings("unchecked")
+    public V valueAt(int entry) {
+        return (V) values[entry];
+    }
+
+    public long seqAt(int entry) {
+        return seqs[entry];
+    }
+
+    /** Visits live entries in order. The visitor must not modify this dict. */
+    @SuppressWarnings("unchecked")
+    public void forEach(BiConsumer<byte[], V> visitor) {
+        for (int e = 0; e < filled; e++) {
+            if (keys[e] != null) {
+                visitor.accept(keys[e], (V) values[e]);
+            }
+        }
+    }
+
+    /** Receives SCAN results. */
+    @FunctionalInterface
+    public interface ScanVisitor<V> {
+        void visit(byte[] key, V value);
+    }
+
+    /**
+     * One SCAN step: visits up to {@code count} live entries whose sequence is at least
+     * {@code cursor} and returns the cursor to continue from, 0 when the end was reached.
+     */
+    @SuppressWarnings("unchecked")
+    public long scan(long cursor, long count, ScanVisitor<V> visitor) {
+        int e = firstAtOrAfter(cursor);
+        long visited = 0;
+        while (e < filled && visited < count) {
+            if (keys[e] != null) {
+                visitor.visit(keys[e], (V) values[e]);
+                visited++;
+            }
+            e++;
+        }
+        e = nextEntry(e);
+        return e < 0 ? 0 : seqs[e];
+    }
+
+    /** The entry index of the first entry (live or not) with sequence >= seq. */
+    private int firstAtOrAfter(long seq) {
+        int lo = 0;
+        int hi = filled;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (seqs[mid] < seq) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** A uniformly chosen live entry index (the dict must not be empty). */
+    public int randomEntry(RandomGenerator random) {
+        if (live == 0) {
+            throw new IllegalStateException("empty");
+        }
+        if (live * 2 < filled) {
+            rebuild(keys.length);
+        }
+        while (true) {
+            int e = random.nextInt(filled);
+            if (keys[e] != null) {
+                return e;
+            }
+        }
+    }
+}
