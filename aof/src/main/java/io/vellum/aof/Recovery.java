@@ -1,0 +1,224 @@
+package io.vellum.aof;
+
+import io.vellum.core.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.Wires;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opening a log: recovery as numbered passes (STYLE.md 7). Runs on the opening thread, before
+ * the engine starts, with the store directory locked.
+ *
+ * <ol>
+ *   <li>Finish a repair a crash interrupted ({@link LogRepair#finishInterrupted}).</li>
+ *   <li>Open the queue.</li>
+ *   <li>Load the base the log is replayed onto ({@link BaseState}: empty until snapshots).</li>
+ *   <li>Replay every record after the base ({@link Replay}); a divergence stops here.</li>
+ *   <li>Judge the end of the log. A record that cannot be read with nothing intact after it is
+ *       a torn tail (a crash cut it): dropped, moved aside and reported when
+ *       {@code aof-load-truncated} is yes. A damaged record with intact records after it is
+ *       damage in the middle: recovery stops and names the repair command.</li>
+ *   <li>Continue the log: the appender, reserved disk space.</li>
+ * </ol>
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private final Engine engine;
+    private final AofOptions options;
+    private final DirectoryLock lock;
+    private final Path storeDir;
+    private final Path aofDir;
+
+    Recovery(Engine engine, AofOptions options, DirectoryLock lock) {
+        this.engine = engine;
+        this.options = options;
+        this.lock = lock;
+        this.storeDir = options.storeDir;
+        this.aofDir = LogFiles.aofDir(storeDir);
+    }
+
+    AppendOnlyLog run() throws IOException {
+        // Pass 1: a repair that a crash interrupted is finished (or its half-built copy dropped).
+        LogRepair.Result unfinished = LogRepair.finishInterrupted(storeDir);
+        if (unfinished != null) {
+            LOG.warn("Finished a log repair a crash interrupted: {}", unfinished.describe());
+        }
+
+        // Pass 2: open the queue.
+        Files.createDirectories(aofDir);
+        SingleChronicleQueue queue = LogFiles.openForWrite(aofDir, options.time);
+        try {
+            queue.refreshDirectoryListing();
+
+            // Pass 3: the base: the dataset the log is replayed onto.
+            long base = options.base.load(engine);
+
+            // Pass 4: replay.
+            Replay.Result replay;
+            try {
+                replay = Replay.run(queue, engine, base, options.progress);
+            } catch (Replay.ReplayFailedException e) {
+                throw new RecoveryException(e.getMessage(), e);
+            }
+            long records = replay.records();
+            long size = replay.bytes();
+            long last = replay.lastPosition();
+
+            // Pass 5: the end of the log.
+            Damage damage = judgeEnd(queue, replay);
+            if (damage != null) {
+                if (damage.intactAfter) {
+                    throw new RecoveryException(middleDamageMessage(damage));
+                }
+                if (!options.loadTruncated) {
+                    throw new RecoveryException(tornTailRefusedMessage(damage));
+                }
+                queue.close();
+                queue = null;
+                LogRepair.Result cut = LogRepair.truncate(storeDir, damage.position,
+                        "torn tail found on recovery: " + damage.reason);
+                LOG.warn("The log ended with a torn record (a crash cut it): dropped the tail from position {} ({});"
+                        + " the {} records before it were loaded. The removed files are kept in {}",
+                        LogFiles.describe(damage.position), damage.reason, records, cut.backupDir());
+                queue = LogFiles.openForWrite(aofDir, options.time);
+            }
+            LOG.info("Log recovered: {} records replayed after position {}, the last at {}", records, base,
+                    LogFiles.describe(last));
+
+            // Pass 6: continue the log.
+            return new AppendOnlyLog(engine, options, lock, queue, last, size);
+        } catch (IOException | RuntimeException | Error e) {
+            if (queue != null) {
+                queue.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Where and why the log cannot be read to its end. */
+    record Damage(long position, String reason, boolean intactAfter) {
+    }
+
+    /** Pass 5's judgement; null when the log ends cleanly. */
+    private static Damage judgeEnd(SingleChronicleQueue queue, Replay.Result replay) {
+        LogDamageException d = replay.damage();
+        if (d != null) {
+            return new Damage(d.position(), d.reason(), intactRecordAfter(queue, d.position()));
+        }
+        return cutAfterLastRecord(queue, replay.lastPosition(), replay.lastHeader());
+    }
+
+    /**
+     * A clean scan can still end at a cut: a crash that lost the start of the last record
+     * (its header reads as zero) leaves Chronicle's write position pointing past the last
+     * record read, and a new record would be written beyond a gap no reader crosses. The same
+     * holds for a newest cycle file that holds no complete record.
+     */
+    static Damage cutAfterLastRecord(SingleChronicleQueue queue, long lastPosition, long lastHeader) {
+        int lastCycle = queue.lastCycle();
+        if (lastCycle == Integer.MIN_VALUE || lastCycle < 0) {
+            return null;
+        }
+        if (lastPosition < 0 || LogFiles.cycleOf(lastPosition) < lastCycle) {
+            return new Damage(LogFiles.position(lastCycle, 0),
+                    "the newest file " + LogFiles.cycleFileName(lastCycle) + " holds no complete record", false);
+        }
+        if (lastHeader < 0) {
+            return null; // nothing read in this replay (the base covers it): nothing to compare
+        }
+        SingleChronicleQueueStore store = queue.storeForCycle(lastCycle, queue.epoch(), false, null);
+        if (store == null) {
+            return null;
+        }
+        try {
+            long wp = store.writePosition();
+            if (wp <= lastHeader) {
+                return null;
+            }
+            int header = store.bytes().readVolatileInt(wp);
+            if (header != 0 && Wires.isReadyMetaData(header)) {
+                return null;
+            }
+            return new Damage(lastPosition + 1, "the record after position " + lastPosition
+                    + " was cut (its header at byte " + wp + " reads " + String.format("%08x", header) + ")", false);
+        } finally {
+            queue.closeStore(store);
+        }
+    }
+
+    /** Whether any intact record follows the damaged one at {@code position}. */
+    static boolean intactRecordAfter(SingleChronicleQueue queue, long position) {
+        try (LogScanner s = new LogScanner(queue, false)) {
+            // Go on reading where Chronicle's framing still holds.
+            long seen = position;
+            try {
+                s.seekAfter(position);
+            } catch (LogDamageException e) {
+                seen = Long.MAX_VALUE;
+            }
+            for (int i = 0; i < 1_000_000 && seen != Long.MAX_VALUE; i++) {
+                try {
+                    if (s.next()) {
+                        return true;
+                    }
+                    break;
+                } catch (LogDamageException e) {
+                    if (e.position() <= seen) {
+                        break;
+                    }
+                    seen = e.position();
+                }
+            }
+            // Later records of the same file, found through Chronicle's index.
+            for (long k = 1; k > 0 && k < (1L << 34); k <<= 1) {
+                long p = position + k;
+                if (LogFiles.cycleOf(p) != LogFiles.cycleOf(position) || !s.seekTo(p)) {
+                    break;
+                }
+                try {
+                    if (s.next()) {
+                        return true;
+                    }
+                } catch (LogDamageException e) {
+                    // still damaged here: look further
+                }
+            }
+            // Later files.
+            int cycle = LogFiles.cycleOf(position);
+            int last = queue.lastCycle();
+            if (last > cycle) {
+                for (long c : queue.listCyclesBetween(cycle + 1, last)) {
+                    if (s.seekCycle((int) c)) {
+                        try {
+                            if (s.next()) {
+                                return true;
+                            }
+                        } catch (LogDamageException e) {
+                            // this file starts damaged too
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private String middleDamageMessage(Damage d) {
+        return "The log " + aofDir + " is damaged at position " + LogFiles.describe(d.position) + ": " + d.reason
+                + ". Intact records follow it, so this is not a torn tail and recovery stops rather than drop them."
+                + " To truncate the log there (the removed part is kept in " + storeDir + "/aof-removed-*), run:"
+                + " vellum check-aof " + storeDir + " --fix";
+    }
+
+    private String tornTailRefusedMessage(Damage d) {
+        return "The log " + aofDir + " ends with a torn record at position " + LogFiles.describe(d.position) + ": "
+                + d.reason + ". aof-load-truncated is no, so recovery stops. To drop the torn tail, run:"
+                + " vellum check-aof " + storeDir + " --fix (or start with aof-load-truncated yes)";
+    }
+}
