@@ -60,6 +60,7 @@ public final class AppendOnlyLog implements CommandLog {
     private volatile boolean enabled = true;
     private long skippedWhileDisabled;
     private long lastPosition;
+    private long nextSerial;
     private long endOffset;
     private int cycle = Integer.MIN_VALUE;
     private int knownLastCycle = Integer.MIN_VALUE;
@@ -76,13 +77,14 @@ public final class AppendOnlyLog implements CommandLog {
     private volatile boolean closed;
 
     AppendOnlyLog(Engine engine, AofOptions options, DirectoryLock lock, SingleChronicleQueue queue,
-                  long lastPosition, long size) {
+                  long lastPosition, long lastSerial, long size) {
         this.engine = engine;
         this.options = options;
         this.aofDir = LogFiles.aofDir(options.storeDir);
         this.lock = lock;
         this.queue = queue;
         this.lastPosition = lastPosition;
+        this.nextSerial = lastSerial + 1;
         this.size = size;
         this.policy = options.fsync;
         this.syncer = new FileSyncer(aofDir);
@@ -130,7 +132,7 @@ public final class AppendOnlyLog implements CommandLog {
             mustRebuild = true;
             throw new LogWriteException(failureReply, null);
         }
-        int n = codec.encode(record);
+        int n = codec.encode(record, nextSerial);
         String noSpace = reservation.ensure(endOffset + n + SLACK);
         if (noSpace != null) {
             mustRebuild = true;
@@ -150,6 +152,7 @@ public final class AppendOnlyLog implements CommandLog {
             fail("appending a record failed: " + e, e);
             throw new LogWriteException(failureReply, e);
         }
+        nextSerial++;
         lastPosition = appender.lastIndexAppended();
         endOffset = appender.wire().bytes().writePosition();
         size += n + 4;

@@ -45,7 +45,7 @@ public final class CheckAof {
         long first = -1;
         long last = -1;
         long lastHeader = -1;
-        try (LogScanner s = new LogScanner(queue, true)) {
+        try (LogScanner s = new LogScanner(queue)) {
             try {
                 s.seekAfter(-1);
                 while (s.next()) {
@@ -57,8 +57,7 @@ public final class CheckAof {
                     n++;
                 }
             } catch (LogDamageException e) {
-                return new Report(n, first, last,
-                        new Recovery.Damage(e.position(), e.reason(), Recovery.intactRecordAfter(queue, e.position())));
+                return new Report(n, first, last, Recovery.judge(queue, e));
             }
         }
         return new Report(n, first, last, Recovery.cutAfterLastRecord(queue, last, lastHeader));

@@ -29,7 +29,7 @@ public final class LogDump {
             out.println("No log in " + dir);
             return 2;
         }
-        try (SingleChronicleQueue queue = LogFiles.openReadOnly(aofDir); LogScanner s = new LogScanner(queue, true)) {
+        try (SingleChronicleQueue queue = LogFiles.openReadOnly(aofDir); LogScanner s = new LogScanner(queue)) {
             s.seekAfter(from <= 0 ? -1 : from - 1);
             while (s.next()) {
                 if (s.position() < from) {

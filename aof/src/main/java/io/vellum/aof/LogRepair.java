@@ -150,7 +150,7 @@ public final class LogRepair {
     private static void copyBefore(Path aofDir, Path repairDir, long position) throws IOException {
         int cycle = LogFiles.cycleOf(position);
         try (SingleChronicleQueue source = LogFiles.openReadOnly(aofDir);
-             LogScanner scanner = new LogScanner(source, false);
+             LogScanner scanner = new LogScanner(source);
              SingleChronicleQueue target = LogFiles.openForWrite(repairDir, SystemTimeProvider.INSTANCE);
              ExcerptAppender appender = target.createAppender()) {
             Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(4096);
@@ -158,6 +158,7 @@ public final class LogRepair {
                 throw new IOException("cannot find the records of " + LogFiles.cycleFileName(cycle) + " to keep");
             }
             long expected = LogFiles.position(cycle, 0);
+            scanner.forgetSerial();
             while (expected < position) {
                 try {
                     if (!scanner.next()) {

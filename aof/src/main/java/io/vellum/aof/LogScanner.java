@@ -20,7 +20,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class LogScanner implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
-    private final boolean decode;
+    private final long[] serial = new long[1];
+    private long lastSerial = -1;
     private byte[] buf = new byte[4096];
     private int length;
     private long position = -1;
@@ -29,14 +30,9 @@ public final class LogScanner implements AutoCloseable {
     private UnitRecord record;
     private long skipUpTo = -1;
 
-    /**
-     * @param decode whether to decode records into {@link UnitRecord}s (replay, dump); without,
-     *               only the checksum and framing are checked (repair copies raw bytes)
-     */
-    public LogScanner(SingleChronicleQueue queue, boolean decode) {
+    public LogScanner(SingleChronicleQueue queue) {
         this.queue = queue;
         this.tailer = queue.createTailer();
-        this.decode = decode;
     }
 
     /**
@@ -54,7 +50,7 @@ public final class LogScanner implements AutoCloseable {
         try {
             found = tailer.moveToIndex(position);
         } catch (RuntimeException | InternalError e) {
-            throw new LogDamageException(position, "cannot find the record (" + e + ")", e);
+            throw new LogDamageException(position, "cannot find the record (" + e + ")", e, -1, false);
         }
         if (!found) {
             // Not indexed (a gap, or beyond the end): read from the start and skip.
@@ -77,6 +73,7 @@ public final class LogScanner implements AutoCloseable {
             return false;
         }
         skipUpTo = position - 1;
+        lastSerial = -1;
         return true;
     }
 
@@ -90,6 +87,7 @@ public final class LogScanner implements AutoCloseable {
             return false;
         }
         skipUpTo = -1;
+        lastSerial = -1;
         return true;
     }
 
@@ -120,7 +118,8 @@ public final class LogScanner implements AutoCloseable {
                     headerOffset = b.readPosition() - 4;
                     endOffset = b.readLimit();
                     if (n > Integer.MAX_VALUE - 16) {
-                        throw new LogDamageException(index, "excerpt of " + n + " bytes is larger than any record", null);
+                        throw new LogDamageException(index, "excerpt of " + n + " bytes is larger than any record",
+                                headerOffset, false);
                     }
                     if (buf.length < n) {
                         buf = new byte[(int) Math.max(n, buf.length * 2L)];
@@ -133,17 +132,22 @@ public final class LogScanner implements AutoCloseable {
             } catch (RuntimeException | InternalError e) {
                 // Chronicle could not frame the next excerpt (a damaged header, a file cut short).
                 long at = expected >= 0 ? expected : position + 1;
-                throw new LogDamageException(at, "unreadable excerpt (" + e + ")", e);
+                throw new LogDamageException(at, "unreadable excerpt (" + e + ")", e, endOffset, false);
             }
             try {
-                if (decode) {
-                    record = RecordCodec.decode(buf, 0, length);
-                } else {
-                    RecordCodec.verify(buf, 0, length);
-                    record = null;
-                }
+                record = RecordCodec.decode(buf, 0, length, serial);
             } catch (DamagedRecordException e) {
-                throw new LogDamageException(position, e.getMessage(), null);
+                throw new LogDamageException(position, e.getMessage(), headerOffset, false);
+            }
+            long s = serial[0];
+            long previous = lastSerial;
+            lastSerial = s;
+            if (previous >= 0 && s != previous + 1) {
+                // Chronicle numbers the records it can see, so a record hidden by damage to its
+                // header (or lost with the end of a file) shows only here.
+                throw new LogDamageException(position, "record serial " + s + " follows serial " + previous
+                        + ": " + (s > previous ? (s - previous - 1) + " record(s) before it are missing" : "serials go back")
+                        + " (their headers are damaged, or a file lost its end)", headerOffset, true);
             }
             return true;
         }
@@ -154,7 +158,20 @@ public final class LogScanner implements AutoCloseable {
         return position;
     }
 
-    /** The record last read (null without decoding). */
+    /** The serial of the record last read. */
+    public long serial() {
+        return lastSerial;
+    }
+
+    /**
+     * Forgets the serial of the record read last, so the next one is not checked against it
+     * (after moving the scanner elsewhere).
+     */
+    public void forgetSerial() {
+        lastSerial = -1;
+    }
+
+    /** The record last read. */
     public UnitRecord record() {
         return record;
     }

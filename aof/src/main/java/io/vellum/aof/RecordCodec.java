@@ -20,7 +20,7 @@ public final class RecordCodec {
      * The record format version, stored in every record. History (append only):
      * <ul>
      *   <li>1: the first format: format, kind, db, protocol, time_micros, seed, command,
-     *       effect_digest, crc32c.</li>
+     *       effect_digest, serial, crc32c.</li>
      * </ul>
      */
     public static final int FORMAT_VERSION = 1;
@@ -33,6 +33,7 @@ public final class RecordCodec {
     static final int TAG_SEED = 6 << 3 | 1;             // 0x31 fixed64
     static final int TAG_COMMAND = 7 << 3 | 2;          // 0x3a length-delimited
     static final int TAG_DIGEST = 8 << 3 | 1;           // 0x41 fixed64
+    static final int TAG_SERIAL = 9 << 3;               // 0x48 varint
     static final int TAG_CRC = 15 << 3 | 5;             // 0x7d fixed32
     static final int TAG_ARG = 1 << 3 | 2;              // 0x0a, inside Command
     /** The trailing crc32c field: its tag and 4 bytes. */
@@ -44,8 +45,11 @@ public final class RecordCodec {
     private byte[] buf = new byte[512];
     private int len;
 
-    /** Encodes {@code r}; the bytes are {@code buffer()[0, length())} until the next call. */
-    public int encode(UnitRecord r) {
+    /**
+     * Encodes {@code r} as the log's record number {@code serial}; the bytes are
+     * {@code buffer()[0, length())} until the next call.
+     */
+    public int encode(UnitRecord r, long serial) {
         List<byte[][]> commands = r.commands();
         int size = 1 + 1                                    // format
                 + 1 + varintSize(r.kind().ordinal())
@@ -54,6 +58,7 @@ public final class RecordCodec {
                 + 1 + varintSize(r.timeMicros())
                 + 1 + 8                                     // seed
                 + 1 + 8                                     // effect digest
+                + 1 + varintSize(serial)
                 + CRC_FIELD_SIZE;
         for (int c = 0; c < commands.size(); c++) {
             int body = commandSize(commands.get(c));
@@ -89,6 +94,8 @@ public final class RecordCodec {
         }
         b[p++] = TAG_DIGEST;
         p = putFixed64(b, p, r.effectDigest());
+        b[p++] = TAG_SERIAL;
+        p = putVarint(b, p, serial);
         crc.reset();
         crc.update(b, 0, p);
         b[p++] = (byte) TAG_CRC;
@@ -123,6 +130,14 @@ public final class RecordCodec {
      *                                format (checksum, framing, version, values)
      */
     public static UnitRecord decode(byte[] b, int off, int len) throws DamagedRecordException {
+        return decode(b, off, len, null);
+    }
+
+    /**
+     * Decodes the record in {@code b[off, off + len)}; its serial goes to {@code serial[0]}
+     * (-1 when the record has none) when {@code serial} is not null.
+     */
+    public static UnitRecord decode(byte[] b, int off, int len, long[] serial) throws DamagedRecordException {
         checkFrame(b, off, len);
         int end = off + len - CRC_FIELD_SIZE;
         Reader in = new Reader(b, off, end);
@@ -133,6 +148,7 @@ public final class RecordCodec {
         long time = 0;
         long seed = 0;
         long digest = 0;
+        long number = -1;
         List<byte[][]> commands = new ArrayList<>(1);
         while (in.pos < end) {
             int tag = (int) in.varint();
@@ -144,6 +160,7 @@ public final class RecordCodec {
                 case TAG_TIME -> time = in.varint();
                 case TAG_SEED -> seed = in.fixed64();
                 case TAG_DIGEST -> digest = in.fixed64();
+                case TAG_SERIAL -> number = in.varint();
                 case TAG_COMMAND -> {
                     int n = in.length();
                     commands.add(decodeCommand(b, in.pos, in.pos + n));
@@ -165,21 +182,10 @@ public final class RecordCodec {
         if (commands.isEmpty()) {
             throw new DamagedRecordException("record holds no command");
         }
+        if (serial != null) {
+            serial[0] = number;
+        }
         return new UnitRecord(KINDS[kind], db, protocol, time, seed, commands, digest);
-    }
-
-    /**
-     * Checks the record's checksum and format version without decoding it (repair copies
-     * records as raw bytes).
-     */
-    public static void verify(byte[] b, int off, int len) throws DamagedRecordException {
-        checkFrame(b, off, len);
-        if (len < 2 || b[off] != TAG_FORMAT) {
-            throw new DamagedRecordException("record does not start with its format version");
-        }
-        if (b[off + 1] < 1 || b[off + 1] > FORMAT_VERSION) {
-            throw new DamagedRecordException("record format " + b[off + 1] + " is not one this version reads");
-        }
     }
 
     private static void checkFrame(byte[] b, int off, int len) throws DamagedRecordException {

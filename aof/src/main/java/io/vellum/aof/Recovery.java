@@ -69,6 +69,7 @@ final class Recovery {
             long records = replay.records();
             long size = replay.bytes();
             long last = replay.lastPosition();
+            long serial = replay.lastSerial();
 
             // Pass 5: the end of the log.
             Damage damage = judgeEnd(queue, replay);
@@ -88,16 +89,37 @@ final class Recovery {
                         LogFiles.describe(damage.position), damage.reason, records, cut.backupDir());
                 queue = LogFiles.openForWrite(aofDir, options.time);
             }
+            if (serial < 0) {
+                serial = lastSerial(queue);
+            }
             LOG.info("Log recovered: {} records replayed after position {}, the last at {}", records, base,
                     LogFiles.describe(last));
 
             // Pass 6: continue the log.
-            return new AppendOnlyLog(engine, options, lock, queue, last, size);
+            return new AppendOnlyLog(engine, options, lock, queue, last, serial, size);
         } catch (IOException | RuntimeException | Error e) {
             if (queue != null) {
                 queue.close();
             }
             throw e;
+        }
+    }
+
+    /** The serial of the log's last record (0 for an empty log: serials start at 1). */
+    static long lastSerial(SingleChronicleQueue queue) throws RecoveryException {
+        try (var tailer = queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
+             var dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return 0;
+            }
+            var b = dc.wire().bytes();
+            byte[] raw = new byte[(int) b.readRemaining()];
+            b.read(raw);
+            long[] serial = new long[1];
+            RecordCodec.decode(raw, 0, raw.length, serial);
+            return serial[0];
+        } catch (DamagedRecordException e) {
+            throw new RecoveryException("the log's last record cannot be read: " + e.getMessage());
         }
     }
 
@@ -109,16 +131,22 @@ final class Recovery {
     private static Damage judgeEnd(SingleChronicleQueue queue, Replay.Result replay) {
         LogDamageException d = replay.damage();
         if (d != null) {
-            return new Damage(d.position(), d.reason(), intactRecordAfter(queue, d.position()));
+            return judge(queue, d);
         }
         return cutAfterLastRecord(queue, replay.lastPosition(), replay.lastHeader());
+    }
+
+    static Damage judge(SingleChronicleQueue queue, LogDamageException d) {
+        boolean intact = d.intactHere() || intactRecordAfter(queue, d.position(), d.fileOffset());
+        return new Damage(d.position(), d.reason(), intact);
     }
 
     /**
      * A clean scan can still end at a cut: a crash that lost the start of the last record
      * (its header reads as zero) leaves Chronicle's write position pointing past the last
      * record read, and a new record would be written beyond a gap no reader crosses. The same
-     * holds for a newest cycle file that holds no complete record.
+     * holds for a newest cycle file that holds no complete record. If the record at the write
+     * position is intact, what stopped the scan is damage in the middle (a damaged header).
      */
     static Damage cutAfterLastRecord(SingleChronicleQueue queue, long lastPosition, long lastHeader) {
         int lastCycle = queue.lastCycle();
@@ -126,8 +154,9 @@ final class Recovery {
             return null;
         }
         if (lastPosition < 0 || LogFiles.cycleOf(lastPosition) < lastCycle) {
-            return new Damage(LogFiles.position(lastCycle, 0),
-                    "the newest file " + LogFiles.cycleFileName(lastCycle) + " holds no complete record", false);
+            long p = LogFiles.position(lastCycle, 0);
+            return new Damage(p, "the newest file " + LogFiles.cycleFileName(lastCycle) + " holds no complete record",
+                    intactRecordAtWritePosition(queue, lastCycle, -1));
         }
         if (lastHeader < 0) {
             return null; // nothing read in this replay (the base covers it): nothing to compare
@@ -136,25 +165,28 @@ final class Recovery {
         if (store == null) {
             return null;
         }
+        long wp;
+        int header;
         try {
-            long wp = store.writePosition();
+            wp = store.writePosition();
             if (wp <= lastHeader) {
                 return null;
             }
-            int header = store.bytes().readVolatileInt(wp);
+            header = store.bytes().readVolatileInt(wp);
             if (header != 0 && Wires.isReadyMetaData(header)) {
                 return null;
             }
-            return new Damage(lastPosition + 1, "the record after position " + lastPosition
-                    + " was cut (its header at byte " + wp + " reads " + String.format("%08x", header) + ")", false);
         } finally {
             queue.closeStore(store);
         }
+        return new Damage(lastPosition + 1, "the record after position " + lastPosition
+                + " cannot be read (its header at byte " + wp + " of " + LogFiles.cycleFileName(lastCycle) + " reads "
+                + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
     }
 
-    /** Whether any intact record follows the damaged one at {@code position}. */
-    static boolean intactRecordAfter(SingleChronicleQueue queue, long position) {
-        try (LogScanner s = new LogScanner(queue, false)) {
+    /** Whether any intact record follows the damaged one at {@code position} (at {@code offset} in its file). */
+    static boolean intactRecordAfter(SingleChronicleQueue queue, long position, long offset) {
+        try (LogScanner s = new LogScanner(queue)) {
             // Go on reading where Chronicle's framing still holds.
             long seen = position;
             try {
@@ -169,6 +201,9 @@ final class Recovery {
                     }
                     break;
                 } catch (LogDamageException e) {
+                    if (e.intactHere()) {
+                        return true;
+                    }
                     if (e.position() <= seen) {
                         break;
                     }
@@ -204,8 +239,48 @@ final class Recovery {
                         }
                     }
                 }
+                return false;
             }
+        }
+        // The last record written, where Chronicle's write position says it is.
+        return intactRecordAtWritePosition(queue, LogFiles.cycleOf(position), offset);
+    }
+
+    /** Whether the record at {@code cycle}'s write position lies after {@code offset} and is intact. */
+    static boolean intactRecordAtWritePosition(SingleChronicleQueue queue, int cycle, long offset) {
+        SingleChronicleQueueStore store;
+        try {
+            store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        } catch (RuntimeException | Error e) {
             return false;
+        }
+        if (store == null) {
+            return false;
+        }
+        try {
+            long wp = store.writePosition();
+            if (wp <= offset) {
+                return false;
+            }
+            var bytes = store.bytes();
+            int header = bytes.readVolatileInt(wp);
+            if (!Wires.isReadyData(header)) {
+                return false;
+            }
+            int len = Wires.lengthOf(header);
+            if (len <= 0 || len > (64 << 20)) {
+                return false;
+            }
+            byte[] b = new byte[len];
+            for (int i = 0; i < len; i++) {
+                b[i] = bytes.readByte(wp + 4 + i);
+            }
+            RecordCodec.decode(b, 0, len);
+            return true;
+        } catch (DamagedRecordException | RuntimeException | Error e) {
+            return false;
+        } finally {
+            queue.closeStore(store);
         }
     }
 

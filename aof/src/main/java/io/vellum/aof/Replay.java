@@ -29,9 +29,11 @@ public final class Replay {
      * @param bytes        their size (with Chronicle's 4-byte headers)
      * @param lastPosition the position of the last record replayed (or the start position)
      * @param lastHeader   where that record's Chronicle header starts in its file (-1: none read)
+     * @param lastSerial   the serial of that record (-1: none read)
      * @param damage       the first record that could not be read, or null when the log ended cleanly
      */
-    public record Result(long records, long bytes, long lastPosition, long lastHeader, LogDamageException damage) {
+    public record Result(long records, long bytes, long lastPosition, long lastHeader, long lastSerial,
+                         LogDamageException damage) {
     }
 
     /**
@@ -50,8 +52,9 @@ public final class Replay {
         long bytes = 0;
         long last = afterPosition;
         long lastHeader = -1;
+        long lastSerial = -1;
         LogDamageException damage = null;
-        try (LogScanner scanner = new LogScanner(queue, true)) {
+        try (LogScanner scanner = new LogScanner(queue)) {
             try {
                 scanner.seekAfter(afterPosition);
                 while (scanner.next()) {
@@ -64,6 +67,7 @@ public final class Replay {
                     bytes += scanner.rawLength() + 4;
                     last = scanner.position();
                     lastHeader = scanner.headerOffset();
+                    lastSerial = scanner.serial();
                     progress.record(scanner.rawLength() + 4);
                 }
             } catch (LogDamageException e) {
@@ -76,7 +80,7 @@ public final class Replay {
         if (n > 0) {
             LOG.info("Replayed the log: {}", progress.summary());
         }
-        return new Result(n, bytes, last, lastHeader, damage);
+        return new Result(n, bytes, last, lastHeader, lastSerial, damage);
     }
 
     /** About how many records follow {@code afterPosition} (-1 when Chronicle cannot tell). */

@@ -1,0 +1,101 @@
+package io.vellum.aof;
+
+import static io.vellum.core.TestStore.NULL;
+import static io.vellum.core.TestStore.OK;
+import static io.vellum.core.TestStore.bulk;
+import static io.vellum.core.TestStore.error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vellum.core.TestStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppendOnlyLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesSurviveAReopen() throws Exception {
+        String digest;
+        long last;
+        try (LogStore s = LogStore.open(dir)) {
+            TestStore.Client c = s.client;
+            assertEquals(OK, c.call("SET", "a", "1"));
+            assertEquals(OK, c.call("SET", "b", "2", "PX", "100000"));
+            c.call("MULTI");
+            c.call("SET", "c", "3");
+            c.call("DEL", "a");
+            c.call("EXEC");
+            c.call("SELECT", "3");
+            assertEquals(OK, c.call("SET", "in3", "x"));
+            assertEquals(bulk("x"), c.call("GET", "in3"));
+            digest = s.digest();
+            last = s.log.lastPosition();
+            assertEquals(4, s.log.appendedRecords());
+        }
+        try (LogStore s = LogStore.open(dir)) {
+            TestStore.Client c = s.client;
+            assertEquals(NULL, c.call("GET", "a"));
+            assertEquals(bulk("2"), c.call("GET", "b"));
+            assertEquals(bulk("3"), c.call("GET", "c"));
+            c.call("SELECT", "3");
+            assertEquals(bulk("x"), c.call("GET", "in3"));
+            assertEquals(digest, s.digest());
+            assertEquals(last, s.log.lastPosition());
+            c.call("SELECT", "0");
+            assertEquals(OK, c.call("SET", "d", "4"));
+            assertTrue(s.log.lastPosition() > last);
+        }
+        try (LogStore s = LogStore.open(dir)) {
+            assertEquals(bulk("4"), s.client.call("GET", "d"));
+        }
+    }
+
+    @Test
+    void anEmptyDirectoryOpensAsAnEmptyStore() throws Exception {
+        try (LogStore s = LogStore.open(dir)) {
+            assertEquals(-1, s.log.lastPosition());
+            assertEquals(NULL, s.client.call("GET", "x"));
+        }
+        assertTrue(Files.isDirectory(dir.resolve("aof")));
+    }
+
+    @Test
+    void aSecondOpenOfTheSameDirectoryIsRefusedClearly() throws Exception {
+        try (LogStore s = LogStore.open(dir)) {
+            s.client.call("SET", "k", "v");
+            DirectoryLock.StoreLockedException e = assertThrows(DirectoryLock.StoreLockedException.class,
+                    () -> LogStore.open(dir));
+            assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        }
+        try (LogStore s = LogStore.open(dir)) {
+            assertEquals(bulk("v"), s.client.call("GET", "k"));
+        }
+    }
+
+    @Test
+    void alwaysSyncsEveryBatchAndEverysecAndNoDoNot() throws Exception {
+        try (LogStore s = LogStore.open(dir, o -> o.fsync(FsyncPolicy.ALWAYS))) {
+            s.client.call("SET", "k", "v");
+            assertEquals("0", s.log.info().get("aof_pending_bio_fsync"));
+            assertTrue(!s.log.syncPending());
+            s.engine().config().appendfsync.setText("no");
+            s.client.call("SET", "k", "w");
+            assertTrue(s.log.syncPending());
+            s.engine().config().appendfsync.setText("always");
+            s.client.call("SET", "k", "x");
+            assertTrue(!s.log.syncPending());
+        }
+    }
+
+    @Test
+    void bgrewriteaofSaysItNeedsTheSnapshotStore() throws Exception {
+        try (TestStore st = new TestStore(io.vellum.core.engine.Engine.builder().commands(new AofCommands()))) {
+            assertEquals(error(AofCommands.NEEDS_SNAPSHOTS), st.client().call("BGREWRITEAOF"));
+        }
+    }
+}
