@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AppendOnlyLog implements CommandLog {
     private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyLog.class);
-    /** Room kept beyond a record: Chronicle writes its index arrays (32 KiB) at the write position. */
+    /**
+     * Room kept beyond a record: Chronicle writes its index arrays (32 KiB) at the write
+     * position. The reservation is extended while more than this plus half a chunk is left,
+     * so a full disk is noticed (and writes refused) while records still fit.
+     */
     private static final long SLACK = 72 * 1024;
 
     private final Engine engine;
@@ -66,6 +71,7 @@ public final class AppendOnlyLog implements CommandLog {
     private int knownLastCycle = Integer.MIN_VALUE;
     private volatile long size;
     private volatile long appendedRecords;
+    private volatile long rebuilds;
 
     // failure state
     private volatile boolean failed;
@@ -135,8 +141,13 @@ public final class AppendOnlyLog implements CommandLog {
         int n = codec.encode(record, nextSerial);
         String noSpace = reservation.ensure(endOffset + n + SLACK);
         if (noSpace != null) {
-            mustRebuild = true;
             fail("no room for a record: " + noSpace, null);
+            // The unit ran but its record is not written: put memory back to what the log
+            // holds before anything else runs (the engine turns its reply into the error).
+            mustRebuild = true;
+            if (!retrying) {
+                rebuild();
+            }
             throw new LogWriteException(failureReply, null);
         }
         try (DocumentContext dc = appender.writingDocument()) {
@@ -161,7 +172,7 @@ public final class AppendOnlyLog implements CommandLog {
         if (appender.cycle() != cycle) {
             onNewCycle();
         }
-        if (reservation.headroom(endOffset) < reservation.chunk() / 2) {
+        if (reservation.headroom(endOffset) < reservation.chunk() / 2 + SLACK) {
             String err = reservation.ensure(endOffset + reservation.chunk());
             if (err != null && !failed) {
                 // The record is written; the units still running fit the space left.
@@ -302,20 +313,36 @@ public final class AppendOnlyLog implements CommandLog {
                 return false;
             }
             syncer.sync();
-            if (mustRebuild) {
-                LOG.warn("Rebuilding the dataset from the log: a unit's record could not be written");
-                long base = options.base.load(engine);
-                Replay.Result r = Replay.run(queue, engine, base, options.progress);
-                if (r.damage() != null) {
-                    lastError = "the log cannot be read back: " + r.damage().getMessage();
-                    return false;
-                }
-                mustRebuild = false;
-            }
-            return true;
+            return !mustRebuild || rebuild();
         } catch (IOException | RuntimeException | Error e) {
             lastError = "retry failed: " + e;
             LOG.debug("log retry failed", e);
+            return false;
+        }
+    }
+
+    /**
+     * Rebuilds the dataset from disk: the base, then every record of the log. Engine thread.
+     * Returns false (and stays failed) when the log cannot be read back.
+     */
+    private boolean rebuild() {
+        LOG.warn("Rebuilding the dataset from the log: a unit's record could not be written, so memory"
+                + " holds an effect the log lacks");
+        try {
+            long base = options.base.load(engine);
+            Replay.Result r = Replay.run(queue, engine, base, options.progress);
+            if (r.damage() != null) {
+                lastError = "the log cannot be read back: " + r.damage().getMessage();
+                LOG.error("Rebuilding the dataset failed: {}", lastError);
+                return false;
+            }
+            mustRebuild = false;
+            rebuilds++;
+            LOG.warn("Rebuilt the dataset from the log: {} records", r.records());
+            return true;
+        } catch (RuntimeException | Error e) {
+            lastError = "rebuilding the dataset from the log failed: " + e;
+            LOG.error("Rebuilding the dataset failed", e);
             return false;
         }
     }
@@ -385,11 +412,17 @@ public final class AppendOnlyLog implements CommandLog {
         m.put("aof_last_position", Long.toString(lastPosition));
         m.put("aof_last_fsync_time", Long.toString(syncer.lastSyncMillis() / 1000));
         m.put("aof_last_write_error", failed ? lastError : "");
+        m.put("aof_rebuilds", Long.toString(rebuilds));
         return m;
     }
 
     public Path directory() {
         return aofDir;
+    }
+
+    /** How often the dataset was rebuilt from disk after a record could not be written. */
+    public long rebuilds() {
+        return rebuilds;
     }
 
     /** Records appended since open. */
@@ -417,6 +450,9 @@ public final class AppendOnlyLog implements CommandLog {
         closeQueue();
         syncer.close();
         reservation.close();
+        // Chronicle unmaps files on a background thread: wait, so that the files are released
+        // when close returns (a reopen, an unmount, a copy see them closed).
+        BackgroundResourceReleaser.releasePendingResources();
         lock.close();
     }
 

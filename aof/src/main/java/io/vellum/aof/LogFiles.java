@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
@@ -111,10 +112,34 @@ public final class LogFiles {
         }
         try {
             long wp = store.writePosition();
-            int header = store.bytes().readVolatileInt(wp);
+            int header = readInt(store, wp);
             return Wires.isReady(header) && header != 0 ? wp + 4 + Wires.lengthOf(header) : wp;
         } finally {
             queue.closeStore(store);
+        }
+    }
+
+    /** Reads 4 bytes of a cycle file (the store's bytes are a new view that must be released). */
+    static int readInt(SingleChronicleQueueStore store, long offset) {
+        MappedBytes b = store.bytes();
+        try {
+            return b.readVolatileInt(offset);
+        } finally {
+            b.releaseLast();
+        }
+    }
+
+    /** Reads {@code len} bytes of a cycle file. */
+    static byte[] read(SingleChronicleQueueStore store, long offset, int len) {
+        MappedBytes b = store.bytes();
+        try {
+            byte[] out = new byte[len];
+            for (int i = 0; i < len; i++) {
+                out[i] = b.readByte(offset + i);
+            }
+            return out;
+        } finally {
+            b.releaseLast();
         }
     }
 

@@ -172,7 +172,7 @@ final class Recovery {
             if (wp <= lastHeader) {
                 return null;
             }
-            header = store.bytes().readVolatileInt(wp);
+            header = LogFiles.readInt(store, wp);
             if (header != 0 && Wires.isReadyMetaData(header)) {
                 return null;
             }
@@ -262,8 +262,7 @@ final class Recovery {
             if (wp <= offset) {
                 return false;
             }
-            var bytes = store.bytes();
-            int header = bytes.readVolatileInt(wp);
+            int header = LogFiles.readInt(store, wp);
             if (!Wires.isReadyData(header)) {
                 return false;
             }
@@ -271,10 +270,7 @@ final class Recovery {
             if (len <= 0 || len > (64 << 20)) {
                 return false;
             }
-            byte[] b = new byte[len];
-            for (int i = 0; i < len; i++) {
-                b[i] = bytes.readByte(wp + 4 + i);
-            }
+            byte[] b = LogFiles.read(store, wp + 4, len);
             RecordCodec.decode(b, 0, len);
             return true;
         } catch (DamagedRecordException | RuntimeException | Error e) {
