@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.InternalAppender;
@@ -62,6 +63,14 @@ public final class LogRepair {
 
     /** Truncates the log of {@code storeDir} at {@code position}: that record and every later one go. */
     public static Result truncate(Path storeDir, long position, String reason) throws IOException {
+        return finish(storeDir, prepare(storeDir, position, reason));
+    }
+
+    /**
+     * The first half of a truncation: builds the rebuilt file and commits the repair with its
+     * manifest, changing nothing in the log yet (tests stop here to play a crash).
+     */
+    static Map<String, String> prepare(Path storeDir, long position, String reason) throws IOException {
         Path aofDir = LogFiles.aofDir(storeDir);
         Path repairDir = storeDir.resolve(REPAIR_DIR);
         if (Files.exists(repairDir.resolve(MANIFEST))) {
@@ -89,7 +98,7 @@ public final class LogRepair {
         writeAtomically(repairDir.resolve(MANIFEST), format(m));
         LogFiles.syncDirectory(repairDir);
         LogFiles.syncDirectory(storeDir);
-        return finish(storeDir, m);
+        return m;
     }
 
     /**
@@ -138,6 +147,12 @@ public final class LogRepair {
         if (!Files.exists(readme)) {
             writeAtomically(readme, readme(position, m.get("reason"), moved, rebuilt));
         }
+        // Chronicle's metadata lists the highest file; read-only readers trust it, so list again.
+        try (SingleChronicleQueue q = LogFiles.openForWrite(aofDir, SystemTimeProvider.INSTANCE)) {
+            q.refreshDirectoryListing();
+        }
+        BackgroundResourceReleaser.releasePendingResources();
+        LogFiles.syncFile(aofDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
         LogFiles.syncDirectory(backupDir);
         LogFiles.syncDirectory(aofDir);
         Files.deleteIfExists(repairDir.resolve(MANIFEST));
@@ -182,6 +197,7 @@ public final class LogRepair {
             }
             bytes.releaseLast();
         }
+        BackgroundResourceReleaser.releasePendingResources();
     }
 
     private static String readme(long position, String reason, List<String> moved, String rebuilt) {

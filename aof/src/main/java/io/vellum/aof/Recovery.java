@@ -154,6 +154,9 @@ final class Recovery {
             return null;
         }
         if (lastPosition < 0 || LogFiles.cycleOf(lastPosition) < lastCycle) {
+            if (!java.nio.file.Files.exists(queue.file().toPath().resolve(LogFiles.cycleFileName(lastCycle)))) {
+                return null; // Chronicle's listing names a file that is gone (moved by a repair)
+            }
             long p = LogFiles.position(lastCycle, 0);
             return new Damage(p, "the newest file " + LogFiles.cycleFileName(lastCycle) + " holds no complete record",
                     intactRecordAtWritePosition(queue, lastCycle, -1));
