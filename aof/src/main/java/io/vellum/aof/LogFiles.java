@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
@@ -53,7 +54,8 @@ public final class LogFiles {
 
     /** Opens the log's queue read-only (tools, replicas, tests): nothing on disk changes. */
     public static SingleChronicleQueue openReadOnly(Path aofDir) {
-        return builder(aofDir, SystemTimeProvider.INSTANCE).readOnly(true).build();
+        // Nothing to sync: without this Chronicle msyncs every mapping it releases.
+        return builder(aofDir, SystemTimeProvider.INSTANCE).readOnly(true).syncMode(SyncMode.NONE).build();
     }
 
     private static SingleChronicleQueueBuilder builder(Path aofDir, TimeProvider time) {
