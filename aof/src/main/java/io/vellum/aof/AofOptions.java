@@ -14,7 +14,7 @@ public final class AofOptions {
     FsyncPolicy fsync = FsyncPolicy.EVERYSEC;
     boolean loadTruncated = true;
     BaseState base = BaseState.EMPTY;
-    long reserveBytes = 8L << 20;
+    long reserveBytes = 2L << 20;
     TimeProvider time = SystemTimeProvider.INSTANCE;
     ReplayProgress progress = new ReplayProgress();
 
@@ -57,7 +57,9 @@ public final class AofOptions {
 
     /**
      * Disk space reserved ahead of the log's end (fallocate), so that a full disk refuses
-     * writes before a record is half-written; default 8 MiB.
+     * writes before a record is half-written; default 2 MiB. The reservation grows by this
+     * much at a time, and writes are refused once it cannot while half of it (plus room for
+     * Chronicle's index) is left.
      */
     public AofOptions reserveBytes(long bytes) {
         if (bytes < 64 * 1024) {

@@ -30,12 +30,20 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failure.</b> When reserving space, appending or syncing fails, the log turns
  * <em>failed</em>: write commands get {@code -MISCONF Errors writing to the AOF file: <cause>},
  * reads keep working, INFO shows {@code aof_last_write_status:err}. Records that fit the space
- * still reserved are still appended (active expiry, blocked clients served). Every second the
- * engine retries: reserve space again, sync everything, and only then accept writes. If a
- * unit's record could not be appended, memory holds an effect the log lacks; before writes
- * resume the dataset is rebuilt from disk (the {@link BaseState} plus a replay of the log),
- * so memory never holds an effect the log does not. A failed sync does not need that: its
- * records are in the log, they just were not acknowledged.
+ * still reserved are still appended (active expiry, blocked clients served); the reservation
+ * is extended early, so a filling disk normally refuses writes before any record fails. Every
+ * second the engine retries: reserve space again, sync everything written, and only then accept
+ * writes. Nothing acknowledged is lost: a unit is acknowledged only after its record was
+ * appended (and, with {@code always}, synced).
+ *
+ * <p>If a unit's record could not be appended after all (a record larger than the space left,
+ * an I/O error inside Chronicle), memory holds an effect the log lacks. Such a unit is not
+ * acknowledged (the engine replaces its reply with the error) and the dataset is rebuilt from
+ * disk right away, before the engine runs anything else: the {@link BaseState} plus a replay of
+ * the log (if the log cannot be read back, the retry does it before writes resume). So memory
+ * never holds an effect the log does not, once writes resume, and replicas and restarts see
+ * what clients saw. A failed sync needs no rebuild: its records are in the log, only their
+ * replies turned into errors (like a timeout, the client cannot know whether they happened).
  *
  * <p><b>Threads.</b> {@link #append}, {@link #commit} and the retry run on the engine thread
  * (or the opening thread before the engine starts); {@code everysec} syncs on a background

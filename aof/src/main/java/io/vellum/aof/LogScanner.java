@@ -21,6 +21,7 @@ public final class LogScanner implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final long[] serial = new long[1];
+    private final RecordCodec codec = new RecordCodec();
     private long lastSerial = -1;
     private byte[] buf = new byte[4096];
     private int length;
@@ -135,7 +136,7 @@ public final class LogScanner implements AutoCloseable {
                 throw new LogDamageException(at, "unreadable excerpt (" + e + ")", e, endOffset, false);
             }
             try {
-                record = RecordCodec.decode(buf, 0, length, serial);
+                record = codec.read(buf, 0, length, serial);
             } catch (DamagedRecordException e) {
                 throw new LogDamageException(position, e.getMessage(), headerOffset, false);
             }

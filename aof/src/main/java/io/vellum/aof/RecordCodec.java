@@ -130,15 +130,21 @@ public final class RecordCodec {
      *                                format (checksum, framing, version, values)
      */
     public static UnitRecord decode(byte[] b, int off, int len) throws DamagedRecordException {
-        return decode(b, off, len, null);
+        return new RecordCodec().read(b, off, len, null);
+    }
+
+    /** {@link #read}, with a codec of its own (tools; the scanner keeps one). */
+    public static UnitRecord decode(byte[] b, int off, int len, long[] serial) throws DamagedRecordException {
+        return new RecordCodec().read(b, off, len, serial);
     }
 
     /**
      * Decodes the record in {@code b[off, off + len)}; its serial goes to {@code serial[0]}
-     * (-1 when the record has none) when {@code serial} is not null.
+     * (-1 when the record has none) when {@code serial} is not null. Reuses this codec's
+     * checksum state: one thread at a time.
      */
-    public static UnitRecord decode(byte[] b, int off, int len, long[] serial) throws DamagedRecordException {
-        checkFrame(b, off, len);
+    public UnitRecord read(byte[] b, int off, int len, long[] serial) throws DamagedRecordException {
+        checkFrame(crc, b, off, len);
         int end = off + len - CRC_FIELD_SIZE;
         Reader in = new Reader(b, off, end);
         int format = -1;
@@ -149,7 +155,8 @@ public final class RecordCodec {
         long seed = 0;
         long digest = 0;
         long number = -1;
-        List<byte[][]> commands = new ArrayList<>(1);
+        byte[][] first = null;
+        List<byte[][]> more = null;
         while (in.pos < end) {
             int tag = (int) in.varint();
             switch (tag) {
@@ -163,7 +170,16 @@ public final class RecordCodec {
                 case TAG_SERIAL -> number = in.varint();
                 case TAG_COMMAND -> {
                     int n = in.length();
-                    commands.add(decodeCommand(b, in.pos, in.pos + n));
+                    byte[][] argv = decodeCommand(b, in.pos, in.pos + n);
+                    if (first == null) {
+                        first = argv;
+                    } else {
+                        if (more == null) {
+                            more = new ArrayList<>();
+                            more.add(first);
+                        }
+                        more.add(argv);
+                    }
                     in.pos += n;
                 }
                 default -> in.skip(tag);
@@ -179,16 +195,18 @@ public final class RecordCodec {
         if (kind < 0 || kind >= KINDS.length) {
             throw new DamagedRecordException("unknown record kind " + kind);
         }
-        if (commands.isEmpty()) {
+        if (first == null) {
             throw new DamagedRecordException("record holds no command");
         }
+        // List.of: UnitRecord's copy of an unmodifiable list is the list itself.
+        List<byte[][]> commands = more == null ? List.<byte[][]>of(first) : List.copyOf(more);
         if (serial != null) {
             serial[0] = number;
         }
         return new UnitRecord(KINDS[kind], db, protocol, time, seed, commands, digest);
     }
 
-    private static void checkFrame(byte[] b, int off, int len) throws DamagedRecordException {
+    private static void checkFrame(CRC32C crc, byte[] b, int off, int len) throws DamagedRecordException {
         if (len < CRC_FIELD_SIZE + 2) {
             throw new DamagedRecordException("record too short (" + len + " bytes)");
         }
@@ -197,7 +215,7 @@ public final class RecordCodec {
             throw new DamagedRecordException("record does not end with its checksum (cut or overwritten)");
         }
         int stored = getFixed32(b, end + 1);
-        CRC32C crc = new CRC32C();
+        crc.reset();
         crc.update(b, off, len - CRC_FIELD_SIZE);
         if ((int) crc.getValue() != stored) {
             throw new DamagedRecordException(String.format("checksum mismatch (stored %08x, computed %08x)",

@@ -50,8 +50,12 @@ final class Recovery {
             LOG.warn("Finished a log repair a crash interrupted: {}", unfinished.describe());
         }
 
-        // Pass 2: open the queue.
-        Files.createDirectories(aofDir);
+        // Pass 2: open the queue (a new log's directory is made durable before anything goes in it).
+        if (!Files.isDirectory(aofDir)) {
+            Files.createDirectories(aofDir);
+            LogFiles.syncDirectory(storeDir);
+        }
+        long started = System.nanoTime();
         SingleChronicleQueue queue = LogFiles.openForWrite(aofDir, options.time);
         try {
             queue.refreshDirectoryListing();
@@ -92,8 +96,13 @@ final class Recovery {
             if (serial < 0) {
                 serial = lastSerial(queue);
             }
-            LOG.info("Log recovered: {} records replayed after position {}, the last at {}", records, base,
-                    LogFiles.describe(last));
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (records == 0 && last < 0) {
+                LOG.info("Log {}: empty, a new log starts", aofDir);
+            } else {
+                LOG.info("Log {} recovered in {} ms: {} records replayed{}, the last at position {}", aofDir, ms, records,
+                        base < 0 ? "" : " after position " + base, LogFiles.describe(last));
+            }
 
             // Pass 6: continue the log.
             return new AppendOnlyLog(engine, options, lock, queue, last, serial, size);
