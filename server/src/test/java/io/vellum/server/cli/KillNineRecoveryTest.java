@@ -10,9 +10,7 @@ import io.vellum.aof.ReplayProgress;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.types.StringValue;
 import io.vellum.core.types.Value;
-import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,24 +134,8 @@ class KillNineRecoveryTest {
     }
 
     Process start(Path dir, int port, int round) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Chronicle's flags, as this JVM got them from the parent pom's argLine.
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:TieredStopAtLevel=1"); // starts faster: the test restarts it 20 times
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", dir.toString(),
-                "--appendfsync", "always"));
-        File log = tmp.resolve("server-" + round + ".log").toFile();
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        return LauncherProcess.start(tmp.resolve("server-" + round + ".log").toFile(), "server", "--port",
+                Integer.toString(port), "--dir", dir.toString(), "--appendfsync", "always");
     }
 
     void awaitReady(Process server, int port) throws Exception {
