@@ -93,6 +93,37 @@ class AppendOnlyLogTest {
     }
 
     @Test
+    void everysecSyncsInTheBackgroundWithinAboutASecond() throws Exception {
+        try (LogStore s = LogStore.open(dir, o -> o.fsync(FsyncPolicy.EVERYSEC))) {
+            s.client.call("SET", "k", "v");
+            assertTrue(s.log.syncPending(), "not synced by the write itself");
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (s.log.syncPending() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(!s.log.syncPending(), "synced by the background thread");
+        }
+    }
+
+    @Test
+    void appendonlyTurnedOffAndOnAfterWritesRefusesWrites() throws Exception {
+        try (LogStore s = LogStore.open(dir)) {
+            s.client.call("SET", "a", "1");
+            s.engine().config().appendonly.set(false);
+            s.client.call("SET", "b", "2");
+            s.engine().config().appendonly.set(true);
+            io.vellum.core.reply.Reply r = s.client.call("SET", "c", "3");
+            assertTrue(r instanceof io.vellum.core.reply.Reply.Error e && e.text().startsWith("MISCONF")
+                    && e.text().contains("appendonly was off"), r.toString());
+            assertEquals(bulk("2"), s.client.call("GET", "b"), "reads keep working");
+        }
+        try (LogStore s = LogStore.open(dir)) {
+            assertEquals(bulk("1"), s.client.call("GET", "a"));
+            assertEquals(NULL, s.client.call("GET", "b"), "what ran with appendonly off is not in the log");
+        }
+    }
+
+    @Test
     void bgrewriteaofSaysItNeedsTheSnapshotStore() throws Exception {
         try (TestStore st = new TestStore(io.vellum.core.engine.Engine.builder().commands(new AofCommands()))) {
             assertEquals(error(AofCommands.NEEDS_SNAPSHOTS), st.client().call("BGREWRITEAOF"));
