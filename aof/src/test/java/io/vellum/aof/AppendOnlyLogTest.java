@@ -124,6 +124,24 @@ class AppendOnlyLogTest {
     }
 
     @Test
+    void aDivergentReplayStopsRecoveryNamingThePositionTheUnitAndBothDigests() throws Exception {
+        long bad;
+        try (LogStore s = LogStore.open(dir)) {
+            s.client.call("SET", "a", "1");
+            // A record whose digest is not what its unit does (as a different build would write).
+            bad = s.log.append(new io.vellum.core.spi.UnitRecord(io.vellum.core.spi.UnitRecord.Kind.COMMAND, 0, 2,
+                    1_700_000_000_000_000L, 1, java.util.List.<byte[][]>of(new byte[][] {
+                            "SET".getBytes(), "k".getBytes(), "v".getBytes()}), 0x1234));
+            s.client.call("SET", "b", "2");
+        }
+        RecoveryException e = assertThrows(RecoveryException.class, () -> LogStore.open(dir));
+        assertTrue(e.getMessage().contains("diverged at position " + bad), e.getMessage());
+        assertTrue(e.getMessage().contains("unit [SET k v]"), e.getMessage());
+        assertTrue(e.getMessage().contains("effect digest 0000000000001234 but replays with "), e.getMessage());
+        assertTrue(Files.exists(dir.resolve("aof")), "the log is left as it was");
+    }
+
+    @Test
     void bgrewriteaofSaysItNeedsTheSnapshotStore() throws Exception {
         try (TestStore st = new TestStore(io.vellum.core.engine.Engine.builder().commands(new AofCommands()))) {
             assertEquals(error(AofCommands.NEEDS_SNAPSHOTS), st.client().call("BGREWRITEAOF"));
