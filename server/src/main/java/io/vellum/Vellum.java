@@ -1,14 +1,25 @@
 package io.vellum;
 
+import io.vellum.aof.AofCommands;
+import io.vellum.aof.AofOptions;
+import io.vellum.aof.AppendOnlyLog;
+import io.vellum.aof.DisabledLog;
+import io.vellum.aof.FsyncPolicy;
+import io.vellum.aof.LogFiles;
 import io.vellum.core.config.StoreConfig;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.reply.Reply;
 import io.vellum.server.RespServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Vellum store, embedded in this JVM. Open it, run Redis commands, optionally serve RESP
@@ -24,26 +35,34 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p><b>Persistence.</b> This version keeps data in memory only: {@link #open(Path)}
- * records the directory but writes nothing to it yet. The append-only log and snapshots
- * make it durable (they are wired in by the persistence modules when present).
+ * <p><b>Persistence.</b> A store opened on a directory is durable: every write unit is
+ * appended to the log in {@code <dir>/aof/} before its reply is released, synced as
+ * {@code appendfsync} says (default {@code everysec}: a power loss may lose about the last
+ * second of acknowledged writes, a crash of the process loses nothing; {@code always}: nothing
+ * acknowledged is lost). Opening replays the log; closing syncs it. One process at a time may
+ * open a directory: a second one gets an error naming the holder. With {@code appendonly no}
+ * the log is neither loaded nor written, as Redis ignores its AOF then. Snapshots (which bound
+ * the log and the replay) come with the snapshot store.
  *
  * <p><b>Threads.</b> Thread-safe. {@link #execute} runs on a connection owned by the calling
  * thread (so SELECT or MULTI on one thread do not affect another); {@link #connect()} gives
  * an explicit connection.
  */
 public final class Vellum implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Vellum.class);
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Engine engine;
     private final Path dir;
+    private final AppendOnlyLog aof;
     private final ThreadLocal<VellumConnection> perThread;
     private final List<RespServer> servers = new ArrayList<>();
     private volatile boolean closed;
 
     private Vellum(Builder b) {
         this.dir = b.dir;
-        this.engine = Engine.builder().config(b.config).build();
+        this.engine = Engine.builder().config(b.config).commands(new AofCommands()).build();
+        this.aof = openLog(engine, b.dir, b.config);
         this.engine.start();
         this.perThread = ThreadLocal.withInitial(() -> {
             VellumConnection c = new VellumConnection(engine, 3);
@@ -53,7 +72,39 @@ public final class Vellum implements AutoCloseable {
         });
     }
 
-    /** Opens the store kept in {@code dir} (see the class comment on persistence). */
+    /**
+     * Recovers the store's log (before the engine starts): replays it into {@code engine} and
+     * makes it the engine's log.
+     */
+    private static AppendOnlyLog openLog(Engine engine, Path dir, StoreConfig config) {
+        if (dir == null) {
+            return null;
+        }
+        if (!config.appendonly.get()) {
+            if (Files.isDirectory(LogFiles.aofDir(dir))) {
+                LOG.warn("appendonly is no: the log in {} is neither loaded nor written", LogFiles.aofDir(dir));
+            }
+            engine.setLog(new DisabledLog(config));
+            return null;
+        }
+        try {
+            return AppendOnlyLog.open(engine, AofOptions.of(dir, config));
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Opens the store kept in {@code dir}, durable with the defaults (see the class comment on
+     * persistence).
+     *
+     * @throws UncheckedIOException when the directory is in use by another process, or the log
+     *                              cannot be recovered (the message says why and what to do)
+     */
     public static Vellum open(Path dir) {
         return builder().dir(dir).open();
     }
@@ -112,6 +163,11 @@ public final class Vellum implements AutoCloseable {
         return dir;
     }
 
+    /** The store's log, or null (in memory, or appendonly no). Its {@code info()} holds INFO persistence's fields. */
+    public AppendOnlyLog log() {
+        return aof;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -139,12 +195,36 @@ public final class Vellum implements AutoCloseable {
             return this;
         }
 
+        /**
+         * When the log is synced: {@link FsyncPolicy#EVERYSEC} by default; {@link FsyncPolicy#ALWAYS}
+         * to lose nothing acknowledged on power loss; {@link FsyncPolicy#NO} to leave it to the OS.
+         */
+        public Builder fsync(FsyncPolicy policy) {
+            config.appendfsync.set(policy.configText());
+            return this;
+        }
+
+        /**
+         * Whether a store opened on a directory keeps its log ({@code appendonly}); default true.
+         * False: the log is neither loaded nor written (the store starts empty).
+         */
+        public Builder appendOnly(boolean on) {
+            config.appendonly.set(on);
+            return this;
+        }
+
         /** Any directive, typed: {@code b.configure(c -> c.hz.set(20L))}. Defaults: redis.conf's. */
         public Builder configure(Consumer<StoreConfig> changes) {
             changes.accept(config);
             return this;
         }
 
+        /**
+         * Opens the store.
+         *
+         * @throws UncheckedIOException when the directory is in use by another process, or its log
+         *                              cannot be recovered (the message says why and what to do)
+         */
         public Vellum open() {
             return new Vellum(this);
         }

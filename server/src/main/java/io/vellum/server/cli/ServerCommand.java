@@ -51,7 +51,14 @@ public final class ServerCommand implements Callable<Integer> {
         Path dir = Path.of(config.dir.get());
         Files.createDirectories(dir);
         CountDownLatch stopped = new CountDownLatch(1);
-        Vellum store = Vellum.builder().dir(dir).configure(c -> copy(config, c)).open();
+        Vellum store;
+        try {
+            store = Vellum.builder().dir(dir).configure(c -> copy(config, c)).open();
+        } catch (java.io.UncheckedIOException e) {
+            LOG.error("Cannot open the store: {}", e.getMessage());
+            System.err.println("Fatal error: " + e.getMessage());
+            return 1;
+        }
         List<RespServer> servers = new ArrayList<>();
         for (String host : config.bind.get().trim().split("\\s+")) {
             servers.add(store.serve(host, config.port.intValue()));

@@ -1,8 +1,8 @@
 package io.vellum.core.engine;
 
-import io.vellum.core.data.OrderedDict;
 import io.vellum.core.reply.ReplySink;
 import java.nio.charset.StandardCharsets;
+import net.openhft.hashing.LongHashFunction;
 
 /**
  * The digest of a unit's effects, stored in its log record so replay can check itself
@@ -15,6 +15,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EffectDigest implements ReplySink {
     private static final long M = 0x9E3779B97F4A7C15L;
+    /**
+     * Digests are stored in log records and compared by another process on replay, so the
+     * hash of byte strings has a fixed seed (not the keyspace's per-process one) and, like
+     * everything else here, never changes.
+     */
+    private static final LongHashFunction BYTES = LongHashFunction.xx3(0x7665_6C6C_756D_4C4FL);
     private long h;
     private int protocol = 2;
 
@@ -33,11 +39,7 @@ public final class EffectDigest implements ReplySink {
 
     private void mixBytes(byte[] b, int off, int len) {
         mix(len);
-        if (off == 0 && len == b.length) {
-            mix(OrderedDict.hash(b));
-        } else {
-            mix(OrderedDict.hash(java.util.Arrays.copyOfRange(b, off, off + len)));
-        }
+        mix(BYTES.hashBytes(b, off, len));
     }
 
     /** A key changed in database {@code db}. */

@@ -1,0 +1,26 @@
+package io.vellum.aof;
+
+import io.vellum.core.engine.Engine;
+
+/**
+ * Puts an engine's dataset at the base the log is replayed onto, and says which log position
+ * that base covers: the empty dataset (position -1, replay from the start) until the snapshot
+ * store exists, then the newest valid snapshot. Recovery calls it once on open; the log calls
+ * it again when it must rebuild memory from disk after a write failure.
+ *
+ * <p>Runs on the thread that owns the engine (the opening thread, or the engine thread).
+ */
+@FunctionalInterface
+public interface BaseState {
+    /** Loads the base into {@code engine} (replacing whatever it holds); returns its log position. */
+    long load(Engine engine);
+
+    /** No snapshot: every database emptied, replay from the first record. */
+    BaseState EMPTY = engine -> {
+        var ks = engine.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            ks.db(i).flush();
+        }
+        return -1;
+    };
+}

@@ -1,0 +1,161 @@
+package io.vellum.aof;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.queue.rollcycles.SparseRollCycles;
+import net.openhft.chronicle.wire.Wires;
+
+/**
+ * Where the log lives and how its Chronicle Queue is opened: the layout described at the top of
+ * {@code aof.proto}. Every part of the module opens the queue here, so the roll cycle (which
+ * positions encode, and so is frozen) is written once.
+ */
+public final class LogFiles {
+    /** The log's directory inside a store directory. */
+    public static final String AOF_DIR = "aof";
+    /**
+     * Hourly files with room for 2^34 records each (4.7 million records/s sustained for an
+     * hour): positions are (hours since the epoch << 34) | sequence. Frozen: positions
+     * written by snapshots and replicas depend on it.
+     */
+    public static final RollCycle ROLL_CYCLE = SparseRollCycles.LARGE_HOURLY_SPARSE;
+    public static final String CYCLE_SUFFIX = ".cq4";
+    private static final DateTimeFormatter CYCLE_NAME = DateTimeFormatter
+            .ofPattern(ROLL_CYCLE.format()).withZone(ZoneOffset.UTC);
+
+    private LogFiles() {
+    }
+
+    public static Path aofDir(Path storeDir) {
+        return storeDir.resolve(AOF_DIR);
+    }
+
+    /** Opens the log's queue for writing (the caller holds the store's {@link DirectoryLock}). */
+    public static SingleChronicleQueue openForWrite(Path aofDir, TimeProvider time) {
+        return builder(aofDir, time).build();
+    }
+
+    /** Opens the log's queue read-only (tools, replicas, tests): nothing on disk changes. */
+    public static SingleChronicleQueue openReadOnly(Path aofDir) {
+        // Nothing to sync: without this Chronicle msyncs every mapping it releases.
+        return builder(aofDir, SystemTimeProvider.INSTANCE).readOnly(true).syncMode(SyncMode.NONE).build();
+    }
+
+    private static SingleChronicleQueueBuilder builder(Path aofDir, TimeProvider time) {
+        return SingleChronicleQueueBuilder.binary(aofDir)
+                .rollCycle(ROLL_CYCLE)
+                .timeProvider(time);
+    }
+
+    /** The cycle a position is in. */
+    public static int cycleOf(long position) {
+        return ROLL_CYCLE.toCycle(position);
+    }
+
+    /** The sequence of a position within its cycle. */
+    public static long sequenceOf(long position) {
+        return ROLL_CYCLE.toSequenceNumber(position);
+    }
+
+    public static long position(int cycle, long sequence) {
+        return ROLL_CYCLE.toIndex(cycle, sequence);
+    }
+
+    /** The file name of a cycle ("20231114-22LS.cq4"). */
+    public static String cycleFileName(int cycle) {
+        return CYCLE_NAME.format(Instant.ofEpochMilli((long) cycle * ROLL_CYCLE.lengthInMillis())) + CYCLE_SUFFIX;
+    }
+
+    /** A position as an operator reads it: "7949307494409420800 (20231114-22LS.cq4 #12)". */
+    public static String describe(long position) {
+        if (position < 0) {
+            return Long.toString(position);
+        }
+        return position + " (" + cycleFileName(cycleOf(position)) + " #" + sequenceOf(position) + ")";
+    }
+
+    /** The cycle files in {@code aofDir}, oldest first. */
+    public static List<Path> cycleFiles(Path aofDir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(aofDir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(aofDir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted().forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * Where the data of a cycle file ends: after the record Chronicle's write position points
+     * at (the last one written), 0 when the file does not exist.
+     */
+    public static long endOfData(SingleChronicleQueue queue, int cycle) {
+        SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null) {
+            return 0;
+        }
+        try {
+            long wp = store.writePosition();
+            int header = readInt(store, wp);
+            return Wires.isReady(header) && header != 0 ? wp + 4 + Wires.lengthOf(header) : wp;
+        } finally {
+            queue.closeStore(store);
+        }
+    }
+
+    /** Reads 4 bytes of a cycle file (the store's bytes are a new view that must be released). */
+    static int readInt(SingleChronicleQueueStore store, long offset) {
+        MappedBytes b = store.bytes();
+        try {
+            return b.readVolatileInt(offset);
+        } finally {
+            b.releaseLast();
+        }
+    }
+
+    /** Reads {@code len} bytes of a cycle file. */
+    static byte[] read(SingleChronicleQueueStore store, long offset, int len) {
+        MappedBytes b = store.bytes();
+        try {
+            byte[] out = new byte[len];
+            for (int i = 0; i < len; i++) {
+                out[i] = b.readByte(offset + i);
+            }
+            return out;
+        } finally {
+            b.releaseLast();
+        }
+    }
+
+    /** fsyncs a directory, so the names of files created or renamed in it survive a power loss. */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** fsyncs a file's data and metadata. */
+    public static void syncFile(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+}

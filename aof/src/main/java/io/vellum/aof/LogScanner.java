@@ -1,0 +1,203 @@
+package io.vellum.aof;
+
+import io.vellum.core.spi.UnitRecord;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads the log's records in order, checking each one (checksum, framing, format): the one
+ * read path of recovery, replay, check-aof, log dump and repair.
+ *
+ * <p>{@link #next()} either moves to the next intact record, reports the end of the log, or
+ * throws {@link LogDamageException} naming the position of a record it cannot read. After a
+ * damaged record the scanner may go on reading (to tell a torn tail from damage in the
+ * middle), as far as Chronicle's framing still holds.
+ *
+ * <p>Single-threaded (a Chronicle tailer); close it before its queue.
+ */
+public final class LogScanner implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final long[] serial = new long[1];
+    private final RecordCodec codec = new RecordCodec();
+    private long lastSerial = -1;
+    private byte[] buf = new byte[4096];
+    private int length;
+    private long position = -1;
+    private long headerOffset;
+    private long endOffset;
+    private UnitRecord record;
+    private long skipUpTo = -1;
+
+    public LogScanner(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.tailer = queue.createTailer();
+    }
+
+    /**
+     * Positions the scanner so {@link #next()} returns the first record after {@code position}
+     * ({@code -1}: from the start). Records before the log's first one may be gone (retention
+     * after a snapshot); the scan then starts at the first record there is.
+     */
+    public LogScanner seekAfter(long position) throws LogDamageException {
+        if (position < 0 || queue.firstIndex() > position) {
+            tailer.toStart();
+            skipUpTo = position;
+            return this;
+        }
+        boolean found;
+        try {
+            found = tailer.moveToIndex(position);
+        } catch (RuntimeException | InternalError e) {
+            throw new LogDamageException(position, "cannot find the record (" + e + ")", e, -1, false);
+        }
+        if (!found) {
+            // Not indexed (a gap, or beyond the end): read from the start and skip.
+            tailer.toStart();
+        }
+        skipUpTo = position;
+        return this;
+    }
+
+    /**
+     * Positions the scanner on {@code position} itself; false when Chronicle cannot find it
+     * (it does not exist, or the framing before it is damaged).
+     */
+    public boolean seekTo(long position) {
+        try {
+            if (!tailer.moveToIndex(position)) {
+                return false;
+            }
+        } catch (RuntimeException | InternalError e) {
+            return false;
+        }
+        skipUpTo = position - 1;
+        lastSerial = -1;
+        return true;
+    }
+
+    /** Positions the scanner on the first record of {@code cycle}; false when there is none. */
+    public boolean seekCycle(int cycle) {
+        try {
+            if (!tailer.moveToCycle(cycle)) {
+                return false;
+            }
+        } catch (RuntimeException | InternalError e) {
+            return false;
+        }
+        skipUpTo = -1;
+        lastSerial = -1;
+        return true;
+    }
+
+    /**
+     * Reads the next intact record.
+     *
+     * @return false at the end of the log
+     * @throws LogDamageException when the next record cannot be read; the scanner has moved
+     *                            past it when Chronicle's framing allowed
+     */
+    public boolean next() throws LogDamageException {
+        while (true) {
+            long expected = -1;
+            try {
+                expected = tailer.index();
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return false;
+                    }
+                    long index = dc.index();
+                    Bytes<?> b = dc.wire().bytes();
+                    long n = b.readRemaining();
+                    if (index <= skipUpTo) {
+                        b.readPosition(b.readLimit());
+                        continue;
+                    }
+                    position = index;
+                    headerOffset = b.readPosition() - 4;
+                    endOffset = b.readLimit();
+                    if (n > Integer.MAX_VALUE - 16) {
+                        throw new LogDamageException(index, "excerpt of " + n + " bytes is larger than any record",
+                                headerOffset, false);
+                    }
+                    if (buf.length < n) {
+                        buf = new byte[(int) Math.max(n, buf.length * 2L)];
+                    }
+                    b.read(buf, 0, (int) n);
+                    length = (int) n;
+                }
+            } catch (LogDamageException e) {
+                throw e;
+            } catch (RuntimeException | InternalError e) {
+                // Chronicle could not frame the next excerpt (a damaged header, a file cut short).
+                long at = expected >= 0 ? expected : position + 1;
+                throw new LogDamageException(at, "unreadable excerpt (" + e + ")", e, endOffset, false);
+            }
+            try {
+                record = codec.read(buf, 0, length, serial);
+            } catch (DamagedRecordException e) {
+                throw new LogDamageException(position, e.getMessage(), headerOffset, false);
+            }
+            long s = serial[0];
+            long previous = lastSerial;
+            lastSerial = s;
+            if (previous >= 0 && s != previous + 1) {
+                // Chronicle numbers the records it can see, so a record hidden by damage to its
+                // header (or lost with the end of a file) shows only here.
+                throw new LogDamageException(position, "record serial " + s + " follows serial " + previous
+                        + ": " + (s > previous ? (s - previous - 1) + " record(s) before it are missing" : "serials go back")
+                        + " (their headers are damaged, or a file lost its end)", headerOffset, true);
+            }
+            return true;
+        }
+    }
+
+    /** The position (Chronicle index) of the record {@link #next()} last read. */
+    public long position() {
+        return position;
+    }
+
+    /** The serial of the record last read. */
+    public long serial() {
+        return lastSerial;
+    }
+
+    /**
+     * Forgets the serial of the record read last, so the next one is not checked against it
+     * (after moving the scanner elsewhere).
+     */
+    public void forgetSerial() {
+        lastSerial = -1;
+    }
+
+    /** The record last read. */
+    public UnitRecord record() {
+        return record;
+    }
+
+    /** The record's bytes: {@code raw()[0, rawLength())}. */
+    public byte[] raw() {
+        return buf;
+    }
+
+    public int rawLength() {
+        return length;
+    }
+
+    /** Where the record's Chronicle header starts in its cycle file. */
+    public long headerOffset() {
+        return headerOffset;
+    }
+
+    /** Where the record's bytes end in its cycle file (before Chronicle's padding). */
+    public long endOffset() {
+        return endOffset;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

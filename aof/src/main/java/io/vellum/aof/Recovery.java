@@ -1,0 +1,307 @@
+package io.vellum.aof;
+
+import io.vellum.core.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.Wires;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opening a log: recovery as numbered passes (STYLE.md 7). Runs on the opening thread, before
+ * the engine starts, with the store directory locked.
+ *
+ * <ol>
+ *   <li>Finish a repair a crash interrupted ({@link LogRepair#finishInterrupted}).</li>
+ *   <li>Open the queue.</li>
+ *   <li>Load the base the log is replayed onto ({@link BaseState}: empty until snapshots).</li>
+ *   <li>Replay every record after the base ({@link Replay}); a divergence stops here.</li>
+ *   <li>Judge the end of the log. A record that cannot be read with nothing intact after it is
+ *       a torn tail (a crash cut it): dropped, moved aside and reported when
+ *       {@code aof-load-truncated} is yes. A damaged record with intact records after it is
+ *       damage in the middle: recovery stops and names the repair command.</li>
+ *   <li>Continue the log: the appender, reserved disk space.</li>
+ * </ol>
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private final Engine engine;
+    private final AofOptions options;
+    private final DirectoryLock lock;
+    private final Path storeDir;
+    private final Path aofDir;
+
+    Recovery(Engine engine, AofOptions options, DirectoryLock lock) {
+        this.engine = engine;
+        this.options = options;
+        this.lock = lock;
+        this.storeDir = options.storeDir;
+        this.aofDir = LogFiles.aofDir(storeDir);
+    }
+
+    AppendOnlyLog run() throws IOException {
+        // Pass 1: a repair that a crash interrupted is finished (or its half-built copy dropped).
+        LogRepair.Result unfinished = LogRepair.finishInterrupted(storeDir);
+        if (unfinished != null) {
+            LOG.warn("Finished a log repair a crash interrupted: {}", unfinished.describe());
+        }
+
+        // Pass 2: open the queue (a new log's directory is made durable before anything goes in it).
+        if (!Files.isDirectory(aofDir)) {
+            Files.createDirectories(aofDir);
+            LogFiles.syncDirectory(storeDir);
+        }
+        long started = System.nanoTime();
+        SingleChronicleQueue queue = LogFiles.openForWrite(aofDir, options.time);
+        try {
+            queue.refreshDirectoryListing();
+
+            // Pass 3: the base: the dataset the log is replayed onto.
+            long base = options.base.load(engine);
+
+            // Pass 4: replay.
+            Replay.Result replay;
+            try {
+                replay = Replay.run(queue, engine, base, options.progress);
+            } catch (Replay.ReplayFailedException e) {
+                throw new RecoveryException(e.getMessage(), e);
+            }
+            long records = replay.records();
+            long size = replay.bytes();
+            long last = replay.lastPosition();
+            long serial = replay.lastSerial();
+
+            // Pass 5: the end of the log.
+            Damage damage = judgeEnd(queue, replay);
+            if (damage != null) {
+                if (damage.intactAfter) {
+                    throw new RecoveryException(middleDamageMessage(damage));
+                }
+                if (!options.loadTruncated) {
+                    throw new RecoveryException(tornTailRefusedMessage(damage));
+                }
+                queue.close();
+                queue = null;
+                LogRepair.Result cut = LogRepair.truncate(storeDir, damage.position,
+                        "torn tail found on recovery: " + damage.reason);
+                LOG.warn("The log ended with a torn record (a crash cut it): dropped the tail from position {} ({});"
+                        + " the {} records before it were loaded. The removed files are kept in {}",
+                        LogFiles.describe(damage.position), damage.reason, records, cut.backupDir());
+                queue = LogFiles.openForWrite(aofDir, options.time);
+            }
+            if (serial < 0) {
+                serial = lastSerial(queue);
+            }
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (records == 0 && last < 0) {
+                LOG.info("Log {}: empty, a new log starts", aofDir);
+            } else {
+                LOG.info("Log {} recovered in {} ms: {} records replayed{}, the last at position {}", aofDir, ms, records,
+                        base < 0 ? "" : " after position " + base, LogFiles.describe(last));
+            }
+
+            // Pass 6: continue the log.
+            return new AppendOnlyLog(engine, options, lock, queue, last, serial, size);
+        } catch (IOException | RuntimeException | Error e) {
+            if (queue != null) {
+                queue.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The serial of the log's last record (0 for an empty log: serials start at 1). */
+    static long lastSerial(SingleChronicleQueue queue) throws RecoveryException {
+        try (var tailer = queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
+             var dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return 0;
+            }
+            var b = dc.wire().bytes();
+            byte[] raw = new byte[(int) b.readRemaining()];
+            b.read(raw);
+            long[] serial = new long[1];
+            RecordCodec.decode(raw, 0, raw.length, serial);
+            return serial[0];
+        } catch (DamagedRecordException e) {
+            throw new RecoveryException("the log's last record cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Where and why the log cannot be read to its end. */
+    record Damage(long position, String reason, boolean intactAfter) {
+    }
+
+    /** Pass 5's judgement; null when the log ends cleanly. */
+    private static Damage judgeEnd(SingleChronicleQueue queue, Replay.Result replay) {
+        LogDamageException d = replay.damage();
+        if (d != null) {
+            return judge(queue, d);
+        }
+        return cutAfterLastRecord(queue, replay.lastPosition(), replay.lastHeader());
+    }
+
+    static Damage judge(SingleChronicleQueue queue, LogDamageException d) {
+        boolean intact = d.intactHere() || intactRecordAfter(queue, d.position(), d.fileOffset());
+        return new Damage(d.position(), d.reason(), intact);
+    }
+
+    /**
+     * A clean scan can still end at a cut: a crash that lost the start of the last record
+     * (its header reads as zero) leaves Chronicle's write position pointing past the last
+     * record read, and a new record would be written beyond a gap no reader crosses. The same
+     * holds for a newest cycle file that holds no complete record. If the record at the write
+     * position is intact, what stopped the scan is damage in the middle (a damaged header).
+     */
+    static Damage cutAfterLastRecord(SingleChronicleQueue queue, long lastPosition, long lastHeader) {
+        int lastCycle = queue.lastCycle();
+        if (lastCycle == Integer.MIN_VALUE || lastCycle < 0) {
+            return null;
+        }
+        if (lastPosition < 0 || LogFiles.cycleOf(lastPosition) < lastCycle) {
+            if (!java.nio.file.Files.exists(queue.file().toPath().resolve(LogFiles.cycleFileName(lastCycle)))) {
+                return null; // Chronicle's listing names a file that is gone (moved by a repair)
+            }
+            long p = LogFiles.position(lastCycle, 0);
+            return new Damage(p, "the newest file " + LogFiles.cycleFileName(lastCycle) + " holds no complete record",
+                    intactRecordAtWritePosition(queue, lastCycle, -1));
+        }
+        if (lastHeader < 0) {
+            return null; // nothing read in this replay (the base covers it): nothing to compare
+        }
+        SingleChronicleQueueStore store = queue.storeForCycle(lastCycle, queue.epoch(), false, null);
+        if (store == null) {
+            return null;
+        }
+        long wp;
+        int header;
+        try {
+            wp = store.writePosition();
+            if (wp <= lastHeader) {
+                return null;
+            }
+            header = LogFiles.readInt(store, wp);
+            if (header != 0 && Wires.isReadyMetaData(header)) {
+                return null;
+            }
+        } finally {
+            queue.closeStore(store);
+        }
+        return new Damage(lastPosition + 1, "the record after position " + lastPosition
+                + " cannot be read (its header at byte " + wp + " of " + LogFiles.cycleFileName(lastCycle) + " reads "
+                + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
+    }
+
+    /** Whether any intact record follows the damaged one at {@code position} (at {@code offset} in its file). */
+    static boolean intactRecordAfter(SingleChronicleQueue queue, long position, long offset) {
+        try (LogScanner s = new LogScanner(queue)) {
+            // Go on reading where Chronicle's framing still holds.
+            long seen = position;
+            try {
+                s.seekAfter(position);
+            } catch (LogDamageException e) {
+                seen = Long.MAX_VALUE;
+            }
+            for (int i = 0; i < 1_000_000 && seen != Long.MAX_VALUE; i++) {
+                try {
+                    if (s.next()) {
+                        return true;
+                    }
+                    break;
+                } catch (LogDamageException e) {
+                    if (e.intactHere()) {
+                        return true;
+                    }
+                    if (e.position() <= seen) {
+                        break;
+                    }
+                    seen = e.position();
+                }
+            }
+            // Later records of the same file, found through Chronicle's index.
+            for (long k = 1; k > 0 && k < (1L << 34); k <<= 1) {
+                long p = position + k;
+                if (LogFiles.cycleOf(p) != LogFiles.cycleOf(position) || !s.seekTo(p)) {
+                    break;
+                }
+                try {
+                    if (s.next()) {
+                        return true;
+                    }
+                } catch (LogDamageException e) {
+                    // still damaged here: look further
+                }
+            }
+            // Later files.
+            int cycle = LogFiles.cycleOf(position);
+            int last = queue.lastCycle();
+            if (last > cycle) {
+                for (long c : queue.listCyclesBetween(cycle + 1, last)) {
+                    if (s.seekCycle((int) c)) {
+                        try {
+                            if (s.next()) {
+                                return true;
+                            }
+                        } catch (LogDamageException e) {
+                            // this file starts damaged too
+                        }
+                    }
+                }
+                return false;
+            }
+        }
+        // The last record written, where Chronicle's write position says it is.
+        return intactRecordAtWritePosition(queue, LogFiles.cycleOf(position), offset);
+    }
+
+    /** Whether the record at {@code cycle}'s write position lies after {@code offset} and is intact. */
+    static boolean intactRecordAtWritePosition(SingleChronicleQueue queue, int cycle, long offset) {
+        SingleChronicleQueueStore store;
+        try {
+            store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+        if (store == null) {
+            return false;
+        }
+        try {
+            long wp = store.writePosition();
+            if (wp <= offset) {
+                return false;
+            }
+            int header = LogFiles.readInt(store, wp);
+            if (!Wires.isReadyData(header)) {
+                return false;
+            }
+            int len = Wires.lengthOf(header);
+            if (len <= 0 || len > (64 << 20)) {
+                return false;
+            }
+            byte[] b = LogFiles.read(store, wp + 4, len);
+            RecordCodec.decode(b, 0, len);
+            return true;
+        } catch (DamagedRecordException | RuntimeException | Error e) {
+            return false;
+        } finally {
+            queue.closeStore(store);
+        }
+    }
+
+    private String middleDamageMessage(Damage d) {
+        return "The log " + aofDir + " is damaged at position " + LogFiles.describe(d.position) + ": " + d.reason
+                + ". Intact records follow it, so this is not a torn tail and recovery stops rather than drop them."
+                + " To truncate the log there (the removed part is kept in " + storeDir + "/aof-removed-*), run:"
+                + " vellum check-aof " + storeDir + " --fix";
+    }
+
+    private String tornTailRefusedMessage(Damage d) {
+        return "The log " + aofDir + " ends with a torn record at position " + LogFiles.describe(d.position) + ": "
+                + d.reason + ". aof-load-truncated is no, so recovery stops. To drop the torn tail, run:"
+                + " vellum check-aof " + storeDir + " --fix (or start with aof-load-truncated yes)";
+    }
+}
