@@ -25,6 +25,7 @@ public final class RedisLuaLibraries {
         }
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
+        g.rawset("cmsgpack", CmsgpackLib.create());
     }
 
     /**
