@@ -10,8 +10,11 @@ import org.luaj.vm2.LuaString;
  * array cannot hold more anyway). Not thread-safe.
  */
 final class ByteSink {
-    /** The largest result: LuaJ strings are Java byte arrays. */
-    static final int MAX = Integer.MAX_VALUE - 16;
+    /**
+     * The largest result: LuaJ strings are Java byte arrays, and a quarter of the heap keeps the
+     * buffer's doubling from being what exhausts it.
+     */
+    static final int MAX = (int) Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 4);
 
     private byte[] b = new byte[64];
     private int len;
@@ -22,7 +25,12 @@ final class ByteSink {
         }
         if (len + more > b.length) {
             long n = Math.max((long) b.length * 2, (long) len + more);
-            b = Arrays.copyOf(b, (int) Math.min(n, MAX));
+            try {
+                b = Arrays.copyOf(b, (int) Math.min(n, MAX));
+            } catch (OutOfMemoryError e) {
+                // only this buffer's growth failed; the old one is still valid and about to be dropped
+                throw new LuaError("not enough memory");
+            }
         }
     }
 

@@ -26,6 +26,7 @@ public final class RedisLuaLibraries {
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
         g.rawset("cmsgpack", CmsgpackLib.create());
+        g.rawset("cjson", CjsonLib.create());
     }
 
     /**

@@ -45,7 +45,7 @@ final class LuaSnippets {
             "end))",
             "if not r[1] then",
             "  local m = r[2]",
-            "  if type(m) == 'string' then m = (string.gsub(m, '^[%w_@%.]*:%d+: ', '')) end",
+            "  if type(m) == 'string' then m = (string.gsub(m, '^[%w_@%.]*:%d+:? ', '')) end",
             "  return 'ERR ' .. ser(m)",
             "end",
             "local out = {}",
