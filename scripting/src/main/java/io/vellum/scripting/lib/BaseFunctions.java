@@ -136,7 +136,7 @@ final class BaseFunctions {
             Lua51.checkTable(args, 1, "unpack");
             LuaTable t = (LuaTable) args.arg1();
             int i = Lua51.optInt(args, 2, "unpack", 1);
-            int e = args.arg(3).isnil() ? t.length() : Lua51.checkInt(args, 3, "unpack");
+            int e = args.arg(3).isnil() ? Lua51.objlen(t) : Lua51.checkInt(args, 3, "unpack");
             if (i > e) {
                 return NONE;
             }

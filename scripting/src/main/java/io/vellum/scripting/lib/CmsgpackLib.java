@@ -205,7 +205,7 @@ final class CmsgpackLib {
 
     private static void encodeTable(ByteSink buf, LuaTable t, int level) {
         if (isArray(t)) {
-            int len = t.length();
+            int len = Lua51.objlen(t);
             encodeHeader(buf, len, 0x90, 0xdc, 0xdd);
             for (int j = 1; j <= len; j++) {
                 encode(buf, t.get(j), level + 1);

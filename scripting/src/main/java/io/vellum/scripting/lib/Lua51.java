@@ -2,6 +2,8 @@ package io.vellum.scripting.lib;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaTableAccess;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
@@ -95,6 +97,52 @@ public final class Lua51 {
             return LuaString.valueOf(CFormat.g14(v.todouble()));
         }
         throw typeError(args, arg, fname, "string");
+    }
+
+    /**
+     * {@code lua_objlen} of a table: Lua 5.1's {@code luaH_getn} border search over LuaJ's array
+     * part, so a table with holes built by a constructor ({@code {1, nil, 3}}) has Lua 5.1's
+     * length (3) where LuaJ's own length gives 1.
+     */
+    public static int objlen(LuaTable t) {
+        int j = LuaTableAccess.arrayCapacity(t);
+        if (j > 0 && t.rawget(j).isnil()) {
+            int i = 0;
+            while (j - i > 1) {
+                int m = (i + j) >>> 1;
+                if (t.rawget(m).isnil()) {
+                    j = m;
+                } else {
+                    i = m;
+                }
+            }
+            return i;
+        }
+        if (LuaTableAccess.hashCapacity(t) == 0) {
+            return j;
+        }
+        long i = j;
+        long k = j + 1L;
+        while (!t.rawget((int) k).isnil()) {
+            i = k;
+            k *= 2;
+            if (k > Integer.MAX_VALUE) {
+                int n = 1;
+                while (!t.rawget(n).isnil()) {
+                    n++;
+                }
+                return n - 1;
+            }
+        }
+        while (k - i > 1) {
+            long m = (i + k) / 2;
+            if (t.rawget((int) m).isnil()) {
+                k = m;
+            } else {
+                i = m;
+            }
+        }
+        return (int) i;
     }
 
     /** {@code luaL_checktype(L, n, LUA_TTABLE)}. */

@@ -154,6 +154,13 @@ final class StructLib {
 
         /* struct.pack(fmt, v1, v2, ...) */
         private LuaValue pack(Varargs args) {
+            // b_pack pushes a nil mark after its arguments: a missing first value is "got nil"
+            LuaValue[] withMark = new LuaValue[args.narg() + 1];
+            for (int i = 0; i < args.narg(); i++) {
+                withMark[i] = args.arg(i + 1);
+            }
+            withMark[args.narg()] = NIL;
+            args = varargsOf(withMark);
             Format h = new Format(Lua51.checkString(args, 1, name), name);
             int arg = 2;
             ByteArrayOutputStream b = new ByteArrayOutputStream();
