@@ -264,7 +264,7 @@ final class CjsonLib {
                     double d = k.todouble();
                     if (d != 0 && Math.floor(d) == d && d >= 1) {
                         if (d > max) {
-                            max = toCInt(d);
+                            max = Lua51.toCInt(d);
                         }
                         items++;
                         continue;
@@ -281,12 +281,6 @@ final class CjsonLib {
             return max;
         }
 
-        private static int toCInt(double d) {
-            if (Double.isNaN(d) || d >= 0x1p31 || d < -0x1p31) {
-                return Integer.MIN_VALUE;
-            }
-            return (int) d;
-        }
 
         private void appendArray(LuaTable t, int depth, int slots, int len) {
             out.write('[');

@@ -250,7 +250,7 @@ final class CmsgpackLib {
                 return false;
             }
             double n = k.todouble();
-            if (n <= 0 || Double.isInfinite(n) || toCInt(n) != n) {
+            if (n <= 0 || Double.isInfinite(n) || Lua51.toCInt(n) != n) {
                 return false;
             }
             int idx = (int) n;
@@ -260,13 +260,6 @@ final class CmsgpackLib {
         return max == count;
     }
 
-    /** C's {@code (int) d} on x86-64: out of range gives INT_MIN. */
-    private static int toCInt(double d) {
-        if (Double.isNaN(d) || d >= 0x1p31 || d < -0x1p31) {
-            return Integer.MIN_VALUE;
-        }
-        return (int) d;
-    }
 
     // ------------------------------------------------------------------ decoding
 

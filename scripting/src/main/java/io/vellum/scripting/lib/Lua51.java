@@ -79,6 +79,14 @@ public final class Lua51 {
         return (long) d;
     }
 
+    /** C's {@code (int) d} on x86-64 (32-bit cvttsd2si): NaN and out-of-range values give INT_MIN. */
+    public static int toCInt(double d) {
+        if (Double.isNaN(d) || d >= 0x1p31 || d <= -0x1p31 - 1) {
+            return Integer.MIN_VALUE;
+        }
+        return (int) d;
+    }
+
     /** C's {@code (unsigned long) d} as gcc compiles it on x86-64. */
     public static long toCULong(double d) {
         if (d < 0x1p63) {

@@ -84,7 +84,7 @@ final class StringFormat extends VarArgFunction {
             i++;
             switch (conv) {
                 case 'c': {
-                    int ch = (int) Lua51.toCLong(Lua51.checkNumber(args, arg, "format"));
+                    int ch = Lua51.toCInt(Lua51.checkNumber(args, arg, "format"));
                     // sprintf writes the byte, then Lua 5.1 copies strlen(buff) bytes: a NUL ends it
                     ByteArrayOutputStream item = new ByteArrayOutputStream();
                     writePadded(item, new byte[] {(byte) ch}, flags, width);
