@@ -63,6 +63,15 @@ public final class Vellum implements AutoCloseable {
         this.dir = b.dir;
         this.engine = Engine.builder().config(b.config).commands(new AofCommands()).build();
         this.aof = openLog(engine, b.dir, b.config);
+        if (aof != null) {
+            AppendOnlyLog log = aof;
+            // The log owns its INFO persistence fields (sizes, fsync state, loading progress).
+            engine.addInfoContributor((section, fields) -> {
+                if (section.equals("persistence")) {
+                    log.info().forEach(fields::put);
+                }
+            });
+        }
         this.engine.start();
         this.perThread = ThreadLocal.withInitial(() -> {
             VellumConnection c = new VellumConnection(engine, 3);
