@@ -15,8 +15,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>Encoding follows Redis byte for byte: integral doubles in int64 range as the smallest
  * msgpack integer, other numbers as float32 when exact else float64, tables nested deeper than
- * 16 as nil, a table is an array when its keys are exactly 1..n. Map entries come out in LuaJ's
- * table order, which differs from Lua 5.1's for tables with more than one hash key.
+ * 16 as nil, a table is an array when its keys are exactly 1..n. Map entries come out in Lua 5.1's
+ * {@code lua_next} order as {@link Lua51TableOrder} rebuilds it.
  *
  * <p>Decoding counts Lua 5.1 C-stack slots as Redis does (one per result, two per nesting
  * level) so that deep or huge inputs end with Redis's {@code stack overflow} error, never a
@@ -211,20 +211,11 @@ final class CmsgpackLib {
                 encode(buf, t.get(j), level + 1);
             }
         } else {
-            int count = 0;
-            for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
-                count++;
-            }
-            encodeHeader(buf, count, 0x80, 0xde, 0xdf);
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs e = t.next(k);
-                k = e.arg1();
-                if (k.isnil()) {
-                    break;
-                }
+            java.util.List<LuaValue> keys = Lua51TableOrder.keys(t);
+            encodeHeader(buf, keys.size(), 0x80, 0xde, 0xdf);
+            for (LuaValue k : keys) {
                 encode(buf, k, level + 1);
-                encode(buf, e.arg(2), level + 1);
+                encode(buf, t.rawget(k), level + 1);
             }
         }
     }

@@ -1,0 +1,200 @@
+package io.vellum.scripting.lib;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * The order in which Lua 5.1's {@code lua_next} (what Redis's cjson and cmsgpack iterate with)
+ * would visit a table's keys, rebuilt from the table's contents by simulating Lua 5.1's ltable.c:
+ * the array part first (sized by {@code computesizes}), then the node array, each key at its main
+ * position ({@code luaS_hash} of strings, {@code hashnum} of numbers, booleans as is) with
+ * collisions resolved through the free pointer that walks down from the end.
+ *
+ * <p>Exact when no two hash keys share a main position: then the layout does not depend on the
+ * order of insertion. When keys collide, Lua 5.1's layout depends on the insertion history,
+ * which LuaJ does not keep; keys are then inserted in LuaJ's iteration order, which gives Redis's
+ * order for some tables and a different (still deterministic) one for others. Keys that Lua 5.1
+ * hashes by address (tables, functions, userdata) make the order unknowable: LuaJ's is used.
+ */
+final class Lua51TableOrder {
+    private Lua51TableOrder() {}
+
+    /** The keys of {@code t} in Lua 5.1's {@code next} order. */
+    static List<LuaValue> keys(LuaTable t) {
+        List<LuaValue> all = new ArrayList<>();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs e = t.next(k);
+            k = e.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            int type = k.type();
+            if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER && type != LuaValue.TBOOLEAN) {
+                return luajOrder(t);
+            }
+            all.add(k);
+        }
+        if (all.size() <= 1) {
+            return all;
+        }
+        int arraySize = arraySize(all);
+        List<LuaValue> hashKeys = new ArrayList<>();
+        boolean[] inArray = new boolean[arraySize + 1];
+        for (LuaValue key : all) {
+            int idx = arrayIndex(key);
+            if (idx >= 1 && idx <= arraySize) {
+                inArray[idx] = true;
+            } else {
+                hashKeys.add(key);
+            }
+        }
+        List<LuaValue> out = new ArrayList<>(all.size());
+        for (int i = 1; i <= arraySize; i++) {
+            if (inArray[i]) {
+                out.add(LuaValue.valueOf(i));
+            }
+        }
+        out.addAll(layout(hashKeys));
+        return out;
+    }
+
+    private static List<LuaValue> luajOrder(LuaTable t) {
+        List<LuaValue> out = new ArrayList<>();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            k = t.next(k).arg1();
+            if (k.isnil()) {
+                return out;
+            }
+            out.add(k);
+        }
+    }
+
+    /** The key as a positive int array index, or 0. */
+    private static int arrayIndex(LuaValue k) {
+        if (k.type() != LuaValue.TNUMBER) {
+            return 0;
+        }
+        double d = k.todouble();
+        if (d >= 1 && d <= (1 << 26) && d == Math.floor(d)) {
+            return (int) d;
+        }
+        return 0;
+    }
+
+    /** ltable.c computesizes: the largest power of two more than half full of integer keys. */
+    private static int arraySize(List<LuaValue> keys) {
+        int[] nums = new int[28];
+        int total = 0;
+        for (LuaValue k : keys) {
+            int idx = arrayIndex(k);
+            if (idx > 0) {
+                nums[ceilLog2(idx)]++;
+                total++;
+            }
+        }
+        int a = 0;
+        int n = 0;
+        for (int i = 0, twotoi = 1; twotoi / 2 < total && i < nums.length; i++, twotoi *= 2) {
+            if (nums[i] > 0) {
+                a += nums[i];
+                if (a > twotoi / 2) {
+                    n = twotoi;
+                }
+            }
+            if (a == total) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    private static int ceilLog2(int x) {
+        return x <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(x - 1);
+    }
+
+    /** Inserts the keys into a simulated node array as luaH_set/newkey do; returns it in slot order. */
+    private static List<LuaValue> layout(List<LuaValue> keys) {
+        List<LuaValue> out = new ArrayList<>(keys.size());
+        if (keys.isEmpty()) {
+            return out;
+        }
+        int size = 1 << ceilLog2(keys.size());
+        LuaValue[] node = new LuaValue[size];
+        int[] next = new int[size];
+        java.util.Arrays.fill(next, -1);
+        int lastfree = size;
+        for (LuaValue key : keys) {
+            int mp = mainPosition(key, size);
+            if (node[mp] != null) {
+                int n = -1;
+                while (lastfree-- > 0) {
+                    if (node[lastfree] == null) {
+                        n = lastfree;
+                        break;
+                    }
+                }
+                if (n < 0) {
+                    // cannot happen: the array is sized for every key
+                    throw new IllegalStateException("no free node");
+                }
+                int othern = mainPosition(node[mp], size);
+                if (othern != mp) {
+                    while (next[othern] != mp) {
+                        othern = next[othern];
+                    }
+                    next[othern] = n;
+                    node[n] = node[mp];
+                    next[n] = next[mp];
+                    next[mp] = -1;
+                    node[mp] = null;
+                } else {
+                    next[n] = next[mp];
+                    next[mp] = n;
+                    mp = n;
+                }
+            }
+            node[mp] = key;
+        }
+        for (LuaValue k : node) {
+            if (k != null) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static int mainPosition(LuaValue key, int size) {
+        switch (key.type()) {
+            case LuaValue.TSTRING:
+                return stringHash((LuaString) key) & (size - 1);
+            case LuaValue.TBOOLEAN:
+                return (key.toboolean() ? 1 : 0) & (size - 1);
+            default: {
+                double d = key.todouble();
+                if (d == 0) {
+                    return 0;
+                }
+                long bits = Double.doubleToRawLongBits(d);
+                int sum = (int) bits + (int) (bits >>> 32);
+                return (int) (Integer.toUnsignedLong(sum) % ((size - 1) | 1));
+            }
+        }
+    }
+
+    /** lstring.c luaS_newlstr's hash: seeded with the length, at most 32 sampled bytes. */
+    static int stringHash(LuaString s) {
+        int l = s.length();
+        int h = l;
+        int step = (l >> 5) + 1;
+        for (int l1 = l; l1 >= step; l1 -= step) {
+            h = h ^ ((h << 5) + (h >>> 2) + s.luaByte(l1 - 1));
+        }
+        return h;
+    }
+}
