@@ -448,6 +448,8 @@ final class CjsonLib {
         private LuaValue object(int slots) {
             descend(slots, 3);
             LuaTable table = new LuaTable();
+            java.util.List<LuaValue> order = new java.util.ArrayList<>();
+            Lua51TableOrder.recordIncremental(table, order);
             Token t = new Token();
             next(t);
             if (t.type == T_OBJ_END) {
@@ -465,6 +467,9 @@ final class CjsonLib {
                 }
                 next(t);
                 LuaValue v = value(t, slots + 2);
+                if (table.rawget(key).isnil()) {
+                    order.add(key);
+                }
                 table.rawset(key, v);
                 next(t);
                 if (t.type == T_OBJ_END) {

@@ -425,6 +425,8 @@ final class CmsgpackLib {
 
         private LuaValue map(long len, int slots) {
             LuaTable t = new LuaTable();
+            List<LuaValue> order = new ArrayList<>();
+            Lua51TableOrder.recordIncremental(t, order);
             while (len-- != 0) {
                 LuaValue k = decode(slots + 1);
                 LuaValue v = decode(slots + 2);
@@ -433,6 +435,9 @@ final class CmsgpackLib {
                 }
                 if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
                     throw new LuaError("table index is NaN");
+                }
+                if (t.rawget(k).isnil() && !v.isnil()) {
+                    order.add(k);
                 }
                 t.set(k, v);
             }

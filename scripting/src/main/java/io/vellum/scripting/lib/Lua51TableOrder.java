@@ -1,7 +1,10 @@
 package io.vellum.scripting.lib;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -20,11 +23,31 @@ import org.luaj.vm2.Varargs;
  * order for some tables and a different (still deterministic) one for others. Keys that Lua 5.1
  * hashes by address (tables, functions, userdata) make the order unknowable: LuaJ's is used.
  */
-final class Lua51TableOrder {
+public final class Lua51TableOrder {
+    /**
+     * Insertion order of the string keys of tables this library built key by key (cjson.decode
+     * objects, cmsgpack.unpack maps), as Lua 5.1 built them in Redis: an empty table grown by
+     * rehashing. Identity-keyed (LuaTable keeps Object's equals and hashCode) and weak, so an
+     * entry lives as long as its table.
+     */
+    private static final Map<LuaTable, List<LuaValue>> BUILT = Collections.synchronizedMap(new WeakHashMap<>());
+
     private Lua51TableOrder() {}
 
+    /** Records that {@code t} was built from empty by inserting {@code keys} (all strings) in this order. */
+    static void recordIncremental(LuaTable t, List<LuaValue> keys) {
+        BUILT.put(t, keys);
+    }
+
     /** The keys of {@code t} in Lua 5.1's {@code next} order. */
-    static List<LuaValue> keys(LuaTable t) {
+    public static List<LuaValue> keys(LuaTable t) {
+        List<LuaValue> built = BUILT.get(t);
+        if (built != null) {
+            List<LuaValue> incremental = incrementalOrder(t, built);
+            if (incremental != null) {
+                return incremental;
+            }
+        }
         List<LuaValue> all = new ArrayList<>();
         LuaValue k = LuaValue.NIL;
         while (true) {
@@ -61,6 +84,101 @@ final class Lua51TableOrder {
         }
         out.addAll(layout(hashKeys));
         return out;
+    }
+
+    /**
+     * The order for a table grown key by key from empty (Lua 5.1's luaH_set, newkey and rehash),
+     * its recorded keys first (those still present) then keys added since, in LuaJ's order; null
+     * when the table now has keys that are not strings (its array part would matter).
+     */
+    private static List<LuaValue> incrementalOrder(LuaTable t, List<LuaValue> recorded) {
+        java.util.LinkedHashSet<LuaValue> order = new java.util.LinkedHashSet<>();
+        for (LuaValue k : recorded) {
+            if (!t.rawget(k).isnil()) {
+                order.add(k);
+            }
+        }
+        for (LuaValue k : luajOrder(t)) {
+            if (k.type() != LuaValue.TSTRING) {
+                return null;
+            }
+            order.add(k);
+        }
+        Growing g = new Growing();
+        for (LuaValue k : order) {
+            g.insert(k);
+        }
+        List<LuaValue> out = new ArrayList<>(order.size());
+        for (LuaValue k : g.node) {
+            if (k != null) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** A Lua 5.1 node array that starts empty and rehashes when full, for string keys only. */
+    private static final class Growing {
+        LuaValue[] node = new LuaValue[0];
+        int[] next = new int[0];
+        int lastfree;
+        int count;
+
+        void insert(LuaValue key) {
+            while (!tryInsert(key)) {
+                LuaValue[] old = node;
+                int size = 1 << ceilLog2(count + 1);
+                node = new LuaValue[size];
+                next = new int[size];
+                java.util.Arrays.fill(next, -1);
+                lastfree = size;
+                for (int i = old.length - 1; i >= 0; i--) {
+                    if (old[i] != null) {
+                        tryInsert(old[i]);
+                    }
+                }
+            }
+            count++;
+        }
+
+        /** newkey; false when there is no free node (the caller rehashes). */
+        private boolean tryInsert(LuaValue key) {
+            int size = node.length;
+            if (size == 0) {
+                return false;
+            }
+            int mp = mainPosition(key, size);
+            if (node[mp] != null) {
+                int n = -1;
+                while (lastfree-- > 0) {
+                    if (node[lastfree] == null) {
+                        n = lastfree;
+                        break;
+                    }
+                }
+                if (n < 0) {
+                    lastfree = 0;
+                    return false;
+                }
+                int othern = mainPosition(node[mp], size);
+                if (othern != mp) {
+                    while (next[othern] != mp) {
+                        othern = next[othern];
+                    }
+                    next[othern] = n;
+                    node[n] = node[mp];
+                    next[n] = next[mp];
+                    next[mp] = -1;
+                    node[mp] = null;
+                } else {
+                    next[n] = next[mp];
+                    next[mp] = n;
+                    mp = n;
+                }
+            }
+            node[mp] = key;
+            return true;
+        }
     }
 
     private static List<LuaValue> luajOrder(LuaTable t) {

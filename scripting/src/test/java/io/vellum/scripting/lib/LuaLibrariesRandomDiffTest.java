@@ -266,4 +266,42 @@ class LuaLibrariesRandomDiffTest {
         System.out.println("object key order: " + collisionFree + " collision-free tables all in Redis's order; "
                 + collidingSame + " of " + colliding + " tables with colliding keys in Redis's order");
     }
+
+    /**
+     * JSON objects decoded and re-encoded (the read-modify-write pattern): decoded tables keep
+     * their insertion order, so the output matches Redis's key order exactly, collisions included.
+     */
+    @Test
+    void decodedObjectsReencodeInRedisOrder() {
+        long seed = seed();
+        Random r = new Random(seed);
+        for (int batch = 0; batch < BATCHES; batch++) {
+            StringBuilder docs = new StringBuilder();
+            for (int i = 0; i < PER_BATCH; i++) {
+                int n = 1 + r.nextInt(12);
+                StringBuilder json = new StringBuilder("{");
+                for (int k = 0; k < n; k++) {
+                    if (k > 0) {
+                        json.append(',');
+                    }
+                    json.append('"');
+                    int len = 1 + r.nextInt(8);
+                    for (int c = 0; c < len; c++) {
+                        json.append((char) ('a' + r.nextInt(6)));
+                    }
+                    json.append("\":").append(r.nextInt(1000));
+                }
+                docs.append("'").append(json.append('}')).append("',\n");
+            }
+            String body = "local ds = {" + docs + "} local out = {}\n"
+                    + "for i, d in ipairs(ds) do\n"
+                    + "  local o = cjson.decode(d)\n"
+                    + "  local a = cjson.encode(o) .. '|' .. " + hexOf("cmsgpack.pack(o)") + "\n"
+                    + "  o.added = true\n"
+                    + "  local m = cmsgpack.unpack(cmsgpack.pack(o))\n"
+                    + "  out[i] = a .. '|' .. cjson.encode(o) .. '|' .. cjson.encode(m)\n"
+                    + "end return table.concat(out, '\\n')";
+            compare(seed, "decoded object key order", body);
+        }
+    }
 }
