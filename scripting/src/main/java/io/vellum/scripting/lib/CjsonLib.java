@@ -62,10 +62,12 @@ final class CjsonLib {
         /** 0 off, 1 on, 2 null. */
         int encodeInvalid = 0;
         int decodeInvalid = 1;
+        Runnable interruptCheck = () -> { };
     }
 
-    static LuaTable create() {
+    static LuaTable create(Runnable interruptCheck) {
         Config cfg = new Config();
+        cfg.interruptCheck = interruptCheck;
         LuaTable t = new LuaTable();
         String[] names = {
             "encode", "decode", "encode_sparse_array", "encode_max_depth", "decode_max_depth",
@@ -135,7 +137,7 @@ final class CjsonLib {
                     cfg.decodeInvalid = enumOption(args, 1, cfg.decodeInvalid);
                     return enumResult(cfg.decodeInvalid);
                 default:
-                    return create();
+                    return create(cfg.interruptCheck);
             }
         }
 
@@ -194,10 +196,11 @@ final class CjsonLib {
 
     private static final class Encoder {
         private final Config cfg;
-        private final ByteSink out = new ByteSink();
+        private final ByteSink out;
 
         Encoder(Config cfg) {
             this.cfg = cfg;
+            this.out = new ByteSink(cfg.interruptCheck);
         }
 
         LuaValue encode(LuaValue v) {

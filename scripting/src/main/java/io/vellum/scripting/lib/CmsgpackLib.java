@@ -30,12 +30,12 @@ final class CmsgpackLib {
 
     private CmsgpackLib() {}
 
-    static LuaTable create() {
+    static LuaTable create(Runnable interruptCheck) {
         LuaTable t = new LuaTable();
-        t.rawset("pack", new Fn("pack", 0));
-        t.rawset("unpack", new Fn("unpack", 1));
-        t.rawset("unpack_one", new Fn("unpack_one", 2));
-        t.rawset("unpack_limit", new Fn("unpack_limit", 3));
+        t.rawset("pack", new Fn("pack", 0, interruptCheck));
+        t.rawset("unpack", new Fn("unpack", 1, interruptCheck));
+        t.rawset("unpack_one", new Fn("unpack_one", 2, interruptCheck));
+        t.rawset("unpack_limit", new Fn("unpack_limit", 3, interruptCheck));
         t.rawset("_NAME", "cmsgpack");
         t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
         t.rawset("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo");
@@ -45,10 +45,12 @@ final class CmsgpackLib {
 
     private static final class Fn extends VarArgFunction {
         private final int op;
+        private final Runnable interruptCheck;
 
-        Fn(String name, int op) {
+        Fn(String name, int op, Runnable interruptCheck) {
             this.name = name;
             this.op = op;
+            this.interruptCheck = interruptCheck;
         }
 
         @Override
@@ -77,7 +79,7 @@ final class CmsgpackLib {
             if (2 * args.narg() > BaseFunctions.MAX_C_STACK) {
                 throw Lua51.argError(0, name, "Too many arguments for MessagePack pack.");
             }
-            ByteSink buf = new ByteSink();
+            ByteSink buf = new ByteSink(interruptCheck);
             for (int i = 1; i <= args.narg(); i++) {
                 encode(buf, args.arg(i), 0);
             }

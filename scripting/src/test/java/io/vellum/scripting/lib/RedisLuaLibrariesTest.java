@@ -63,4 +63,30 @@ class RedisLuaLibrariesTest {
             assertEquals("n2", lua.luaj("return 1 + 1"), "after " + body);
         }
     }
+
+    /** A pack that Redis itself never finishes (10^16 nodes) is stopped by the engine's interrupt check. */
+    @Test
+    void interruptCheckStopsARunawayEncoding() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        org.luaj.vm2.Globals g = new org.luaj.vm2.Globals();
+        g.load(new org.luaj.vm2.lib.jse.JseBaseLib());
+        g.load(new org.luaj.vm2.lib.PackageLib());
+        g.load(new org.luaj.vm2.lib.TableLib());
+        g.load(new org.luaj.vm2.lib.StringLib());
+        org.luaj.vm2.LoadState.install(g);
+        org.luaj.vm2.compiler.LuaC.install(g);
+        RedisLuaLibraries.install(g, () -> {
+            if (calls.incrementAndGet() == 100) {
+                throw new org.luaj.vm2.LuaError("killed");
+            }
+        });
+        for (String body : List.of("local t = {} for i = 1, 10 do t[i] = t end return cmsgpack.pack(t)",
+                "local t = {1} for i = 1, 40 do t = {t, t} end return cjson.encode(t)")) {
+            calls.set(0);
+            org.luaj.vm2.LuaError e = org.junit.jupiter.api.Assertions.assertThrows(org.luaj.vm2.LuaError.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> g.load(body).call()));
+            assertTrue(e.getMessage().contains("killed"), e.getMessage());
+            assertEquals(100, calls.get());
+        }
+    }
 }
