@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class LuaLibrariesRandomDiffTest {
     private static final LuaSnippets LUA = new LuaSnippets();
-    private static final int BATCHES = 20;
+    private static final int BATCHES = 12;
     private static final int PER_BATCH = 50;
 
     private static long seed() {

@@ -76,7 +76,7 @@ class RedisLuaLibrariesTest {
         org.luaj.vm2.LoadState.install(g);
         org.luaj.vm2.compiler.LuaC.install(g);
         RedisLuaLibraries.install(g, () -> {
-            if (calls.incrementAndGet() == 100) {
+            if (calls.incrementAndGet() == 10) {
                 throw new org.luaj.vm2.LuaError("killed");
             }
         });
@@ -86,7 +86,7 @@ class RedisLuaLibrariesTest {
             org.luaj.vm2.LuaError e = org.junit.jupiter.api.Assertions.assertThrows(org.luaj.vm2.LuaError.class,
                     () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> g.load(body).call()));
             assertTrue(e.getMessage().contains("killed"), e.getMessage());
-            assertEquals(100, calls.get());
+            assertEquals(10, calls.get());
         }
     }
 }
