@@ -89,4 +89,39 @@ class RedisLuaLibrariesTest {
             assertEquals(10, calls.get());
         }
     }
+
+    /** The %g fast path (Java's round-trip digits) agrees with the exact BigDecimal rounding. */
+    @Test
+    void shortestDigitsPathAgreesWithExactRounding() {
+        long seed = System.nanoTime();
+        java.util.Random r = new java.util.Random(seed);
+        int fast = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double v;
+            switch (i % 4) {
+                case 0:
+                    v = Math.abs(Double.longBitsToDouble(r.nextLong()));
+                    break;
+                case 1:
+                    v = r.nextInt(1_000_000) / Math.pow(10, r.nextInt(12));
+                    break;
+                case 2:
+                    v = Math.abs(r.nextGaussian()) * Math.pow(10, r.nextInt(60) - 30);
+                    break;
+                default:
+                    v = Math.scalb(1.0 + r.nextInt(1000), r.nextInt(200) - 100);
+                    break;
+            }
+            if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            int p = 1 + r.nextInt(17);
+            String f = CFormat.shortestGeneral(v, p, false);
+            if (f != null) {
+                fast++;
+                assertEquals(CFormat.exactGeneral(v, p, false), f, "seed " + seed + " %." + p + "g of " + v);
+            }
+        }
+        assertTrue(fast > 10_000, "fast path taken " + fast + " times");
+    }
 }
