@@ -152,8 +152,9 @@ public final class CFormat {
      * taken otherwise (null).
      */
     static String shortestGeneral(double v, int p, boolean upper) {
-        if (p > 15 || v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
-            // from 16 digits on, the p-digit grid is finer than a double's ulp: round exactly
+        if (p > 15 || !(v >= Double.MIN_NORMAL) || Double.isInfinite(v)) {
+            // from 16 digits on, the p-digit grid is finer than a double's ulp, and a subnormal's
+            // ulp is coarser than any grid: round exactly
             return null;
         }
         String s = Double.toString(v);

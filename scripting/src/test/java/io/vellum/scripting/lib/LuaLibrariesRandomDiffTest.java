@@ -28,7 +28,10 @@ class LuaLibrariesRandomDiffTest {
     /** A number as a Lua literal, from several distributions (all finite). */
     static String number(Random r) {
         double d;
-        switch (r.nextInt(7)) {
+        switch (r.nextInt(8)) {
+            case 7:
+                d = Double.MIN_VALUE * (1 + r.nextInt(1 << 20)) * (r.nextBoolean() ? 1 : -1);
+                break;
             case 0:
                 d = Double.longBitsToDouble(r.nextLong());
                 if (Double.isNaN(d) || Double.isInfinite(d)) {

@@ -123,5 +123,7 @@ class RedisLuaLibrariesTest {
             }
         }
         assertTrue(fast > 10_000, "fast path taken " + fast + " times");
+        assertEquals("4.9406564584125e-324", CFormat.g14(Double.MIN_VALUE));
+        assertEquals("2.2250738585072e-308", CFormat.g14(Double.MIN_NORMAL));
     }
 }
