@@ -34,6 +34,47 @@ public final class Lua51TableOrder {
 
     private Lua51TableOrder() {}
 
+    /**
+     * A {@code pairs} that visits keys in {@link #keys} order (Lua 5.1's, where it can be
+     * rebuilt) instead of LuaJ's, for a scripting engine that wants {@code for k, v in pairs(t)}
+     * to walk tables as Redis does. The order is computed once per call (O(n)); keys whose value
+     * becomes nil during the loop are skipped, as {@code next} would. Not installed by
+     * {@link RedisLuaLibraries#install}: the engine decides.
+     */
+    public static LuaValue pairsFunction() {
+        return new org.luaj.vm2.lib.VarArgFunction() {
+            {
+                name = "pairs";
+            }
+
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaValue v = args.arg1();
+                if (!v.istable()) {
+                    throw Lua51.typeError(args, 1, "pairs", "table");
+                }
+                LuaTable t = (LuaTable) v;
+                List<LuaValue> order = keys(t);
+                LuaValue iterator = new org.luaj.vm2.lib.VarArgFunction() {
+                    private int i;
+
+                    @Override
+                    public Varargs invoke(Varargs ignored) {
+                        while (i < order.size()) {
+                            LuaValue k = order.get(i++);
+                            LuaValue val = t.rawget(k);
+                            if (!val.isnil()) {
+                                return varargsOf(k, val);
+                            }
+                        }
+                        return NIL;
+                    }
+                };
+                return varargsOf(iterator, t, NIL);
+            }
+        };
+    }
+
     /** Records that {@code t} was built from empty by inserting {@code keys} (all strings) in this order. */
     static void recordIncremental(LuaTable t, List<LuaValue> keys) {
         BUILT.put(t, keys);
