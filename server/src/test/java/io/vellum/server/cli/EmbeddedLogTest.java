@@ -142,7 +142,11 @@ class EmbeddedLogTest {
         }
         Path out = dir.resolveSibling(dir.getFileName() + "-damaged.log");
         Process p = LauncherProcess.start(out.toFile(), "server", "--port", "0", "--dir", dir.toString());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher started on a damaged log");
+        } finally {
+            p.destroyForcibly(); // never leave a server behind a failed assertion
+        }
         String log = Files.readString(out);
         assertEquals(1, p.exitValue(), log);
         assertTrue(log.contains("vellum check-aof " + dir + " --fix"), log);
