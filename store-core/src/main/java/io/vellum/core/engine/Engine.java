@@ -88,6 +88,7 @@ public final class Engine implements AutoCloseable {
 
     private CommandLog log;
     private final ScriptingEngine scripting;
+    private volatile io.vellum.core.spi.SnapshotStore snapshots;
     private volatile Role role = Role.PRIMARY;
     private volatile boolean loading;
     private volatile Runnable shutdownHandler = () -> {
@@ -265,6 +266,15 @@ public final class Engine implements AutoCloseable {
 
     public void setRole(Role role) {
         this.role = role;
+    }
+
+    /** The snapshot store, or null (SHUTDOWN asks it to save). */
+    public io.vellum.core.spi.SnapshotStore snapshots() {
+        return snapshots;
+    }
+
+    public void setSnapshots(io.vellum.core.spi.SnapshotStore snapshots) {
+        this.snapshots = snapshots;
     }
 
     public boolean loading() {
