@@ -199,6 +199,26 @@ class StreamCommandsTest {
     }
 
     @Test
+    void approximateTrimsAreLoggedExactSoReplayDoesNotDependOnNodeSettings() {
+        for (int i = 1; i <= 250; i++) {
+            a.call("XADD", "s", i + "-0", "f", "v");
+        }
+        assertEquals(bulk("251-0"), a.call("XADD", "s", "MAXLEN", "~", "120", "LIMIT", "1000", "251-0", "f", "v"));
+        assertEquals("XADD s MAXLEN = 151 251-0 f v", st.records.get(st.records.size() - 1).describe());
+        assertEquals(integer(100), a.call("XTRIM", "s", "MINID", "~", "210-0"));
+        assertEquals("XTRIM s MINID = 201-0", st.records.get(st.records.size() - 1).describe());
+        assertEquals(integer(0), a.call("XTRIM", "s", "MAXLEN", "~", "10"));
+        try (TestStore replica = new TestStore()) {
+            // other node settings: ~ would have removed other entries
+            replica.engine.config().streamNodeMaxEntries.set(7L);
+            for (UnitRecord r : st.records) {
+                replica.engine.applyRecord(r, false);
+            }
+            assertEquals(b.call("XRANGE", "s", "-", "+"), replica.client().call("XRANGE", "s", "-", "+"));
+        }
+    }
+
+    @Test
     void typeEncodingAndScan() {
         a.call("XADD", "s", "1-0", "f", "v");
         a.call("SET", "str", "x");
