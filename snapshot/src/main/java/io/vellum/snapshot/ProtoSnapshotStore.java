@@ -45,6 +45,9 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     private Engine engine;
 
     private SnapshotJob job;
+    /** job != null, readable from any thread. */
+    private volatile boolean running;
+    private volatile long lastCopiedKeys;
     private volatile boolean jobIsRewrite;
     private boolean bgsaveScheduled;
     private volatile boolean rewriteScheduled;
@@ -128,6 +131,16 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     }
 
     // ------------------------------------------------------------------ commands (engine thread)
+
+    /** Whether a snapshot is being taken (any thread). */
+    public boolean inProgressVolatile() {
+        return running;
+    }
+
+    /** Keys the last durable snapshot copied before a change (any thread). */
+    public long lastCopiedKeys() {
+        return lastCopiedKeys;
+    }
 
     boolean inProgress() {
         return job != null;
@@ -217,6 +230,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         SnapshotJob j = new SnapshotJob(engine, w, scripts, sliceNanos);
         self[0] = j;
         job = j;
+        running = true;
         jobIsRewrite = rewrite;
         lastBgsaveTryMillis = System.currentTimeMillis();
         w.start();
@@ -237,6 +251,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             return; // already handled (SAVE waited for it)
         }
         job = null;
+        running = false;
         long now = System.currentTimeMillis();
         long secs = (System.nanoTime() - j.startNanos()) / 1_000_000_000L;
         boolean rewrite = jobIsRewrite;
@@ -247,6 +262,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             dirtyAtLastSave = j.dirtyAtStart();
             saves++;
             lastCowBytes = j.copiedPeakBytes();
+            lastCopiedKeys = j.copiedKeys();
             lastFile = j.writer().target();
             LOG.info("Snapshot {} is durable: {} keys, {} bytes, {} ms, {} keys copied before a change",
                     j.writer().target().getFileName(), j.keysWritten(), size, (System.nanoTime() - j.startNanos()) / 1_000_000,
@@ -359,6 +375,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         SnapshotJob j = job;
         j.abort();
         job = null;
+        running = false;
         LOG.info("The running snapshot was abandoned (shutdown without saving)");
     }
 

@@ -8,12 +8,12 @@ import java.util.Random;
 import java.util.function.Function;
 
 /** A dataset with every type and encoding, and a dump of what a client reads back from it. */
-final class Datasets {
+public final class Datasets {
     private Datasets() {
     }
 
     /** Fills databases 0, 1 and 3 with every type, TTLs, deletions (holes in sequence numbers). */
-    static void populate(Function<String[], Reply> c, long seed) {
+    public static void populate(Function<String[], Reply> c, long seed) {
         Random r = new Random(seed);
         c.apply(new String[] {"SELECT", "0"});
         for (int i = 0; i < 40; i++) {
@@ -63,7 +63,7 @@ final class Datasets {
     }
 
     /** Random writes of every type over a small key space (used while a snapshot runs). */
-    static String[] randomWrite(Random r) {
+    public static String[] randomWrite(Random r) {
         String k = "s" + r.nextInt(60);
         return switch (r.nextInt(10)) {
             case 0 -> new String[] {"SET", k, "w" + r.nextInt()};
@@ -84,7 +84,7 @@ final class Datasets {
      * and for every key its type, encoding, PTTL and contents in the type's own order (with its
      * SCAN walk for collections).
      */
-    static List<String> dump(Function<String[], Reply> c, int databases) {
+    public static List<String> dump(Function<String[], Reply> c, int databases) {
         List<String> out = new ArrayList<>();
         out.add("digest " + text(c.apply(new String[] {"DEBUG", "DIGEST"})));
         for (int db = 0; db < databases; db++) {
@@ -101,7 +101,7 @@ final class Datasets {
                 String k = text(kr);
                 String type = text(c.apply(new String[] {"TYPE", k}));
                 out.add(k + " " + type + " " + text(c.apply(new String[] {"OBJECT", "ENCODING", k}))
-                        + " pttl " + text(c.apply(new String[] {"PTTL", k})));
+                        + " pexpiretime " + text(c.apply(new String[] {"PEXPIRETIME", k})));
                 switch (type) {
                     case "string" -> out.add(text(c.apply(new String[] {"GET", k})));
                     case "list" -> out.add(text(c.apply(new String[] {"LRANGE", k, "0", "-1"})));
@@ -125,6 +125,23 @@ final class Datasets {
         return out;
     }
 
+    /** Fails naming the first line where two dumps differ (dumps are too long to print whole). */
+    public static void assertSameDump(List<String> expected, List<String> actual, String what) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                throw new AssertionError(what + ": line " + i + " differs:\n expected " + cut(expected.get(i))
+                        + "\n actual   " + cut(actual.get(i)));
+            }
+        }
+        if (expected.size() != actual.size()) {
+            throw new AssertionError(what + ": " + expected.size() + " lines expected, " + actual.size() + " found");
+        }
+    }
+
+    private static String cut(String s) {
+        return s.length() > 400 ? s.substring(0, 400) + "..." : s;
+    }
+
     private static void scan(Function<String[], Reply> c, List<String> out, String cmd, String key) {
         String cursor = "0";
         do {
@@ -134,7 +151,7 @@ final class Datasets {
         } while (!cursor.equals("0"));
     }
 
-    static String text(Reply r) {
+    public static String text(Reply r) {
         if (r instanceof Reply.Bulk b) {
             return new String(b.value(), StandardCharsets.ISO_8859_1);
         }
