@@ -48,11 +48,11 @@ class SnapshotRecoveryTest {
     void openLoadsTheNewestSnapshotThenReplaysTheLogAfterIt() {
         List<String> expected;
         try (Vellum v = open(dir); VellumConnection c = v.connect()) {
-            Datasets.populate(c::execute, 2);
+            Datasets.populate(pipelined(c), 2);
             assertEquals(new Reply.Simple("OK"), c.execute("SAVE"));
             Random r = new Random(3);
             for (int i = 0; i < 500; i++) {
-                c.execute(Datasets.randomWrite(r));
+                c.executeAsync(bytes(Datasets.randomWrite(r)));
             }
             expected = dump(c);
         }
@@ -70,7 +70,7 @@ class SnapshotRecoveryTest {
         AtomicLong writesDuring = new AtomicLong();
         try (Vellum v = open(dir); VellumConnection c = v.connect()) {
             v.snapshots().sliceMicros(5);
-            Datasets.populate(c::execute, seed);
+            Datasets.populate(pipelined(c), seed);
             for (int i = 0; i < 500; i++) {
                 List<String> mset = new ArrayList<>(List.of("MSET"));
                 for (int j = 0; j < 100; j++) {
@@ -209,6 +209,14 @@ class SnapshotRecoveryTest {
             assertEquals("1", info(c, "aof_rewrites"));
             assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
         }
+    }
+
+    /** Sends without waiting (replies in order on the connection; the next synchronous call waits for them). */
+    private static java.util.function.Function<String[], Reply> pipelined(VellumConnection c) {
+        return argv -> {
+            c.executeAsync(bytes(argv));
+            return null;
+        };
     }
 
     private static byte[][] bytes(String... args) {
