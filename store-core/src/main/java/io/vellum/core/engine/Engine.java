@@ -813,6 +813,11 @@ public final class Engine implements AutoCloseable {
         blocked.block(s, argv, keys, s.db(), deadline, onTimeout);
     }
 
+    /** Wakes clients blocked on a key without a key change (CommandContext#signalKeyAsReady). */
+    void signalReady(int db, byte[] key) {
+        blocked.signal(db, key);
+    }
+
     /** Re-runs blocked clients whose keys changed, each as a unit of its own. */
     private void serveBlocked() {
         int rounds = 0;
