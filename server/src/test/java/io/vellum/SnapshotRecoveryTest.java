@@ -104,10 +104,16 @@ class SnapshotRecoveryTest {
                 Thread.sleep(1);
             }
             // The digest and the snapshot's start at the same point between units.
+            // A burst of writes sent with it: they are queued before the snapshot's second slice.
             c.execute("MULTI");
             c.execute("DEBUG", "DIGEST");
             c.execute("BGSAVE");
-            List<Reply> r = ((Reply.Array) c.execute("EXEC")).items();
+            var exec = c.executeAsync(bytes("EXEC"));
+            Random burst = new Random(seed + 1);
+            for (int i = 0; i < 2000; i++) {
+                c.executeAsync(bytes("DEL", "bulk:" + burst.nextInt(500) + ":" + burst.nextInt(100)));
+            }
+            List<Reply> r = ((Reply.Array) exec.get()).items();
             digestAtSnapshot = Datasets.text(r.get(0));
             assertEquals(new Reply.Simple("Background saving started"), r.get(1));
             long before = writesDuring.get();

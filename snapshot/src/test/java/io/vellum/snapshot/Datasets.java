@@ -14,6 +14,11 @@ public final class Datasets {
 
     /** Fills databases 0, 1 and 3 with every type, TTLs, deletions (holes in sequence numbers). */
     public static void populate(Function<String[], Reply> c, long seed) {
+        populate(c, seed, true);
+    }
+
+    /** As {@link #populate(Function, long)}; the golden v1 file was written without streams. */
+    public static void populate(Function<String[], Reply> c, long seed, boolean withStreams) {
         Random r = new Random(seed);
         c.apply(new String[] {"SELECT", "0"});
         for (int i = 0; i < 40; i++) {
@@ -53,6 +58,15 @@ public final class Datasets {
         }
         c.apply(new String[] {"ZREM", "zset-big", "m10", "m20", "m30"});
         c.apply(new String[] {"EXPIRE", "hash-big", "100000"});
+        if (withStreams) {
+            for (int i = 1; i <= 30; i++) {
+                c.apply(new String[] {"XADD", "stream", i + "-" + (i % 3), "f", "v" + i, "g", Integer.toString(r.nextInt(100))});
+            }
+            c.apply(new String[] {"XDEL", "stream", "5-2"});
+            c.apply(new String[] {"XGROUP", "CREATE", "stream", "grp", "0"});
+            c.apply(new String[] {"XREADGROUP", "GROUP", "grp", "alice", "COUNT", "4", "STREAMS", "stream", ">"});
+            c.apply(new String[] {"XACK", "stream", "grp", "2-2"});
+        }
         c.apply(new String[] {"SELECT", "1"});
         for (int i = 0; i < 20; i++) {
             c.apply(new String[] {"HSET", "h" + i, "k", "v" + i});
@@ -116,6 +130,11 @@ public final class Datasets {
                     case "zset" -> {
                         out.add(text(c.apply(new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"})));
                         scan(c, out, "ZSCAN", k);
+                    }
+                    case "stream" -> {
+                        out.add(text(c.apply(new String[] {"XRANGE", k, "-", "+"})));
+                        out.add(text(c.apply(new String[] {"XINFO", "GROUPS", k})));
+                        out.add(text(c.apply(new String[] {"XPENDING", k, "grp"}))); // the summary: idle times follow the wall clock
                     }
                     default -> out.add("?");
                 }
