@@ -34,6 +34,19 @@ class SnapshotRecoveryTest {
         return Datasets.dump(c::execute, 4);
     }
 
+    /** DEBUG DIGEST (contents and TTLs) and each database's KEYS order: cheaper than a dump of 50k keys. */
+    private static List<String> digestAndOrder(VellumConnection c) {
+        List<String> out = new ArrayList<>();
+        out.add(Datasets.text(c.execute("DEBUG", "DIGEST")));
+        for (int db = 0; db < 4; db++) {
+            c.execute("SELECT", Integer.toString(db));
+            out.add(Datasets.text(c.execute("KEYS", "*")));
+            out.add(Datasets.text(c.execute("SCAN", "100", "COUNT", "1000")));
+        }
+        c.execute("SELECT", "0");
+        return out;
+    }
+
     private static String info(VellumConnection c, String field) {
         String text = Datasets.text(c.execute("INFO", "persistence"));
         for (String line : text.split("\r\n")) {
@@ -127,7 +140,7 @@ class SnapshotRecoveryTest {
             assertEquals("ok", info(c, "rdb_last_bgsave_status"));
             assertTrue(Long.parseLong(info(c, "rdb_last_cow_size")) > 0,
                     "no key was copied before a change (" + during + " writes while the snapshot ran)");
-            atEnd = dump(c);
+            atEnd = digestAndOrder(c);
         }
         // The snapshot alone (no log): the state when BGSAVE started.
         Path only = dir.resolve("copy");
@@ -143,7 +156,7 @@ class SnapshotRecoveryTest {
         }
         // The snapshot plus the log after its position: the state at the end.
         try (Vellum v = open(dir); VellumConnection c = v.connect()) {
-            Datasets.assertSameDump(atEnd, dump(c), "seed " + seed);
+            Datasets.assertSameDump(atEnd, digestAndOrder(c), "seed " + seed);
         }
     }
 

@@ -150,6 +150,20 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         return job != null && jobIsRewrite;
     }
 
+    /** SAVE for embedders (the thread that owns the engine): true when the snapshot is durable. */
+    public boolean save() {
+        return job == null && saveNow();
+    }
+
+    /** BGSAVE for embedders (the thread that owns the engine): false when a snapshot runs already. */
+    public boolean bgsave() {
+        if (job != null) {
+            return false;
+        }
+        startBackground(false);
+        return true;
+    }
+
     /** Schedules a BGSAVE for when the running snapshot ends. */
     void scheduleBgsave() {
         bgsaveScheduled = true;
