@@ -89,6 +89,11 @@ import java.util.List;
  *   <li><b>TIMEOUT_72</b> — a blocking timeout of "inf" or one whose deadline overflows is
  *       "ERR timeout is out of range" in 7.2 (redis#11338); 7.0 says "timeout is negative" or
  *       overflows. Covered by unit tests, not compared with the oracle.</li>
+ *   <li><b>PUBLISH_SELF_72</b> — a RESP3 client that PUBLISHes to a channel it is subscribed
+ *       to gets the PUBLISH reply first and the message after it in 7.2 (redis/redis#12326,
+ *       7.2.0 release notes: "the reply is sent before the published message"); 7.0 sends the
+ *       message first, and inside MULTI puts it in the middle of the EXEC reply. PubSubDiffTest
+ *       checks that both send the same two replies and Vellum's come in 7.2's order.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their
