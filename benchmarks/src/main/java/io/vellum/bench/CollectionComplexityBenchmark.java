@@ -37,10 +37,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * its size: {@code lpopRpush} is LPOP + RPUSH, {@code zpopminZadd} ZPOPMIN + ZADD,
  * {@code spopSadd} SPOP + SADD.
  *
+ * <p>Sample-time mode: compare the medians ({@code p0.50}), which a time slice lost to another
+ * process on a busy machine does not move the way it moves an average.
+ *
  * <pre>java -jar benchmarks/target/benchmarks.jar CollectionComplexity -f 1 -wi 2 -i 3</pre>
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
