@@ -104,6 +104,15 @@ public final class VellumConnection implements AutoCloseable {
                 subscriptions.commandDone();
                 if (r instanceof Reply.Simple s && s.text().equals("RESET")) {
                     subscriptions.clear();
+                } else if (w.subscribeKind == null && r instanceof Reply.Array a) {
+                    // an EXEC that ran subscribe-family commands
+                    for (Reply item : a.items()) {
+                        String kind = Subscriptions.pushWord(item);
+                        if (kind != null && Subscriptions.KINDS.contains(kind)) {
+                            subscriptions.apply(kind, (Reply.Push) item);
+                        }
+                    }
+                    subscriptions.commandDone();
                 }
                 w.future.complete(r);
             }

@@ -48,6 +48,31 @@ class VellumConnectionPubSubTest {
         }
     }
 
+    /** PUBLISH units are logged; reopening replays them (digests checked) and delivers nothing. */
+    @Test
+    void loggedPublishesReplayOnReopen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (Vellum store = Vellum.open(dir);
+                VellumConnection sub = store.connect();
+                VellumConnection pub = store.connect()) {
+            sub.execute("SUBSCRIBE", "ch");
+            assertEquals(new Reply.Int(1), pub.execute("PUBLISH", "ch", "one"));
+            pub.execute("MULTI");
+            pub.execute("SET", "k", "v");
+            pub.execute("SUBSCRIBE", "ch");
+            pub.execute("PUBLISH", "ch", "two");
+            pub.execute("PUBSUB", "NUMSUB", "ch");
+            Reply exec = pub.execute("EXEC");
+            assertEquals(4, ((Reply.Array) exec).items().size(), exec.toString());
+            assertEquals(push("message", "ch", "one"), sub.nextPush(5, TimeUnit.SECONDS));
+            assertEquals(push("message", "ch", "two"), sub.nextPush(5, TimeUnit.SECONDS));
+            assertEquals(push("message", "ch", "two"), pub.nextPush(5, TimeUnit.SECONDS));
+        }
+        try (Vellum store = Vellum.open(dir); VellumConnection c = store.connect()) {
+            assertEquals(bulk("v"), c.execute("GET", "k"));
+            assertEquals(new Reply.Array(List.of(bulk("ch"), new Reply.Int(0))), c.execute("PUBSUB", "NUMSUB", "ch"));
+        }
+    }
+
     @Test
     void publishingToItselfRepliesFirstAndResetForgets() throws Exception {
         try (Vellum store = Vellum.inMemory(); VellumConnection c = store.connect()) {
