@@ -1,7 +1,7 @@
 package io.vellum.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vellum.core.TestStore;
 import io.vellum.core.spi.UnitRecord;
@@ -100,6 +100,6 @@ class ReplayEquivalencePropertyTest {
         }
         String e = i < expected.size() ? expected.get(i) : "(end)";
         String g = i < actual.size() ? actual.get(i) : "(end)";
-        assertFalse(true, what + ": probes differ at line " + i + ":\n  expected " + e + "\n  actual   " + g);
+        fail(what + ": probes differ at line " + i + ":\n  expected " + e + "\n  actual   " + g);
     }
 }

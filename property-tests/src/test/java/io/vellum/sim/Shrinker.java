@@ -52,7 +52,7 @@ final class Shrinker {
                 return current;
             }
             if (chunk == 1 && !dropped) {
-                return current;
+                return shrinkTransactions(current);
             }
             if (!dropped) {
                 chunk = Math.max(1, chunk / 2);
@@ -60,6 +60,42 @@ final class Shrinker {
                 chunk = Math.max(1, Math.min(chunk, current.size() / 2));
             }
         }
+    }
+
+    /** Drops commands inside transactions; a transaction of one command becomes the command. */
+    private List<Action> shrinkTransactions(List<Action> current) {
+        for (int i = 0; i < current.size() && budgetLeft(); i++) {
+            if (!(current.get(i) instanceof Action.Transaction t)) {
+                continue;
+            }
+            if (t.commands().size() == 1 && !t.discard()) {
+                List<Action> candidate = new ArrayList<>(current);
+                candidate.set(i, new Action.Command(t.client(), t.commands().get(0)));
+                if (stillFails(candidate)) {
+                    current = candidate;
+                    continue;
+                }
+            }
+            for (int c = t.commands().size() - 1; c >= 0 && t.commands().size() > 1 && budgetLeft(); c--) {
+                List<List<String>> fewer = new ArrayList<>(t.commands());
+                fewer.remove(c);
+                Action.Transaction smaller = new Action.Transaction(t.client(), fewer, t.discard());
+                List<Action> candidate = new ArrayList<>(current);
+                candidate.set(i, smaller);
+                if (stillFails(candidate)) {
+                    current = candidate;
+                    t = smaller;
+                }
+            }
+            if (t.commands().size() == 1 && !t.discard() && budgetLeft()) {
+                List<Action> candidate = new ArrayList<>(current);
+                candidate.set(i, new Action.Command(t.client(), t.commands().get(0)));
+                if (stillFails(candidate)) {
+                    current = candidate;
+                }
+            }
+        }
+        return current;
     }
 
     private boolean budgetLeft() {
