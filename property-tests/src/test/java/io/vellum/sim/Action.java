@@ -83,6 +83,20 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * The log's files are damaged while the store is down (after a kill -9), then it is opened:
+     * {@code mode} is "truncate" (the file ends at the offset), "flip" (one byte inverted) or
+     * "zero" (zeroes from the offset for {@code length} bytes) at the fraction {@code at} of the
+     * records' bytes, or "header-flip" (one byte inverted in Chronicle's header and index before
+     * the first record), in the {@code file}-th log file (modulo their number).
+     */
+    record Damage(String mode, int file, double at, int length) implements Action {
+        @Override
+        public String java() {
+            return "damage(" + javaString(mode) + ", " + file + ", " + at + ", " + length + ")";
+        }
+    }
+
     // ------------------------------------------------------------------ factories (used by printed runs)
 
     static Action cmd(String... args) {
@@ -116,6 +130,10 @@ public sealed interface Action {
 
     static Action tornTail(double kept, boolean truncate) {
         return new TornTail(kept, truncate);
+    }
+
+    static Action damage(String mode, int file, double at, int length) {
+        return new Damage(mode, file, at, length);
     }
 
     // ------------------------------------------------------------------ printing
