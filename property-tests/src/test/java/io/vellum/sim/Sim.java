@@ -64,6 +64,40 @@ public final class Sim {
                 name, sequences, base, base + sequences - 1, actions, STATS, (System.nanoTime() - t0) / 1_000_000_000);
     }
 
+    /** A property of a seed alone (concurrent runs: their interleaving cannot be replayed, so they are not shrunk). */
+    @FunctionalInterface
+    public interface SeedProperty {
+        void check(long seed) throws Exception;
+    }
+
+    /** Checks {@code property} for {@code ciCount} seeds (or as the system properties of the class comment say). */
+    public static void checkSeeds(String name, int ciCount, SeedProperty property) {
+        Long only = Long.getLong("vellum.seed");
+        long soakSeconds = Long.getLong("vellum.soak", 0L);
+        int count = Integer.getInteger("vellum.sim.count", ciCount);
+        long base = only != null ? only : System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(soakSeconds);
+        long t0 = System.nanoTime();
+        long runs = 0;
+        for (long i = 0; ; i++) {
+            if (only != null ? i >= 1 : soakSeconds > 0 ? System.nanoTime() > deadline : i >= count) {
+                break;
+            }
+            long seed = base + i;
+            runs++;
+            try {
+                property.check(seed);
+            } catch (Throwable e) {
+                String message = name + " failed, seed " + seed + " (-Dvellum.seed=" + seed
+                        + " repeats its choices, not its thread timing): " + e;
+                System.out.println(message);
+                throw new AssertionError(message, e);
+            }
+        }
+        System.out.printf("%s: %d runs, seeds %d..%d, %d s%n", name, runs, base, base + runs - 1,
+                (System.nanoTime() - t0) / 1_000_000_000);
+    }
+
     /** Runs {@code property} once; the failure, or null. */
     static Throwable failure(Property property, List<Action> actions) {
         try {
