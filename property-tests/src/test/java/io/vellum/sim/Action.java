@@ -97,6 +97,14 @@ public sealed interface Action {
         }
     }
 
+    /** A snapshot: BGSAVE (in the background) or SAVE; recovery then loads it and replays the log after it. */
+    record Snapshot(boolean background) implements Action {
+        @Override
+        public String java() {
+            return "snapshot(" + background + ")";
+        }
+    }
+
     // ------------------------------------------------------------------ factories (used by printed runs)
 
     static Action cmd(String... args) {
@@ -126,6 +134,10 @@ public sealed interface Action {
 
     static Action crash() {
         return new Crash();
+    }
+
+    static Action snapshot(boolean background) {
+        return new Snapshot(background);
     }
 
     static Action tornTail(double kept, boolean truncate) {

@@ -188,8 +188,33 @@ public final class CommandGen {
             (g, t) -> c("ZRANDMEMBER", g.key(), n(g, -4, 4), "WITHSCORES"),
             (g, t) -> c("ZSCAN", g.key(), "0"));
 
+    static final List<CommandSource> STREAMS = List.of(
+            (g, t) -> c("XADD", g.key(), "*", g.member(), g.value()),
+            (g, t) -> c("XADD", g.key(), "MAXLEN", "~", n(g, 1, 5), "*", g.member(), g.value()),
+            (g, t) -> c("XADD", g.key(), "NOMKSTREAM", "*", "f", g.value()),
+            (g, t) -> c("XLEN", g.key()),
+            (g, t) -> c("XRANGE", g.key(), "-", "+", "COUNT", n(g, 1, 4)),
+            (g, t) -> c("XREVRANGE", g.key(), "+", "-"),
+            (g, t) -> c("XTRIM", g.key(), "MAXLEN", n(g, 0, 4)),
+            (g, t) -> c("XDEL", g.key(), (t - g.between(0, 3000)) + "-0"),
+            (g, t) -> c("XGROUP", "CREATE", g.key(), g.pick("g1", "g2"), g.pick("0", "$"), "MKSTREAM"),
+            (g, t) -> c("XREADGROUP", "GROUP", g.pick("g1", "g2"), g.pick("c1", "c2"), "COUNT", n(g, 1, 3), "STREAMS", g.key(), ">"),
+            (g, t) -> c("XPENDING", g.key(), g.pick("g1", "g2")),
+            (g, t) -> c("XAUTOCLAIM", g.key(), g.pick("g1", "g2"), g.pick("c1", "c2"), n(g, 0, 2000), "0-0", "COUNT", "2"),
+            (g, t) -> c("XINFO", "STREAM", g.key()));
+
+    static final List<CommandSource> HLL_GEO = List.of(
+            (g, t) -> c("PFADD", g.key(), g.member(), g.member(), g.value()),
+            (g, t) -> c("PFCOUNT", g.key(), g.key()),
+            (g, t) -> c("PFMERGE", g.key(), g.key(), g.key()),
+            (g, t) -> c("GEOADD", g.key(), (g.between(-100, 100) / 10.0) + "", (g.between(-100, 100) / 10.0) + "", g.member()),
+            (g, t) -> c("GEODIST", g.key(), g.member(), g.member(), "km"),
+            (g, t) -> c("GEOPOS", g.key(), g.member()),
+            (g, t) -> c("GEOSEARCH", g.key(), "FROMLONLAT", "0", "0", "BYRADIUS", n(g, 100, 2000), "km", "ASC", "WITHDIST"),
+            (g, t) -> c("GEOSEARCHSTORE", g.key(), g.key(), "FROMMEMBER", g.member(), "BYBOX", "3000", "3000", "km"));
+
     /** Every group; a new group's generators go here. */
-    public static final List<List<CommandSource>> GROUPS = List.of(STRINGS, KEYS, LISTS, HASHES, SETS, ZSETS);
+    public static final List<List<CommandSource>> GROUPS = List.of(STRINGS, KEYS, LISTS, HASHES, SETS, ZSETS, STREAMS, HLL_GEO);
 
     /** One random command of any group. */
     public static List<String> command(Gen g, long nowMs) {
@@ -198,13 +223,13 @@ public final class CommandGen {
     }
 
     /** What a sequence may contain besides commands, with its weight (per 100 actions). */
-    public record Mix(int transactions, int clock, int activeExpire, int reopen, int crash, int tornTail) {
+    public record Mix(int transactions, int clock, int activeExpire, int reopen, int crash, int tornTail, int snapshot) {
         /** Everything property 1 exercises. */
-        public static final Mix ALL = new Mix(6, 8, 3, 2, 2, 1);
+        public static final Mix ALL = new Mix(6, 8, 3, 2, 2, 1, 2);
         /** No torn tails (they drop acknowledged units: replies then have no record to compare with). */
-        public static final Mix NO_TORN_TAIL = new Mix(6, 8, 3, 2, 2, 0);
+        public static final Mix NO_TORN_TAIL = new Mix(6, 8, 3, 2, 2, 0, 2);
         /** Commands only (and transactions). */
-        public static final Mix COMMANDS = new Mix(6, 0, 0, 0, 0, 0);
+        public static final Mix COMMANDS = new Mix(6, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -217,8 +242,10 @@ public final class CommandGen {
         long nowMs = SimStore.START_MICROS / 1000;
         List<Action> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int rest = 100 - mix.transactions() - mix.clock() - mix.activeExpire() - mix.reopen() - mix.crash() - mix.tornTail();
-            switch (g.weighted(rest, mix.transactions(), mix.clock(), mix.activeExpire(), mix.reopen(), mix.crash(), mix.tornTail())) {
+            int rest = 100 - mix.transactions() - mix.clock() - mix.activeExpire() - mix.reopen() - mix.crash() - mix.tornTail()
+                    - mix.snapshot();
+            switch (g.weighted(rest, mix.transactions(), mix.clock(), mix.activeExpire(), mix.reopen(), mix.crash(), mix.tornTail(),
+                    mix.snapshot())) {
                 case 0 -> out.add(new Action.Command(g.nextInt(CLIENTS), command(g, nowMs)));
                 case 1 -> {
                     List<List<String>> cmds = new ArrayList<>();
@@ -235,7 +262,8 @@ public final class CommandGen {
                 case 3 -> out.add(new Action.ActiveExpire());
                 case 4 -> out.add(new Action.Reopen());
                 case 5 -> out.add(new Action.Crash());
-                default -> out.add(new Action.TornTail(g.nextInt(100) / 100.0, g.chance(50)));
+                case 6 -> out.add(new Action.TornTail(g.nextInt(100) / 100.0, g.chance(50)));
+                default -> out.add(new Action.Snapshot(g.chance(50)));
             }
         }
         return out;

@@ -51,7 +51,7 @@ class DamagePropertyTest {
     static int refused;
 
     static List<Action> generate(Gen g) {
-        List<Action> out = new ArrayList<>(CommandGen.sequence(g, 5, 60, new CommandGen.Mix(6, 6, 2, 2, 2, 0)));
+        List<Action> out = new ArrayList<>(CommandGen.sequence(g, 5, 60, new CommandGen.Mix(6, 6, 2, 2, 2, 0, 0)));
         out.add(new Action.Damage(g.pick("truncate", "flip", "zero", "truncate", "flip", "zero", "header-flip"), g.nextInt(4),
                 g.chance(20) ? g.nextInt(5) / 100.0 : g.nextInt(1000) / 1000.0, g.between(1, 64)));
         return out;
@@ -66,6 +66,8 @@ class DamagePropertyTest {
                     s.advanceClock(c.millis());
                 } else if (a instanceof Action.ActiveExpire) {
                     s.activeExpire();
+                } else if (a instanceof Action.Snapshot snap) {
+                    s.snapshot(snap.background());
                 } else if (a instanceof Action.Reopen) {
                     s.reopen();
                 } else if (a instanceof Action.Crash) {

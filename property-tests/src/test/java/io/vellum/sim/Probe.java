@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The read-only probe set of replay equivalence: DEBUG DIGEST, then per database SCAN to the
  * end (small COUNT, so cursors are exercised) and, for every key in SCAN's order, TYPE, its
- * value (GET, LRANGE 0 -1, HGETALL, SMEMBERS, ZRANGE 0 -1 WITHSCORES), TTL, PTTL and OBJECT
+ * value (GET, LRANGE 0 -1, HGETALL, SMEMBERS, ZRANGE 0 -1 WITHSCORES, XINFO STREAM FULL: entries,
+ * groups, consumers, pending entries), TTL, PTTL and OBJECT
  * ENCODING. Two stores are equivalent when their probes are equal line by line: the same
  * bytes, in the same order.
  *
@@ -48,6 +49,7 @@ final class Probe {
                         case "hash" -> c.call(b("HGETALL"), key);
                         case "set" -> c.call(b("SMEMBERS"), key);
                         case "zset" -> c.call(b("ZRANGE"), key, b("0"), b("-1"), b("WITHSCORES"));
+                        case "stream" -> c.call(b("XINFO"), b("STREAM"), key, b("FULL"));
                         default -> new Reply.Simple("(type " + type + ")");
                     };
                     out.add("db " + db + " " + k + " " + type + " -> " + render(value));

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  *   <li>at every reopen and crash: the recovered store equals the store before;</li>
  *   <li>at every torn tail: the recovered store equals a replay of the log without its cut last
  *       record, and the cut record was reported (moved aside);</li>
- *   <li>at the end: a recovery of a copy of the directory, and a {@code Replay} of the log into
- *       an engine without one, both equal the live store.</li>
+ *   <li>at the end: a recovery of a copy of the directory (the newest snapshot and the log after
+ *       it; then each older snapshot kept and the log after it), and a replay of the whole log
+ *       into an engine without one, all equal the live store.</li>
  * </ul>
  */
 class ReplayEquivalencePropertyTest {
@@ -44,6 +45,8 @@ class ReplayEquivalencePropertyTest {
                     s.advanceClock(c.millis());
                 } else if (a instanceof Action.ActiveExpire) {
                     s.activeExpire();
+                } else if (a instanceof Action.Snapshot snap) {
+                    s.snapshot(snap.background());
                 } else if (a instanceof Action.Reopen) {
                     List<String> before = Probe.of(s.store());
                     s.reopen();
@@ -85,8 +88,29 @@ class ReplayEquivalencePropertyTest {
             try (TestStore replayed = SimStore.replayed(records, s.micros())) {
                 assertProbesEqual(live, Probe.of(replayed), "replay of the log, " + where);
             }
+            // from every snapshot kept (plus the log after it), not only the newest
+            List<Path> snapshots = snapshotFiles(copy);
+            for (int i = snapshots.size() - 1; i > 0; i--) {
+                StoreFiles.delete(snapshots.get(i));
+                try (TestStore older = SimStore.openStore(copy, s.micros())) {
+                    assertProbesEqual(live, Probe.of(older), "recovery from the older snapshot "
+                            + snapshots.get(i - 1).getFileName() + " and the log after it, " + where);
+                }
+            }
         } finally {
             StoreFiles.delete(copy);
+        }
+    }
+
+    private static List<Path> snapshotFiles(Path storeDir) {
+        Path dir = io.vellum.snapshot.SnapshotFormat.directory(storeDir);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".vsnap")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

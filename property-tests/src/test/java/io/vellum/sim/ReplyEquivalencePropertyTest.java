@@ -51,6 +51,8 @@ class ReplyEquivalencePropertyTest {
                     s.advanceClock(c.millis());
                 } else if (a instanceof Action.ActiveExpire) {
                     s.activeExpire();
+                } else if (a instanceof Action.Snapshot snap) {
+                    s.snapshot(snap.background());
                 } else if (a instanceof Action.Reopen) {
                     s.reopen();
                 } else if (a instanceof Action.Crash) {

@@ -140,16 +140,18 @@ public final class Sim {
         long reopens;
         long crashes;
         long tornTails;
+        long tornCoveredSkipped;
         long checks;
 
         void reset() {
-            commands = reopens = crashes = tornTails = checks = 0;
+            commands = reopens = crashes = tornTails = tornCoveredSkipped = checks = 0;
         }
 
         @Override
         public String toString() {
             return commands + " commands, " + reopens + " reopens, " + crashes + " crashes, " + tornTails
-                    + " torn tails, " + checks + " rebuilt-store checks";
+                    + " torn tails (" + tornCoveredSkipped + " left whole: a snapshot covered the record), " + checks
+                    + " rebuilt-store checks";
         }
     }
 }
