@@ -21,7 +21,7 @@ class CrashRecoveryPropertyTest {
 
     @Test
     void withAppendfsyncAlwaysNoAcknowledgedWriteIsLostAcrossKillNine() throws Exception {
-        run("always", Integer.getInteger("vellum.kills", 3));
+        run("always", Integer.getInteger("vellum.kills", 2));
     }
 
     @Test
