@@ -67,19 +67,11 @@ class DamagePropertyTest {
             for (Action a : actions) {
                 if (a instanceof Action.Command || a instanceof Action.Transaction) {
                     s.run(a);
-                } else if (a instanceof Action.AdvanceClock c) {
-                    s.advanceClock(c.millis());
-                } else if (a instanceof Action.ActiveExpire) {
-                    s.activeExpire();
-                } else if (a instanceof Action.Snapshot snap) {
-                    s.snapshot(snap.background());
-                } else if (a instanceof Action.Reopen) {
-                    s.reopen();
-                } else if (a instanceof Action.Crash) {
-                    s.crash();
                 } else if (a instanceof Action.Damage d) {
                     damageAndOpen(s, d);
                     return;
+                } else if (!s.perform(a)) {
+                    throw new IllegalArgumentException("not in this property: " + a);
                 }
             }
         }

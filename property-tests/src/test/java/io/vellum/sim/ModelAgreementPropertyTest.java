@@ -101,11 +101,7 @@ class ModelAgreementPropertyTest {
                 } else if (a instanceof Action.AdvanceClock t) {
                     s.advanceClock(t.millis());
                     model.nowMs += t.millis();
-                } else if (a instanceof Action.Reopen) {
-                    s.reopen();
-                } else if (a instanceof Action.Crash) {
-                    s.crash();
-                } else {
+                } else if (!s.perform(a)) {
                     throw new IllegalArgumentException("not in this property: " + a);
                 }
             }

@@ -41,12 +41,6 @@ class ReplayEquivalencePropertyTest {
                 String where = "after step " + step + " (" + a.java() + ")";
                 if (a instanceof Action.Command || a instanceof Action.Transaction) {
                     s.run(a);
-                } else if (a instanceof Action.AdvanceClock c) {
-                    s.advanceClock(c.millis());
-                } else if (a instanceof Action.ActiveExpire) {
-                    s.activeExpire();
-                } else if (a instanceof Action.Snapshot snap) {
-                    s.snapshot(snap.background());
                 } else if (a instanceof Action.Reopen) {
                     List<String> before = Probe.of(s.store());
                     s.reopen();
@@ -69,6 +63,8 @@ class ReplayEquivalencePropertyTest {
                     }
                     assertEquals(removedBefore + 1, StoreFiles.removedTails(s.dir()).size(),
                             "the torn record is moved aside and reported, " + where);
+                } else if (!s.perform(a)) {
+                    throw new IllegalArgumentException("not in this property: " + a);
                 }
             }
             checkRebuilt(s, "at the end");

@@ -47,17 +47,7 @@ class ReplyEquivalencePropertyTest {
                     if (after != before) {
                         byPosition.put(after, new Answered(step, a, r));
                     }
-                } else if (a instanceof Action.AdvanceClock c) {
-                    s.advanceClock(c.millis());
-                } else if (a instanceof Action.ActiveExpire) {
-                    s.activeExpire();
-                } else if (a instanceof Action.Snapshot snap) {
-                    s.snapshot(snap.background());
-                } else if (a instanceof Action.Reopen) {
-                    s.reopen();
-                } else if (a instanceof Action.Crash) {
-                    s.crash();
-                } else {
+                } else if (!s.perform(a)) {
                     throw new IllegalArgumentException("not in this property: " + a);
                 }
             }

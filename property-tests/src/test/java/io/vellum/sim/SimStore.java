@@ -150,6 +150,28 @@ final class SimStore implements AutoCloseable {
         return c.call(t.discard() ? "DISCARD" : "EXEC");
     }
 
+    /**
+     * Performs a store action that needs nothing from the property: the clock, active expiry,
+     * reopen, crash, snapshot. False when {@code a} is none of them (commands, torn tails and
+     * damage are the property's).
+     */
+    boolean perform(Action a) {
+        if (a instanceof Action.AdvanceClock c) {
+            advanceClock(c.millis());
+        } else if (a instanceof Action.ActiveExpire) {
+            activeExpire();
+        } else if (a instanceof Action.Reopen) {
+            reopen();
+        } else if (a instanceof Action.Crash) {
+            crash();
+        } else if (a instanceof Action.Snapshot snap) {
+            snapshot(snap.background());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     void advanceClock(long millis) {
         micros += millis * 1000;
         store.micros.set(micros);
