@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vellum", mixinStandardHelpOptions = true, version = "Vellum 0.1.0",
         description = "A durable, Redis-compatible store for the JVM.",
         subcommands = {ServerCommand.class, CheckAofCommand.class, LogCommand.class, CheckSnapshotCommand.class,
-            SnapshotCommand.class, CommandLine.HelpCommand.class})
+            SnapshotCommand.class, CrashTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
