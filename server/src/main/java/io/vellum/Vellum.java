@@ -9,6 +9,8 @@ import io.vellum.aof.LogFiles;
 import io.vellum.core.config.StoreConfig;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.reply.Reply;
+import io.vellum.replication.Replication;
+import io.vellum.replication.ReplicationConfig;
 import io.vellum.server.RespServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,15 +57,28 @@ public final class Vellum implements AutoCloseable {
     private final Engine engine;
     private final Path dir;
     private final AppendOnlyLog aof;
+    private final Replication replication;
     private final ThreadLocal<VellumConnection> perThread;
     private final List<RespServer> servers = new ArrayList<>();
     private volatile boolean closed;
 
     private Vellum(Builder b) {
         this.dir = b.dir;
-        this.engine = Engine.builder().config(b.config).commands(new AofCommands()).build();
+        this.replication = new Replication(b.config);
+        this.engine = Engine.builder().config(b.config).commands(new AofCommands()).commands(replication.commands()).build();
         this.aof = openLog(engine, b.dir, b.config);
+        try {
+            // before the engine starts: a replica's role is set before active expiry could run
+            replication.attach(engine, aof, b.dir);
+            if (b.followDir != null) {
+                replication.follow(b.followDir);
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         this.engine.start();
+        replication.start();
         this.perThread = ThreadLocal.withInitial(() -> {
             VellumConnection c = new VellumConnection(engine, 3);
             // Close the session when its thread is gone.
@@ -163,6 +178,11 @@ public final class Vellum implements AutoCloseable {
         return dir;
     }
 
+    /** Replication: role, REPLICAOF, the replicas attached (see {@link Replication}). */
+    public Replication replication() {
+        return replication;
+    }
+
     /** The store's log, or null (in memory, or appendonly no). Its {@code info()} holds INFO persistence's fields. */
     public AppendOnlyLog log() {
         return aof;
@@ -177,15 +197,40 @@ public final class Vellum implements AutoCloseable {
         for (RespServer s : servers) {
             s.close();
         }
+        replication.close();
         engine.close();
     }
 
     /** Options for opening a store. Every setting has the default its Javadoc states. */
     public static final class Builder {
         private Path dir;
+        private Path followDir;
         private final StoreConfig config = new StoreConfig();
 
         private Builder() {
+            ReplicationConfig.register(config);
+        }
+
+        /**
+         * Makes the store a replica of the primary at {@code host:port} (directive
+         * {@code replicaof}); default: a primary. {@code masterauth} is set with {@link #configure}.
+         */
+        public Builder replicaOf(String host, int port) {
+            try {
+                config.find(ReplicationConfig.REPLICAOF).setText(host + " " + port);
+            } catch (io.vellum.core.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Makes the store a same-host replica that tails the log of the store kept in
+         * {@code primaryDir} (read-only); default: none.
+         */
+        public Builder followDir(Path primaryDir) {
+            this.followDir = primaryDir;
+            return this;
         }
 
         /** Where the store keeps its files. Default: none (in memory). */
