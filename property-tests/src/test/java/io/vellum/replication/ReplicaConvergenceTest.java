@@ -65,9 +65,9 @@ class ReplicaConvergenceTest {
             int restarts = 0;
             int kills = 0;
             long end = System.currentTimeMillis() + seconds * 1000;
-            while (System.currentTimeMillis() < end) {
+            for (int step = 0; System.currentTimeMillis() < end || step < 3; step++) {
                 Thread.sleep(150 + chaos.nextInt(400));
-                switch (chaos.nextInt(3)) {
+                switch ((step + chaos.nextInt(2)) % 3) {
                     case 0 -> {
                         tcp.restart();
                         restarts++;
@@ -86,6 +86,7 @@ class ReplicaConvergenceTest {
             System.out.println("ReplicaConvergenceTest: " + writes.get() + " write units, " + restarts
                     + " replica restarts, " + kills + " links killed");
             assertTrue(writes.get() > 1000, "the load ran");
+            assertTrue(restarts >= 2 && kills >= 1, "the chaos ran");
             for (Replica r : List.of(tcp, same)) {
                 await("replica to converge (digest)", 30_000, () -> {
                     if (r.store.replication().offset() < primary.replication().offset()) {
