@@ -67,6 +67,15 @@ public final class Vellum implements AutoCloseable {
         this.replication = new Replication(b.config);
         this.engine = Engine.builder().config(b.config).commands(new AofCommands()).commands(replication.commands()).build();
         this.aof = openLog(engine, b.dir, b.config);
+        if (aof != null) {
+            AppendOnlyLog log = aof;
+            // The log owns its INFO persistence fields (sizes, fsync state, loading progress).
+            engine.addInfoContributor((section, fields) -> {
+                if (section.equals("persistence")) {
+                    log.info().forEach(fields::put);
+                }
+            });
+        }
         try {
             // before the engine starts: a replica's role is set before active expiry could run
             replication.attach(engine, aof, b.dir);
