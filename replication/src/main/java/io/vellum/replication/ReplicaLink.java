@@ -158,7 +158,7 @@ final class ReplicaLink implements Upstream {
         }
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), 5000);
-        s.setSoTimeout(10_000);
+        s.setSoTimeout(60_000); // Redis's repl-timeout: heartbeats come every second
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
         out = new BufferedOutputStream(s.getOutputStream(), 4096);
         state = "handshake";
