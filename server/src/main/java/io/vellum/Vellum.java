@@ -222,11 +222,20 @@ public final class Vellum implements AutoCloseable {
 
         /**
          * Makes the store a replica of the primary at {@code host:port} (directive
-         * {@code replicaof}); default: a primary. {@code masterauth} is set with {@link #configure}.
+         * {@code replicaof}); default: a primary.
          */
         public Builder replicaOf(String host, int port) {
+            return directive(ReplicationConfig.REPLICAOF, host + " " + port);
+        }
+
+        /** The password a replica authenticates with on its primary ({@code masterauth}); default none. */
+        public Builder masterauth(String password) {
+            return directive(ReplicationConfig.MASTERAUTH, password);
+        }
+
+        private Builder directive(String name, String value) {
             try {
-                config.find(ReplicationConfig.REPLICAOF).setText(host + " " + port);
+                config.find(name).setText(value);
             } catch (io.vellum.core.config.ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
