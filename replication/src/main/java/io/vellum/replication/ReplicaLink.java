@@ -307,6 +307,9 @@ final class ReplicaLink implements Upstream {
                 sentApplied = a;
                 sentSynced = f;
                 lastSent = now;
+                // At most one ack a millisecond: under a steady stream an ack per batch would double
+                // the primary's command load for nothing (WAIT waits at most a millisecond more).
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             } catch (IOException | RuntimeException e) {
                 closeSocket(); // the reader notices and reconnects
             }
