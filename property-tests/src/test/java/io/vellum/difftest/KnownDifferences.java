@@ -142,7 +142,7 @@ public final class KnownDifferences {
 
     /**
      * The commands and subcommands (full names) whose metadata carries a {@code # 7.2:} edit in
-     * commands.textproto: a marker inside a command's block (not inside one of its
+     * commands.textproto, or a {@code # vellum:} mark (Vellum's own commands, unknown to Redis): a marker inside a command's block (not inside one of its
      * subcommands) names the command; one inside a subcommand block names the subcommand.
      */
     public static synchronized java.util.Set<String> table72() {
@@ -170,7 +170,8 @@ public final class KnownDifferences {
                         if (commandMarked) {
                             out.add(command);
                         }
-                    } else if (line.trim().startsWith("# 7.2:")) {
+                    } else if (line.trim().startsWith("# 7.2:") || line.trim().startsWith("# vellum:")) {
+                        // "# vellum:" marks Vellum's own commands (VELLUM.PSYNC): no Redis has them
                         if (sub != null) {
                             subMarked = true;
                         } else {
