@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vellum", mixinStandardHelpOptions = true, version = "Vellum 0.1.0",
         description = "A durable, Redis-compatible store for the JVM.",
-        subcommands = {ServerCommand.class, ReplicaCommand.class, CheckAofCommand.class, LogCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, ReplicaCommand.class, CheckAofCommand.class, LogCommand.class,
+            CheckSnapshotCommand.class, SnapshotCommand.class, CrashTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
