@@ -109,7 +109,9 @@ import java.util.List;
  *       seen time (t_stream.c of 7.2: streamConsumer.active_time): XINFO CONSUMERS gains
  *       "inactive" and XINFO STREAM FULL's consumers "active-time"; and "idle" and
  *       "seen-time" count from the last attempted interaction, not the last delivery. The 7.0
- *       oracle has neither field: StreamDiffTest compares after taking them out of Vellum's
+ *       oracle has neither field. 7.2's XCLAIM and XAUTOCLAIM create their consumer (and
+ *       note its seen time) even when they claim nothing; 7.0 created it only with the first
+ *       claimed entry. StreamDiffTest compares after taking the fields out of Vellum's
  *       reply, and store-core's StreamCommandsTest pins their values.</li>
  *   <li><b>STREAM_ERRORS_72</b> — stream checks and texts newer than 7.0 (t_stream.c after
  *       7.0; read from the post-7.2 source, the oracle being 7.0.15): XREAD/XREADGROUP's
@@ -140,7 +142,7 @@ public final class KnownDifferences {
 
     /**
      * The commands and subcommands (full names) whose metadata carries a {@code # 7.2:} edit in
-     * commands.textproto: a marker inside a command's block (not inside one of its
+     * commands.textproto, or a {@code # vellum:} mark (Vellum's own commands, unknown to Redis): a marker inside a command's block (not inside one of its
      * subcommands) names the command; one inside a subcommand block names the subcommand.
      */
     public static synchronized java.util.Set<String> table72() {
@@ -168,7 +170,8 @@ public final class KnownDifferences {
                         if (commandMarked) {
                             out.add(command);
                         }
-                    } else if (line.trim().startsWith("# 7.2:")) {
+                    } else if (line.trim().startsWith("# 7.2:") || line.trim().startsWith("# vellum:")) {
+                        // "# vellum:" marks Vellum's own commands (VELLUM.PSYNC): no Redis has them
                         if (sub != null) {
                             subMarked = true;
                         } else {

@@ -951,6 +951,15 @@ public final class Engine implements AutoCloseable {
      * @throws ReplayDivergenceException when the effects differ from the record's
      */
     public void applyRecord(UnitRecord r, boolean appendToLog) {
+        applyRecord(r, appendToLog, null);
+    }
+
+    /**
+     * {@link #applyRecord(UnitRecord, boolean)} that also writes the unit's replies to
+     * {@code replies} (when not null): the property tests compare them, byte for byte, with
+     * the replies the original run gave its client.
+     */
+    public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
         Session s = internalSession;
         s.selectDb(r.db());
         s.setProtocol(r.protocol());
@@ -958,7 +967,13 @@ public final class Engine implements AutoCloseable {
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
         unit.ownLogReplay = !appendToLog;
-        EffectDigest d = unit.effects;
+        EffectDigest digest = unit.effects;
+        ReplySink d = digest;
+        if (replies != null) {
+            EffectDigest.Tee both = new EffectDigest.Tee();
+            both.set(replies, digest);
+            d = both;
+        }
         switch (r.kind()) {
             case TRANSACTION -> {
                 s.beginMulti();
@@ -975,8 +990,8 @@ public final class Engine implements AutoCloseable {
         }
         unit.active = false;
         s.endMulti();
-        if (d.value() != r.effectDigest()) {
-            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), d.value());
+        if (digest.value() != r.effectDigest()) {
+            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), digest.value());
         }
         if (appendToLog) {
             log.append(r);
