@@ -105,8 +105,9 @@ public final class CommandContext {
     }
 
     /**
-     * True while the store replays its own log at startup (not a follower applying its
-     * primary's records): messages published then reach nobody and are not re-published.
+     * True while the store replays its own log at startup ({@link Engine#loading()}), not
+     * when a follower applies its primary's records: messages published then reach nobody
+     * and are not re-published.
      */
     public boolean isOwnLogReplay() {
         return isReplay() && engine.unit().ownLogReplay;

@@ -944,9 +944,10 @@ public final class Engine implements AutoCloseable {
     /**
      * Applies a logged unit: same code, the record's time, seed, database and protocol; the
      * effect digest must match. With {@code appendToLog} the record also goes to this
-     * store's own log (a replica keeps one). Without it the record is this store's own
-     * (recovery replaying its log at startup): PUBLISH then delivers nothing. Engine thread (or
-     * the opening thread before {@link #start()}).
+     * store's own log (a replica keeps one). While the store is {@link #loading()} its own
+     * log at startup (recovery sets it), the records are its own: PUBLISH then delivers
+     * nothing; a follower applying its primary's records (with or without a log of its own)
+     * delivers to its subscribers. Engine thread (or the opening thread before {@link #start()}).
      *
      * @throws ReplayDivergenceException when the effects differ from the record's
      */
@@ -966,7 +967,7 @@ public final class Engine implements AutoCloseable {
         s.endMulti();
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
-        unit.ownLogReplay = !appendToLog;
+        unit.ownLogReplay = loading; // see above: recovery replays this store's own log
         EffectDigest digest = unit.effects;
         ReplySink d = digest;
         if (replies != null) {
