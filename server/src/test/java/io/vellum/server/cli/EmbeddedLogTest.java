@@ -80,10 +80,10 @@ class EmbeddedLogTest {
     }
 
     @Test
-    void bgrewriteaofAnswersThatItNeedsTheSnapshotStore() {
+    void bgrewriteaofIsTheSnapshotStoresRewrite() {
         try (Vellum v = Vellum.open(dir)) {
             Reply r = v.execute("BGREWRITEAOF");
-            assertTrue(r instanceof Reply.Error e && e.text().contains("snapshot store"), r.toString());
+            assertEquals(new Reply.Simple("Background append only file rewriting started"), r);
         }
     }
 
@@ -110,7 +110,8 @@ class EmbeddedLogTest {
 
     @Test
     void damageStopsTheLauncherNamingTheRepairCommand() throws Exception {
-        try (Vellum v = Vellum.open(dir)) {
+        // No save points: closing takes no snapshot, which would cover the damaged record.
+        try (Vellum v = Vellum.builder().dir(dir).configure(c -> c.save.set(java.util.List.of())).open()) {
             for (int i = 0; i < 5; i++) {
                 v.execute("SET", "k" + i, "value-" + i);
             }
