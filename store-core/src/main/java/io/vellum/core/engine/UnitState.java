@@ -12,6 +12,8 @@ final class UnitState {
     long seed;
     long dirtyAtStart;
     boolean forceLog;
+    /** The unit is a record of this store's own log, replayed at startup (PUBLISH delivers nothing). */
+    boolean ownLogReplay;
     UnitRecord.Kind loggedKind;
     List<byte[][]> loggedCommands;
     final EffectDigest effects = new EffectDigest();
@@ -24,6 +26,7 @@ final class UnitState {
         this.seed = seed;
         this.dirtyAtStart = dirty;
         this.forceLog = false;
+        this.ownLogReplay = false;
         this.loggedKind = null;
         this.loggedCommands = null;
         effects.reset(protocol);
