@@ -83,6 +83,7 @@ public final class Engine implements AutoCloseable {
     private final List<Session> withOutput = new ArrayList<>();
     private final List<AppendedUnit> appendedInBatch = new ArrayList<>();
     private final List<Cron> crons = new ArrayList<>();
+    private final java.util.ArrayDeque<Runnable> afterBatch = new java.util.ArrayDeque<>();
     private final Session internalSession;
     private final List<byte[]> expiredSeen = new ArrayList<>();
     private final List<Integer> expiredSeenDb = new ArrayList<>();
@@ -476,6 +477,29 @@ public final class Engine implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Runs {@code task} on the engine thread after the current batch's replies are released:
+     * background work done in slices (a snapshot) goes here, so a slice never holds back the
+     * replies of the batch it would otherwise run in. Engine thread (or the owner of an engine
+     * not started, where it runs at once).
+     */
+    public void executeAfterBatch(Runnable task) {
+        if (thread == null) {
+            task.run();
+        } else {
+            afterBatch.add(task);
+        }
+    }
+
+    /** Runs the tasks queued for after the batch (not those they queue); true if there were any. */
+    private boolean runAfterBatch() {
+        int n = afterBatch.size();
+        for (int i = 0; i < n; i++) {
+            afterBatch.poll().run();
+        }
+        return n > 0;
+    }
+
     /** Runs {@code task} on the engine thread (no result). */
     public void execute(Runnable task) {
         if (thread == null) {
@@ -506,6 +530,9 @@ public final class Engine implements AutoCloseable {
                 Object item = inbox.poll();
                 if (item == null) {
                     runTimers();
+                    if (runAfterBatch()) {
+                        continue;
+                    }
                     parked = true;
                     if (inbox.isEmpty() && running) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millisToNextTimer())));
@@ -521,6 +548,7 @@ public final class Engine implements AutoCloseable {
                 }
                 endBatch();
                 runTimers();
+                runAfterBatch();
             } catch (Throwable e) {
                 LOG.error("engine loop failure (the engine keeps running)", e);
             }
