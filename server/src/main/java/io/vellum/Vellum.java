@@ -61,7 +61,8 @@ public final class Vellum implements AutoCloseable {
 
     private Vellum(Builder b) {
         this.dir = b.dir;
-        this.engine = Engine.builder().config(b.config).commands(new AofCommands()).build();
+        this.engine = Engine.builder().config(b.config).commands(new AofCommands())
+                .scripting(new io.vellum.scripting.LuaScripting()).build();
         this.aof = openLog(engine, b.dir, b.config);
         this.engine.start();
         this.perThread = ThreadLocal.withInitial(() -> {

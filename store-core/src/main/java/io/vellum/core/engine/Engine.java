@@ -735,7 +735,7 @@ public final class Engine implements AutoCloseable {
         if (dirty != unit.dirtyAtStart || unit.forceLog) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             ClientConnection conn = s.connection();
             try {
                 log.append(r);
@@ -851,7 +851,7 @@ public final class Engine implements AutoCloseable {
         if (dirty != unit.dirtyAtStart || unit.forceLog) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             try {
                 log.append(r);
                 appendedInBatch.add(new AppendedUnit(s, replyFrom, s.connection().replyPosition()));
@@ -932,6 +932,7 @@ public final class Engine implements AutoCloseable {
         s.endMulti();
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
+        unit.replayedScriptState = r.scriptState();
         EffectDigest d = unit.effects;
         switch (r.kind()) {
             case TRANSACTION -> {

@@ -14,6 +14,10 @@ final class UnitState {
     boolean forceLog;
     UnitRecord.Kind loggedKind;
     List<byte[][]> loggedCommands;
+    /** Scripting's generator state at unit start (logged), or UnitRecord.NO_SCRIPT_STATE. */
+    long scriptState = UnitRecord.NO_SCRIPT_STATE;
+    /** The state of the record being replayed, or UnitRecord.NO_SCRIPT_STATE. */
+    long replayedScriptState = UnitRecord.NO_SCRIPT_STATE;
     final EffectDigest effects = new EffectDigest();
 
     void reset(int db, int protocol, long timeMicros, long seed, long dirty) {
@@ -26,6 +30,8 @@ final class UnitState {
         this.forceLog = false;
         this.loggedKind = null;
         this.loggedCommands = null;
+        this.scriptState = UnitRecord.NO_SCRIPT_STATE;
+        this.replayedScriptState = UnitRecord.NO_SCRIPT_STATE;
         effects.reset(protocol);
     }
 }
