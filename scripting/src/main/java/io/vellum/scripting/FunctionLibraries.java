@@ -49,7 +49,8 @@ final class FunctionLibraries {
         this.scripting = scripting;
         LuaTable fullRedis = scripting.sandbox().globals.get("redis").checktable();
         ReadOnlyTable redis = new ReadOnlyTable();
-        for (String k : new String[] {"register_function", "log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
+        redis.put(LuaValue.valueOf("register_function"), scripting.api().registerFunction());
+        for (String k : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
                 "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
             redis.put(LuaValue.valueOf(k), fullRedis.get(k));
         }

@@ -71,6 +71,10 @@ public final class LuaScripting implements ScriptingEngine {
         return functions;
     }
 
+    RedisApi api() {
+        return api;
+    }
+
     LuaSandbox sandbox() {
         return sandbox;
     }

@@ -103,7 +103,6 @@ final class RedisApi {
         r.set("breakpoint", fn(args -> LuaValue.FALSE));
         r.set("debug", fn(args -> LuaValue.NONE));
         r.set("acl_check_cmd", fn(this::aclCheck));
-        r.set("register_function", fn(args -> scripting.functions().registerFunction(args)));
         r.set("LOG_DEBUG", 0);
         r.set("LOG_VERBOSE", 1);
         r.set("LOG_NOTICE", 2);
@@ -117,6 +116,11 @@ final class RedisApi {
         String[] p = version.split("\\.");
         r.set("REDIS_VERSION_NUM", (Integer.parseInt(p[0]) << 16) | (Integer.parseInt(p[1]) << 8) | Integer.parseInt(p[2]));
         return r;
+    }
+
+    /** redis.register_function: only in a library's load-time redis table (EVAL has none). */
+    LuaValue registerFunction() {
+        return fn(args -> scripting.functions().registerFunction(args));
     }
 
     private interface Body {
