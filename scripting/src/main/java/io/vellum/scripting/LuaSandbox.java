@@ -154,7 +154,12 @@ final class LuaSandbox {
                 } catch (ScriptError.Killed k) {
                     throw k;
                 } catch (LuaError e) {
-                    return LuaValue.varargsOf(LuaValue.FALSE, ErrorInfo.luaValue(e));
+                    // luaRedisPcall: an error table's err string is what pcall returns
+                    LuaValue v = ErrorInfo.luaValue(e);
+                    if (v.istable() && v.rawget("err").isstring()) {
+                        v = v.rawget("err");
+                    }
+                    return LuaValue.varargsOf(LuaValue.FALSE, v);
                 } catch (StackOverflowError e) {
                     return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("stack overflow"));
                 }
