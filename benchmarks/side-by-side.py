@@ -81,6 +81,26 @@ def stop(proc):
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def cpu_seconds(pgid):
+    """User+system CPU seconds of every process in the server's process group (the launcher
+    script and its JVM for Vellum). CPU time per request is steadier than requests/s on a
+    shared machine: a neighbour's load slows the wall clock far more than it changes how much
+    work the server does per request."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def bench(port, test, pipeline, requests, clients):
     if test == "evalsha":
         sha = subprocess.run(["redis-cli", "-p", str(port), "SCRIPT", "LOAD", EVAL_SCRIPT],
@@ -118,6 +138,7 @@ def main():
     pipelines = [int(p) for p in a.pipelines.split(",")]
     results = {("vellum", t, p): [] for t in tests for p in pipelines}
     results.update({("redis", t, p): [] for t in tests for p in pipelines})
+    cpu = {k: [] for k in results}
     work = tempfile.mkdtemp(prefix="side-by-side-")
     try:
         for run in range(a.runs):
@@ -129,21 +150,29 @@ def main():
                     bench(port, "set", 16, min(a.requests, 100000), a.clients)
                     for t in tests:
                         for p in pipelines:
+                            cpu0 = cpu_seconds(proc.pid)
                             rps = bench(port, t, p, a.requests, a.clients)
+                            cpu_us = (cpu_seconds(proc.pid) - cpu0) * 1e6 / a.requests
                             results[(kind, t, p)].append(rps)
+                            cpu[(kind, t, p)].append(cpu_us)
                             if a.verbose:
-                                print("run %d %-6s %-8s -P %-3d %12.0f rps" % (run, kind, t, p, rps), flush=True)
+                                print("run %d %-6s %-8s -P %-3d %12.0f rps %8.2f cpu-us/req" % (run, kind, t, p, rps, cpu_us), flush=True)
                 finally:
                     stop(proc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("persistence=%s clients=%d requests=%d runs=%d (medians)" % (a.persistence, a.clients, a.requests, a.runs))
-    print("%-8s %-4s %14s %14s %8s" % ("test", "-P", "vellum rps", "redis rps", "ratio"))
+    print("%-8s %-4s %14s %14s %8s %12s %12s %8s" % ("test", "-P", "vellum rps", "redis rps", "ratio",
+                                                  "vellum cpu", "redis cpu", "cpu r/v"))
     for t in tests:
         for p in pipelines:
             v = statistics.median(results[("vellum", t, p)])
             r = statistics.median(results[("redis", t, p)])
-            print("%-8s %-4d %14.0f %14.0f %8.2f" % (t.upper(), p, v, r, v / r if r else float("nan")))
+            vc = statistics.median(cpu[("vellum", t, p)])
+            rc = statistics.median(cpu[("redis", t, p)])
+            print("%-8s %-4d %14.0f %14.0f %8.2f %9.2f us %9.2f us %8.2f" % (
+                t.upper(), p, v, r, v / r if r else float("nan"), vc, rc, rc / vc if vc else float("nan")))
+    print("cpu = server CPU time (user+sys) per request; cpu r/v = Redis's over Vellum's (1.0 = as cheap as Redis)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import io.vellum.core.config.StoreConfig;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.reply.Reply;
 import io.vellum.server.RespServer;
+import io.vellum.snapshot.ProtoSnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -41,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * second of acknowledged writes, a crash of the process loses nothing; {@code always}: nothing
  * acknowledged is lost). Opening replays the log; closing syncs it. One process at a time may
  * open a directory: a second one gets an error naming the holder. With {@code appendonly no}
- * the log is neither loaded nor written, as Redis ignores its AOF then. Snapshots (which bound
- * the log and the replay) come with the snapshot store.
+ * the log is neither loaded nor written, as Redis ignores its AOF then. Snapshots in
+ * {@code <dir>/snapshots/} bound the log and the replay: opening loads the newest intact one and
+ * replays the log after it; {@code save} points (Redis's default {@code 3600 1 300 100 60 10000})
+ * take them in the background, and closing takes one when save points are set and something
+ * changed since the last.
  *
  * <p><b>Threads.</b> Thread-safe. {@link #execute} runs on a connection owned by the calling
  * thread (so SELECT or MULTI on one thread do not affect another); {@link #connect()} gives
@@ -55,15 +59,31 @@ public final class Vellum implements AutoCloseable {
     private final Engine engine;
     private final Path dir;
     private final AppendOnlyLog aof;
+    private final ProtoSnapshotStore snapshots;
     private final ThreadLocal<VellumConnection> perThread;
     private final List<RespServer> servers = new ArrayList<>();
     private volatile boolean closed;
 
     private Vellum(Builder b) {
         this.dir = b.dir;
-        this.engine = Engine.builder().config(b.config).commands(new AofCommands())
-                .scripting(new io.vellum.scripting.LuaScripting()).build();
-        this.aof = openLog(engine, b.dir, b.config);
+        this.snapshots = b.dir == null ? null : new ProtoSnapshotStore(b.dir);
+        Engine.Builder eb = Engine.builder().config(b.config).commands(new AofCommands())
+                .scripting(new io.vellum.scripting.LuaScripting());
+        if (snapshots != null) {
+            eb.commands(snapshots.commands()); // after the log's: its BGREWRITEAOF replaces the placeholder
+        }
+        this.engine = eb.build();
+        this.aof = openLog(engine, b.dir, b.config, snapshots);
+        if (aof != null) {
+            engine.addInfoContributor((section, fields) -> {
+                if (section.equals("persistence")) {
+                    aof.info().forEach(fields::put);
+                }
+            });
+        }
+        if (snapshots != null) {
+            snapshots.attach(engine);
+        }
         this.engine.start();
         this.perThread = ThreadLocal.withInitial(() -> {
             VellumConnection c = new VellumConnection(engine, 3);
@@ -74,10 +94,10 @@ public final class Vellum implements AutoCloseable {
     }
 
     /**
-     * Recovers the store's log (before the engine starts): replays it into {@code engine} and
-     * makes it the engine's log.
+     * Recovers the store (before the engine starts): loads the newest intact snapshot, replays
+     * the log after the position it covers, and makes the log the engine's.
      */
-    private static AppendOnlyLog openLog(Engine engine, Path dir, StoreConfig config) {
+    private static AppendOnlyLog openLog(Engine engine, Path dir, StoreConfig config, ProtoSnapshotStore snapshots) {
         if (dir == null) {
             return null;
         }
@@ -86,10 +106,16 @@ public final class Vellum implements AutoCloseable {
                 LOG.warn("appendonly is no: the log in {} is neither loaded nor written", LogFiles.aofDir(dir));
             }
             engine.setLog(new DisabledLog(config));
+            try {
+                snapshots.load(engine);
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
             return null;
         }
         try {
-            return AppendOnlyLog.open(engine, AofOptions.of(dir, config));
+            return AppendOnlyLog.open(engine, AofOptions.of(dir, config).base(snapshots::load));
         } catch (IOException | RuntimeException e) {
             engine.close();
             if (e instanceof IOException io) {
@@ -164,6 +190,11 @@ public final class Vellum implements AutoCloseable {
         return dir;
     }
 
+    /** The store's snapshots, or null for an in-memory store. */
+    public ProtoSnapshotStore snapshots() {
+        return snapshots;
+    }
+
     /** The store's log, or null (in memory, or appendonly no). Its {@code info()} holds INFO persistence's fields. */
     public AppendOnlyLog log() {
         return aof;
@@ -178,7 +209,20 @@ public final class Vellum implements AutoCloseable {
         for (RespServer s : servers) {
             s.close();
         }
+        if (snapshots != null) {
+            try {
+                engine.call(() -> {
+                    snapshots.beforeClose();
+                    return null;
+                }).get();
+            } catch (Exception e) {
+                LOG.error("The snapshot on close failed; the log holds everything", e);
+            }
+        }
         engine.close();
+        if (snapshots != null) {
+            snapshots.close();
+        }
     }
 
     /** Options for opening a store. Every setting has the default its Javadoc states. */

@@ -209,6 +209,51 @@ public final class AppendOnlyLog implements CommandLog {
     }
 
     @Override
+    public void sync() throws IOException {
+        syncer.sync();
+    }
+
+    /**
+     * Retention: deletes the cycle files before the one holding {@code position} (every record
+     * in them is at or before it), never the file the appender writes to. Engine thread.
+     */
+    @Override
+    public int releaseCoveredBy(long position) {
+        if (position < 0 || queue == null) {
+            return 0;
+        }
+        int keepFrom = Math.min(LogFiles.cycleOf(position), cycle == Integer.MIN_VALUE ? Integer.MAX_VALUE : cycle);
+        int deleted = 0;
+        try {
+            // Cycle file names sort as their cycles do.
+            String firstKept = LogFiles.cycleFileName(keepFrom);
+            for (Path p : LogFiles.cycleFiles(aofDir)) {
+                if (p.getFileName().toString().compareTo(firstKept) >= 0) {
+                    continue;
+                }
+                long bytes = java.nio.file.Files.size(p);
+                java.nio.file.Files.deleteIfExists(p);
+                size = Math.max(0, size - bytes);
+                deleted++;
+                LOG.info("Retention: deleted log file {} (every record in it is covered by a kept snapshot at position {})",
+                        p.getFileName(), LogFiles.describe(position));
+            }
+            if (deleted > 0) {
+                LogFiles.syncDirectory(aofDir);
+                queue.refreshDirectoryListing();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Retention: deleting log files covered by position {} failed: {}", position, e.toString());
+        }
+        return deleted;
+    }
+
+    @Override
+    public long sizeBytes() {
+        return size;
+    }
+
+    @Override
     public boolean failed() {
         return failed;
     }

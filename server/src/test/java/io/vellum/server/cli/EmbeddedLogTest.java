@@ -42,6 +42,19 @@ class EmbeddedLogTest {
     }
 
     @Test
+    void infoPersistenceShowsTheLogsFields() {
+        try (Vellum v = Vellum.builder().dir(dir).fsync(FsyncPolicy.ALWAYS).open()) {
+            v.execute("SET", "k", "v");
+            String info = new String(((Reply.Verbatim) v.execute("INFO", "persistence")).value(), StandardCharsets.UTF_8);
+            assertTrue(info.contains("\r\naof_enabled:1\r\n"), info);
+            assertTrue(info.contains("\r\naof_fsync_policy:always\r\n"), info);
+            assertTrue(info.contains("\r\naof_last_write_status:ok\r\n"), info);
+            assertTrue(info.contains("\r\naof_last_position:"), info);
+            assertTrue(!info.contains("\r\naof_current_size:0\r\n"), info);
+        }
+    }
+
+    @Test
     void theBuilderSetsThePolicyAndConfigSetChangesIt() {
         try (Vellum v = Vellum.builder().dir(dir).fsync(FsyncPolicy.ALWAYS).open()) {
             assertEquals("always", v.log().info().get("aof_fsync_policy"));

@@ -55,7 +55,8 @@ public final class ServerCommands implements CommandGroup {
     /*
      * SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
      *
-     * Makes what was logged durable, then runs the engine's shutdown handler (the launcher
+     * Takes a snapshot when asked (SAVE) or when save points are configured (neither SAVE nor
+     * NOSAVE), as Redis does; makes what was logged durable, then runs the engine's shutdown handler (the launcher
      * exits the process; an embedded store closes the connection and keeps running, as its
      * owner decides when to close it). Like Redis, a successful SHUTDOWN sends no reply.
      * Vellum shuts down at once: there are no replicas to wait for, so NOW changes nothing
@@ -87,6 +88,11 @@ public final class ServerCommands implements CommandGroup {
         }
         if (abort) {
             ctx.reply().error("ERR No shutdown in progress.");
+            return;
+        }
+        io.vellum.core.spi.SnapshotStore snapshots = ctx.engine().snapshots();
+        if (snapshots != null && !snapshots.shutdownSave(save, nosave) && !force) {
+            ctx.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
         try {

@@ -40,6 +40,11 @@ public final class StoreConfig {
     public final ConfigParam.Bool appendonly = add(new ConfigParam.Bool("appendonly", true, true));
     public final ConfigParam.Enum appendfsync = add(new ConfigParam.Enum("appendfsync", "everysec", List.of("everysec", "always", "no"), true));
     public final ConfigParam.Bool aofLoadTruncated = add(new ConfigParam.Bool("aof-load-truncated", true, true));
+    public final ConfigParam.Int autoAofRewritePercentage = add(new ConfigParam.Int("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true));
+    public final ConfigParam.Int autoAofRewriteMinSize = add(ConfigParam.Int.memory("auto-aof-rewrite-min-size", 64 * MB, 0, Long.MAX_VALUE, true));
+
+    // persistence (snapshots)
+    public final SavePoints save = add(new SavePoints());
 
     // encodings (OBJECT ENCODING and SCAN shapes follow Redis's thresholds)
     public final ConfigParam.Int hashMaxListpackEntries = add(new ConfigParam.Int("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true, "hash-max-ziplist-entries"));

@@ -357,6 +357,11 @@ public final class OrderedDict<V> {
         return e < 0 ? 0 : seqs[e];
     }
 
+    /** The first live entry index whose sequence is at least {@code seq}, or -1 (snapshots walk by sequence). */
+    public int entryAtOrAfterSeq(long seq) {
+        return nextEntry(firstAtOrAfter(seq));
+    }
+
     /** The entry index of the first entry (live or not) with sequence >= seq. */
     private int firstAtOrAfter(long seq) {
         int lo = 0;

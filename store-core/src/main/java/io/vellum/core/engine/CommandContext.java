@@ -177,6 +177,25 @@ public final class CommandContext {
         engine.blockCurrent(session, argv, keys, timeoutMillis, onTimeout);
     }
 
+    /**
+     * Like {@link #block(List, long, Consumer)}, re-running {@code retryArgv} instead of the
+     * arguments received (XREAD BLOCK waits for IDs above the ones "$" meant when it blocked).
+     */
+    public void block(List<byte[]> keys, long timeoutMillis, Consumer<ReplySink> onTimeout, byte[][] retryArgv) {
+        if (!canBlock()) {
+            throw new IllegalStateException("block() outside a blockable context; check canBlock()");
+        }
+        engine.blockCurrent(session, retryArgv, keys, timeoutMillis, onTimeout);
+    }
+
+    /**
+     * Wakes the clients blocked on {@code key} without reporting a change of the key (Redis's
+     * signalKeyAsReady: XGROUP DESTROY wakes XREADGROUP clients, WATCH does not see it).
+     */
+    public void signalKeyAsReady(byte[] key) {
+        engine.signalReady(session.db(), key);
+    }
+
     // ------------------------------------------------------------------ arguments
 
     public byte[][] argv() {

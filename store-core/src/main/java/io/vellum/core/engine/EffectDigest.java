@@ -250,6 +250,12 @@ public final class EffectDigest implements ReplySink {
         }
 
         @Override
+        public void humanDouble(double value, String text) {
+            client.humanDouble(value, text);
+            digest.humanDouble(value, text);
+        }
+
+        @Override
         public void bool(boolean value) {
             client.bool(value);
             digest.bool(value);

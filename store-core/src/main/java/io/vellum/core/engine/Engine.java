@@ -88,6 +88,7 @@ public final class Engine implements AutoCloseable {
 
     private CommandLog log;
     private final ScriptingEngine scripting;
+    private volatile io.vellum.core.spi.SnapshotStore snapshots;
     private volatile Role role = Role.PRIMARY;
     private volatile boolean loading;
     private volatile Runnable shutdownHandler = () -> {
@@ -265,6 +266,15 @@ public final class Engine implements AutoCloseable {
 
     public void setRole(Role role) {
         this.role = role;
+    }
+
+    /** The snapshot store, or null (SHUTDOWN asks it to save). */
+    public io.vellum.core.spi.SnapshotStore snapshots() {
+        return snapshots;
+    }
+
+    public void setSnapshots(io.vellum.core.spi.SnapshotStore snapshots) {
+        this.snapshots = snapshots;
     }
 
     public boolean loading() {
@@ -801,6 +811,11 @@ public final class Engine implements AutoCloseable {
             deadline = timeoutMillis <= 0 ? 0 : clock.millis() + timeoutMillis;
         }
         blocked.block(s, argv, keys, s.db(), deadline, onTimeout);
+    }
+
+    /** Wakes clients blocked on a key without a key change (CommandContext#signalKeyAsReady). */
+    void signalReady(int db, byte[] key) {
+        blocked.signal(db, key);
     }
 
     /** Re-runs blocked clients whose keys changed, each as a unit of its own. */

@@ -134,6 +134,11 @@ public final class ErrorStats {
         }
 
         @Override
+        public void humanDouble(double value, String text) {
+            target.humanDouble(value, text);
+        }
+
+        @Override
         public void bool(boolean value) {
             target.bool(value);
         }

@@ -55,6 +55,18 @@ public interface ReplySink {
     /** A double, formatted as Redis 7.2 formats it ({@link io.vellum.core.util.Doubles#format}). */
     void doubleValue(double value);
 
+    /**
+     * Redis's addReplyHumanLongDouble: {@code text} (the value as ld2string's LD_STR_HUMAN
+     * prints it) as a bulk string in RESP2, a double with that text in RESP3.
+     */
+    default void humanDouble(double value, String text) {
+        if (protocol() == 2) {
+            bulk(text);
+        } else {
+            doubleValue(value);
+        }
+    }
+
     void bool(boolean value);
 
     void bigNumber(String digits);

@@ -145,6 +145,17 @@ public final class RespEncoder implements ReplySink {
     }
 
     @Override
+    public void humanDouble(double value, String text) {
+        if (protocol == 2) {
+            bulk(text);
+        } else {
+            out.write(',');
+            out.writeAscii(text);
+            out.writeCrlf();
+        }
+    }
+
+    @Override
     public void bool(boolean value) {
         if (protocol == 2) {
             integer(value ? 1 : 0);

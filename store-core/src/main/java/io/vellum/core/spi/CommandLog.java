@@ -25,6 +25,31 @@ public interface CommandLog extends AutoCloseable {
     /** The position of the last record appended, or -1 for an empty log. */
     long lastPosition();
 
+    /**
+     * Makes every record appended so far durable, whatever the fsync policy (a snapshot that
+     * covers a position must never be on disk while the log before that position is not: the
+     * positions would be handed out again after a crash). Any thread.
+     *
+     * @throws java.io.IOException when the sync failed
+     */
+    default void sync() throws java.io.IOException {
+    }
+
+    /**
+     * A durable snapshot that is kept covers every record up to {@code position}: the log may
+     * delete the files that hold only such records (retention). Engine thread.
+     *
+     * @return how many files were deleted
+     */
+    default int releaseCoveredBy(long position) {
+        return 0;
+    }
+
+    /** The log's size on disk in bytes, for the automatic rewrite (0 when unknown). */
+    default long sizeBytes() {
+        return 0;
+    }
+
     /** True while writes must be refused because the log failed and has not recovered. */
     default boolean failed() {
         return false;

@@ -15,6 +15,16 @@ public interface SnapshotStore extends AutoCloseable {
     default void attach(Engine engine) {
     }
 
+    /**
+     * SHUTDOWN's save, on the engine thread: with {@code save} (SHUTDOWN SAVE) a snapshot is
+     * taken; without either flag one is taken when save points are configured, as Redis does;
+     * with {@code nosave} none. Returns false when a snapshot was needed and could not be
+     * written (SHUTDOWN then refuses unless FORCE).
+     */
+    default boolean shutdownSave(boolean save, boolean nosave) {
+        return true;
+    }
+
     @Override
     default void close() {
     }

@@ -25,6 +25,7 @@ public final class ValueCodec {
             case HASH -> HashValue.fromProto(p.getHash());
             case SET -> SetValue.fromProto(p.getSet());
             case ZSET -> ZSetValue.fromProto(p.getZset());
+            case STREAM -> StreamValue.fromProto(p.getStream());
             default -> throw new IllegalArgumentException("unsupported stored value type: " + p.getValueCase());
         };
     }

@@ -1,0 +1,85 @@
+package io.vellum.snapshot;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The constants and names of the snapshot format described at the top of {@code snapshot.proto}.
+ *
+ * <p>Format version history (what is on disk is frozen, STYLE.md 5):
+ * <ul>
+ *   <li>1 — header, key records with StoredValue values, scripts section, fixed-size trailer.</li>
+ * </ul>
+ */
+public final class SnapshotFormat {
+    /** The file's first 8 bytes. */
+    static final byte[] MAGIC = "VLMSNAP1".getBytes(StandardCharsets.US_ASCII);
+    /** The format this build writes; it reads this and every earlier one. */
+    public static final int FORMAT_VERSION = 1;
+    /**
+     * The Trailer's size with its length prefix: 1 (prefix) + 9 (records: tag, fixed64) +
+     * 5 (crc32c: tag, fixed32). Fixed, so a reader finds it from the file's end.
+     */
+    static final int TRAILER_SIZE = 15;
+    /** The snapshots' directory inside a store directory. */
+    public static final String DIR = "snapshots";
+    static final String PREFIX = "snapshot-";
+    static final String SUFFIX = ".vsnap";
+    static final String TMP_SUFFIX = ".vsnap.tmp";
+    static final String WRITER = "Vellum 0.1.0";
+
+    private SnapshotFormat() {
+    }
+
+    public static Path directory(Path storeDir) {
+        return storeDir.resolve(DIR);
+    }
+
+    /** The file name of a snapshot covering {@code position} (-1, no log, is written as 0). */
+    static String fileName(long position) {
+        return String.format("%s%020d%s", PREFIX, Math.max(0, position), SUFFIX);
+    }
+
+    /** The position in a snapshot file's name, or -2 when the name is not a snapshot's. */
+    static long positionOfName(String name) {
+        if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.length() != PREFIX.length() + 20 + SUFFIX.length()) {
+            return -2;
+        }
+        try {
+            return Long.parseLong(name.substring(PREFIX.length(), PREFIX.length() + 20));
+        } catch (NumberFormatException e) {
+            return -2;
+        }
+    }
+
+    /** The finished snapshot files of {@code dir}, newest (highest position) first. */
+    static List<Path> snapshots(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> positionOfName(p.getFileName().toString()) >= 0).forEach(out::add);
+        }
+        out.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+        return out;
+    }
+
+    /** Snapshots being written when the process stopped (deleted on open). */
+    static List<Path> tempFiles(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(TMP_SUFFIX)).sorted().forEach(out::add);
+        }
+        return out;
+    }
+}
