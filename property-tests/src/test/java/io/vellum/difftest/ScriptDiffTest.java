@@ -68,7 +68,7 @@ class ScriptDiffTest extends DifferentialTest {
             local count = redis.call('ZCARD', key)
             if count < limit then
                 redis.call('ZADD', key, now, ARGV[4])
-                redis.call('PEXPIRE', key, window)
+                redis.call('PEXPIRE', key, window * 600)
                 return {1, count + 1}
             end
             return {0, count}""";
