@@ -128,6 +128,36 @@ class ScriptDiffTest extends DifferentialTest {
         same("HGETALL", "orders");
     }
 
+    static final String CJSON_ROUND_TRIP = """
+            local doc = cjson.decode(ARGV[1])
+            table.insert(doc.items, #doc.items + 1)
+            redis.call('SET', KEYS[1], cjson.encode(doc))
+            local back = cjson.decode(redis.call('GET', KEYS[1]))
+            return {cjson.encode(back.items), #back.items, tostring(back.ratio), cjson.encode({1.5, 'x', true, cjson.null})}""";
+
+    static final String CMSGPACK = """
+            local packed = cmsgpack.pack(ARGV[1], {1, 2, {3, 'x'}}, 3.25, -7)
+            redis.call('SET', KEYS[1], packed)
+            local a, b, c, d = cmsgpack.unpack(redis.call('GET', KEYS[1]))
+            return {a, b[3][2], tostring(c), d, #packed}""";
+
+    @Test
+    void cjsonRoundTrip() {
+        evalBoth(CJSON_ROUND_TRIP, "1", "doc", "{\"items\":[1,2,3],\"ratio\":0.3333333333333333}");
+        same("GET", "doc");
+    }
+
+    @Test
+    void cmsgpackRoundTrip() {
+        evalBoth(CMSGPACK, "1", "mp", "hello");
+        same("GET", "mp");
+    }
+
+    @Test
+    void numbersPrintAsLua51() {
+        same("EVAL", "return {tostring(1/3), tostring(10/2), tostring(-0.1), string.format('%.2f|%5d|%-4s|', 3.14159, 42, 'ab'), 1/3 .. ''}", "0");
+    }
+
     @Test
     void functionLibraryRecipes() {
         String lib = "#!lua name=recipes\n"
