@@ -166,6 +166,9 @@ public final class LuaScripting implements ScriptingEngine {
             }
             LuaReplies.write(ctx.reply(), result.arg1(), run.resp);
         } catch (LuaError e) {
+            if (run.discard) {
+                ctx.discardUnit();
+            }
             ErrorInfo info = ErrorInfo.of(e);
             ctx.reply().error(LuaReplies.oneLine(info.reply(run.funcName)));
         } catch (StackOverflowError e) {
@@ -237,12 +240,34 @@ public final class LuaScripting implements ScriptingEngine {
         return "OK";
     }
 
-    /** Stops the running script whatever it did (SHUTDOWN NOSAVE while busy). Any thread. */
-    public void abortForShutdown() {
+    @Override
+    public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         ScriptRun run = current;
-        if (run != null) {
+        if (run == null || spec == null || run.ctx.session() == session) {
+            return null;
+        }
+        String name = spec.fullName();
+        if (name.equals("script|kill") || name.equals("function|kill")) {
+            String r = killFromNetwork(name.equals("function|kill"));
+            return r == null ? null : r.equals("OK") ? "+OK" : "-" + r;
+        }
+        if (name.equals("shutdown")) {
+            boolean nosave = false;
+            for (int i = 1; i < argv.length; i++) {
+                nosave |= io.vellum.core.util.Text.eqIgnoreCase(argv[i], "nosave");
+            }
+            if (!nosave) {
+                return "-" + busyError();
+            }
+            // Stop the script whatever it wrote, log none of it, then shut down.
+            run.discard = true;
             run.killed = true;
             sandbox.hook.raise();
+            return null;
         }
+        if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
+            return null;
+        }
+        return "-" + busyError();
     }
 }

@@ -154,6 +154,14 @@ public final class CommandContext {
         return s;
     }
 
+    /**
+     * Logs nothing of this unit, whatever it changed: a script stopped half way by SHUTDOWN
+     * NOSAVE, whose writes must not outlive the process (Redis loses them too).
+     */
+    public void discardUnit() {
+        engine.unit().discard = true;
+    }
+
     /** Count {@code n} changes towards the dirty counter beyond the keys signalled. */
     public void addDirty(long n) {
         engine.addDirty(n);

@@ -742,7 +742,7 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
@@ -863,7 +863,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
