@@ -187,9 +187,27 @@ public final class LuaScripting implements ScriptingEngine {
         if (run != null && run.killed) {
             throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
         }
+        if (run != null && nearlyOutOfMemory()) {
+            throw new LuaError("not enough memory");
+        }
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
+    }
+
+    /**
+     * The per-script memory bound: a script that fills the heap (a table grown without end)
+     * ends with Lua's "not enough memory" before the JVM runs out, checked every 2^16
+     * instructions; a collection confirms before the script is failed.
+     */
+    private static boolean nearlyOutOfMemory() {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        if (rt.totalMemory() - rt.freeMemory() < max / 100 * 85) {
+            return false;
+        }
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
     }
 
     // ------------------------------------------------------------------ busy and kill (any thread)
