@@ -68,6 +68,22 @@ public final class CommandContext {
         return reply;
     }
 
+    /**
+     * The client's sink without the unit's effect digest, for a reply that depends on state
+     * neither the store nor the log holds (PUBLISH's receiver count, subscription counts):
+     * replay could not reproduce it, so digesting it would make a follower's check fail.
+     * During replay what is written here goes nowhere.
+     */
+    public ReplySink replyOutsideDigest() {
+        if (reply instanceof EffectDigest.Tee t) {
+            return t.client();
+        }
+        if (reply instanceof EffectDigest) {
+            return new DiscardingSink(reply.protocol());
+        }
+        return reply;
+    }
+
     public int flags() {
         return flags;
     }
@@ -86,6 +102,14 @@ public final class CommandContext {
 
     public boolean isRetry() {
         return (flags & RETRY) != 0;
+    }
+
+    /**
+     * True while the store replays its own log at startup (not a follower applying its
+     * primary's records): messages published then reach nobody and are not re-published.
+     */
+    public boolean isOwnLogReplay() {
+        return isReplay() && engine.unit().ownLogReplay;
     }
 
     // ------------------------------------------------------------------ store

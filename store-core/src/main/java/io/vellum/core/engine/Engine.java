@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final CommandTable table;
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockedClients blocked = new BlockedClients();
+    private final PubSubRegistry pubSub = new PubSubRegistry(this);
     private final UnitState unit = new UnitState();
     private final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
@@ -200,6 +201,9 @@ public final class Engine implements AutoCloseable {
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
         this.lastExpiryCycleMillis = startMillis;
+        // a closed or RESET connection loses its subscriptions without being told
+        sessionClosedListeners.add(pubSub::forget);
+        sessionResetListeners.add(pubSub::forget);
         if (scripting != null) {
             scripting.attach(this);
         }
@@ -245,6 +249,10 @@ public final class Engine implements AutoCloseable {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    public PubSubRegistry pubSub() {
+        return pubSub;
     }
 
     public ScriptingEngine scripting() {
@@ -755,6 +763,7 @@ public final class Engine implements AutoCloseable {
                 conn.replaceReplies(replyFrom, conn.replyPosition(), log.failureReply());
             }
         }
+        pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
         serveBlocked();
     }
 
@@ -935,12 +944,22 @@ public final class Engine implements AutoCloseable {
     /**
      * Applies a logged unit: same code, the record's time, seed, database and protocol; the
      * effect digest must match. With {@code appendToLog} the record also goes to this
-     * store's own log (a replica keeps one). Engine thread (or the opening thread before
-     * {@link #start()}).
+     * store's own log (a replica keeps one). Without it the record is this store's own
+     * (recovery replaying its log at startup): PUBLISH then delivers nothing. Engine thread (or
+     * the opening thread before {@link #start()}).
      *
      * @throws ReplayDivergenceException when the effects differ from the record's
      */
     public void applyRecord(UnitRecord r, boolean appendToLog) {
+        applyRecord(r, appendToLog, null);
+    }
+
+    /**
+     * {@link #applyRecord(UnitRecord, boolean)} that also writes the unit's replies to
+     * {@code replies} (when not null): the property tests compare them, byte for byte, with
+     * the replies the original run gave its client.
+     */
+    public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
         Session s = internalSession;
         s.selectDb(r.db());
         s.setProtocol(r.protocol());
@@ -948,7 +967,14 @@ public final class Engine implements AutoCloseable {
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
         unit.replayedScriptState = r.scriptState();
-        EffectDigest d = unit.effects;
+        unit.ownLogReplay = !appendToLog;
+        EffectDigest digest = unit.effects;
+        ReplySink d = digest;
+        if (replies != null) {
+            EffectDigest.Tee both = new EffectDigest.Tee();
+            both.set(replies, digest);
+            d = both;
+        }
         switch (r.kind()) {
             case TRANSACTION -> {
                 s.beginMulti();
@@ -965,8 +991,8 @@ public final class Engine implements AutoCloseable {
         }
         unit.active = false;
         s.endMulti();
-        if (d.value() != r.effectDigest()) {
-            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), d.value());
+        if (digest.value() != r.effectDigest()) {
+            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), digest.value());
         }
         if (appendToLog) {
             log.append(r);
