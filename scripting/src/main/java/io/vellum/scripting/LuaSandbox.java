@@ -62,6 +62,9 @@ final class LuaSandbox {
         LuaC.install(g);
         RedisLuaLibraries.install(g);
         replaceBaseFunctions(g);
+        // pairs walks tables in Lua 5.1's order where it can be rebuilt (scripts that build
+        // replies or keys from pairs then match Redis's order).
+        g.set("pairs", io.vellum.scripting.lib.Lua51TableOrder.pairsFunction());
         g.set("redis", redis);
         g.set("_VERSION", LuaValue.valueOf("Lua 5.1"));
         // Keep the allow-list only.
