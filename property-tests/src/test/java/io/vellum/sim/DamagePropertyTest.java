@@ -43,12 +43,10 @@ class DamagePropertyTest {
         Sim.check("damage", CI_SEQUENCES, DamagePropertyTest::generate, DamagePropertyTest::check,
                 "DamagePropertyTest.check");
         System.out.println("damage outcomes: " + whole + " opened whole, " + dropped + " opened with a reported prefix, "
-                + refused + " refused, " + knownIssue + " refused unclearly (known issue: damage reaching back to"
-                + " the record a snapshot covers), " + knownSilent + " opened at the snapshot with the records after it"
+                + refused + " refused, " + knownSilent + " opened at the snapshot with the records after it"
                 + " lost unreported (known issue)");
     }
 
-    static int knownIssue;
     static int knownSilent;
 
     static int whole;
@@ -80,13 +78,14 @@ class DamagePropertyTest {
     private static void damageAndOpen(SimStore s, Action.Damage d) {
         Path copy = s.copyAsIs();
         List<UnitRecord> records = StoreFiles.records(copy);
-        // every prefix's digest -> the prefix's length
-        Map<String, Integer> prefixes = new HashMap<>();
+        // every prefix's state (the probe set: digest, values, TTLs) -> the longest prefix with it
+        Map<List<String>, Integer> prefixes = new HashMap<>();
         try (TestStore replay = new TestStore(Engine.builder())) {
-            prefixes.putIfAbsent(digest(replay), 0);
+            replay.micros.set(s.micros());
+            prefixes.put(Probe.of(replay), 0);
             for (int i = 0; i < records.size(); i++) {
                 replay.engine.applyRecord(records.get(i), false);
-                prefixes.putIfAbsent(digest(replay), i + 1);
+                prefixes.put(Probe.of(replay), i + 1);
             }
         }
         long snapshotPosition = SimStore.newestSnapshotPosition(copy);
@@ -99,24 +98,17 @@ class DamagePropertyTest {
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof RecoveryException r) {
                 String m = r.getMessage();
-                if (snapshotted && m.startsWith("the log's last record cannot be read")) {
-                    // KNOWN ISSUE (reported): when the records after the snapshot cannot be read
-                    // (the damage reaches back to the record the snapshot covers), recovery refuses
-                    // without naming the position or the repair command (Recovery.lastSerial).
-                    knownIssue++;
-                    return;
-                }
                 assertTrue(m.contains("check-aof") || m.contains("diverge") || m.contains("position"),
                         "a refusal says where and what to do: " + m);
                 refused++;
                 return;
             }
             throw new AssertionError(what + ": opening failed without a clear refusal: " + e, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             throw new AssertionError(what + ": opening failed without a clear refusal: " + e, e);
         }
         try {
-            Integer prefix = prefixes.get(digest(opened));
+            Integer prefix = prefixes.get(Probe.of(opened));
             if (prefix == null) {
                 fail(what + ": the store opened holding a state no prefix of its " + records.size()
                         + " records holds (digest " + digest(opened) + ")");
