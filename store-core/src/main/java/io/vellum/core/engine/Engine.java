@@ -778,10 +778,10 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             ClientConnection conn = s.connection();
             try {
                 log.append(r);
@@ -900,10 +900,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             try {
                 log.append(r);
                 appendedInBatch.add(new AppendedUnit(s, replyFrom, s.connection().replyPosition()));
@@ -995,6 +995,7 @@ public final class Engine implements AutoCloseable {
         s.endMulti();
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
+        unit.replayedScriptState = r.scriptState();
         unit.ownLogReplay = loading; // see above: recovery replays this store's own log
         EffectDigest digest = unit.effects;
         ReplySink d = digest;
