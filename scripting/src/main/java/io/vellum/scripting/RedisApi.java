@@ -100,8 +100,13 @@ final class RedisApi {
             return LuaValue.NONE;
         }));
         r.set("replicate_commands", fn(args -> LuaValue.TRUE));
-        r.set("breakpoint", fn(args -> LuaValue.FALSE));
-        r.set("debug", fn(args -> LuaValue.NONE));
+        r.set("breakpoint", fn(args -> scripting.debugger() == null ? LuaValue.FALSE : scripting.debugger().breakpoint()));
+        r.set("debug", fn(args -> {
+            if (scripting.debugger() != null) {
+                scripting.debugger().debug(args);
+            }
+            return LuaValue.NONE;
+        }));
         r.set("acl_check_cmd", fn(this::aclCheck));
         r.set("LOG_DEBUG", 0);
         r.set("LOG_VERBOSE", 1);
@@ -206,8 +211,15 @@ final class RedisApi {
         }
         LuaReplySink sink = new LuaReplySink(run.resp);
         int flags = CommandContext.IN_SCRIPT | (ctx.isReplay() ? CommandContext.REPLAY : 0);
+        io.vellum.scripting.ldb.LuaDebugger debugger = scripting.debugger();
+        if (debugger != null) {
+            debugger.redisCommand(argv);
+        }
         ctx.engine().call(spec, ctx.session(), argv, sink, flags);
         LuaValue result = sink.result();
+        if (debugger != null) {
+            debugger.redisReply(result);
+        }
         if (raise && sink.isError()) {
             throw raise((LuaTable) result);
         }
