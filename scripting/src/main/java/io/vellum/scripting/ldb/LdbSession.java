@@ -203,7 +203,7 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         if (gone) {
             // Nobody will answer: like Redis's timeout with the client gone, end the script.
             if (System.nanoTime() - goneAtNanos > 5_000_000_000L) {
-                throw new LuaError("timeout during Lua debugging with client closing connection");
+                throw new LuaError("timeout during Lua debugging with client closing connection", 0);
             }
             return;
         }
@@ -267,7 +267,7 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                     eval(a);
                     sendLogs();
                 }
-                case "a", "abort" -> throw new LuaError("script aborted for user request");
+                case "a", "abort" -> throw new LuaError("script aborted for user request", 0);
                 case "p", "print" -> {
                     if (a.length == 2) {
                         print(a[1]);
@@ -434,24 +434,17 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         }
         boolean wasStep = step;
         try {
-            LuaValue r = f.arg1().call();
-            logValue("<retval> ", r);
-        } catch (LuaError e) {
-            log("<error> " + errorText(e));
+            // through the sandbox's pcall: its error values are Lua 5.1's ("ldb_eval:1: boom")
+            Varargs r = globals.rawget("pcall").invoke(f.arg1());
+            if (r.arg1().toboolean()) {
+                logValue("<retval> ", r.arg(2));
+            } else {
+                LuaValue e = r.arg(2);
+                log("<error> " + (e.isstring() ? LdbFormat.latin1(LdbFormat.bytes(e.checkstring())) : "(null)"));
+            }
         } finally {
             step = wasStep;
         }
-    }
-
-    private static String errorText(LuaError e) {
-        LuaValue v = e.getMessageObject();
-        if (v != null && v.istable() && v.rawget("err").isstring()) {
-            return v.rawget("err").tojstring();
-        }
-        if (v != null && v.isstring()) {
-            return LdbFormat.latin1(LdbFormat.bytes(v.checkstring()));
-        }
-        return String.valueOf(e.getMessage());
     }
 
     private static LuaString chunk(String s) {
