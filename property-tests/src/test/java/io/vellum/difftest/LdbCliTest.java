@@ -109,7 +109,7 @@ class LdbCliTest {
         cli(server.port(), null, "SET", "ldb:big", "x".repeat(300));
         String out = session("list", SCRIPT,
                 "l\nl 5 1\nw\nb 5\nb -5\nb -5\nb 0\nb 99\nb x\ne b\ne 1 + 2\ne redis.call('GET', KEYS[1])\ne error('boom')\n"
-                        + "r get ldb:big\nm 70\nr get ldb:big\nm 0\nm\nr incr ldb:big\nh\nzz\nt\nc\n",
+                        + "r get ldb:big\nm 70\nr get ldb:big\nm 0\nm\nr incr ldb:big\nh\nzz\nt\nc\nc\n",
                 "ldb:k2", ",", "v2");
         assertTrue(out.contains("-> 1   local a = redis.call('SET', KEYS[1], ARGV[1])\n   2   local b = 10\n"), out);
         assertTrue(out.contains("   4   for i = 1, 2 do\n  #5     b = b + i\n   6   end\n"), out);

@@ -190,16 +190,27 @@ final class RedisApi {
         } else if ((argv = argv(args)) == null) {
             err = LuaReplySink.errorTable("Lua redis lib command arguments must be strings or integers", false);
         }
+        io.vellum.scripting.ldb.LuaDebugger debugger = scripting.debugger();
         if (err != null) {
+            if (debugger != null) {
+                debugger.redisError(args.narg() == 0 ? "Please specify at least one argument for this redis lib call"
+                        : "Lua redis lib command arguments must be strings or integers");
+            }
             if (raise) {
                 throw raise(err);
             }
             return err;
         }
+        if (debugger != null) {
+            debugger.redisCommand(argv);
+        }
         CommandContext ctx = run.ctx;
         String refused = check(run, ctx, argv);
         if (refused != null) {
             LuaTable t = LuaReplySink.errorTable(refused, true);
+            if (debugger != null) {
+                debugger.redisError(refused);
+            }
             if (raise) {
                 throw raise(t);
             }
@@ -211,10 +222,6 @@ final class RedisApi {
         }
         LuaReplySink sink = new LuaReplySink(run.resp);
         int flags = CommandContext.IN_SCRIPT | (ctx.isReplay() ? CommandContext.REPLAY : 0);
-        io.vellum.scripting.ldb.LuaDebugger debugger = scripting.debugger();
-        if (debugger != null) {
-            debugger.redisCommand(argv);
-        }
         ctx.engine().call(spec, ctx.session(), argv, sink, flags);
         LuaValue result = sink.result();
         if (debugger != null) {

@@ -533,6 +533,13 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     }
 
     @Override
+    public void redisError(String text) {
+        if (step) {
+            log("<error> " + text); // luaPushErrorBuff's log
+        }
+    }
+
+    @Override
     public void redisReply(LuaValue result) {
         if (!step) {
             return;

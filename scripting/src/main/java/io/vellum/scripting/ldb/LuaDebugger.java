@@ -14,6 +14,9 @@ public interface LuaDebugger {
     /** redis.call is about to run {@code argv} (logged as {@code <redis>} while stepping). */
     void redisCommand(byte[][] argv);
 
+    /** redis.call refused to run the command with this error text (logged as {@code <error>} while stepping). */
+    void redisError(String text);
+
     /** redis.call's result as Lua sees it (logged as {@code <reply>} while stepping). */
     void redisReply(LuaValue result);
 }

@@ -75,7 +75,7 @@ public final class ScriptDebug {
             // Not implemented: what SCRIPT DEBUG answered while it was unbound.
             throw new CommandError(Errors.unknownSubcommand(ctx.argString(1), "script"));
         } else {
-            throw new CommandError("ERR Use SCRIPT DEBUG yes/sync/no");
+            throw new CommandError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
         }
     }
 
@@ -132,7 +132,9 @@ public final class ScriptDebug {
                 byte[] key = dict.keyAt(e);
                 dst.loadKey(key, dict.valueAt(e).copy(), src.expireAt(key), dict.seqAt(e));
             }
-            dst.dict().advanceNextSeq(dict.nextSeq());
+            if (dict.nextSeq() > dst.dict().nextSeq()) {
+                dst.dict().advanceNextSeq(dict.nextSeq());
+            }
         }
     }
 
