@@ -203,7 +203,7 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         if (gone) {
             // Nobody will answer: like Redis's timeout with the client gone, end the script.
             if (System.nanoTime() - goneAtNanos > 5_000_000_000L) {
-                throw new LuaError("timeout during Lua debugging with client closing connection", 0);
+                throw plainError("timeout during Lua debugging with client closing connection");
             }
             return;
         }
@@ -267,7 +267,7 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                     eval(a);
                     sendLogs();
                 }
-                case "a", "abort" -> throw new LuaError("script aborted for user request", 0);
+                case "a", "abort" -> throw plainError("script aborted for user request");
                 case "p", "print" -> {
                     if (a.length == 2) {
                         print(a[1]);
@@ -305,6 +305,16 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                 }
             }
         }
+    }
+
+    /**
+     * An error raised from the hook, as Redis's lua_error of a plain string there: no
+     * "user_script:N:" prefix in the message, the script's position after it.
+     */
+    private static LuaError plainError(String text) {
+        LuaTable t = new LuaTable();
+        t.set("err", LuaValue.valueOf("ERR " + text));
+        return new LuaError(t);
     }
 
     /** C's atoi: leading blanks, a sign, digits; anything else ends it. */
@@ -543,6 +553,10 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     public void redisReply(LuaValue result) {
         if (!step) {
             return;
+        }
+        if (result.istable() && result.rawget("err").isstring()) {
+            // the error reply goes through luaPushError first, which logs it as received
+            log("<error> -" + result.rawget("err").tojstring());
         }
         StringBuilder sb = new StringBuilder("<reply> ");
         LdbFormat.reply(sb, result);

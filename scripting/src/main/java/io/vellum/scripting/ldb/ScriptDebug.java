@@ -128,7 +128,7 @@ public final class ScriptDebug {
             Database src = from.keyspace().db(i);
             Database dst = to.keyspace().db(i);
             var dict = src.dict();
-            for (int e = dict.firstEntry(); e >= 0; e = dict.nextEntry(e)) {
+            for (int e = dict.firstEntry(); e >= 0; e = dict.nextEntry(e + 1)) {
                 byte[] key = dict.keyAt(e);
                 dst.loadKey(key, dict.valueAt(e).copy(), src.expireAt(key), dict.seqAt(e));
             }
