@@ -81,14 +81,6 @@ class LdbCliTest {
     }
 
     @Test
-    void manual() throws Exception {
-        if (System.getProperty("ldb.manual") != null) {
-            Files.writeString(Path.of("/tmp/ldbtry/port"), Integer.toString(server.port()));
-            Thread.sleep(300_000);
-        }
-    }
-
-    @Test
     void stepsPrintsAndReturnsTheReply() throws IOException {
         String out = session("steps", SCRIPT, "s\np b\nn\nn\np\np KEYS\np ARGV\np nosuch\nb 9\nb\nc\nc\nc\n", "ldb:k1", ",", "v1");
         assertTrue(out.contains("* Stopped at 1, stop reason = step over\n-> 1   local a = redis.call('SET', KEYS[1], ARGV[1])\n"), out);

@@ -35,7 +35,7 @@ public final class LuaScripting implements ScriptingEngine {
     private final FunctionLibraries functions;
     private Engine engine;
     private volatile ScriptRun current;
-    private final io.vellum.scripting.ldb.ScriptDebug debug = new io.vellum.scripting.ldb.ScriptDebug(this);
+    private final io.vellum.scripting.ldb.ScriptDebug debug = new io.vellum.scripting.ldb.ScriptDebug();
     /** The Lua debugger of this (throwaway) state, or null: see the ldb package. */
     private io.vellum.scripting.ldb.LuaDebugger debugger;
 

@@ -55,8 +55,7 @@ public final class ScriptDebug {
     private final Map<Session, LdbSession> running = new ConcurrentHashMap<>();
     private boolean listening;
 
-    public ScriptDebug(LuaScripting scripting) {
-        // one per scripting state; the state itself is not needed beyond construction
+    public ScriptDebug() {
     }
 
     /* SCRIPT DEBUG YES|SYNC|NO */
@@ -108,7 +107,12 @@ public final class ScriptDebug {
         enabled.remove(s);
         LuaScripting lua = new LuaScripting();
         Engine copy = Engine.builder().config(engine.config()).log(CommandLog.NONE).scripting(lua).build();
-        copyDataset(engine, copy);
+        try {
+            copyDataset(engine, copy);
+        } catch (RuntimeException e) {
+            LOG.error("could not copy the dataset for a Lua debugging session", e);
+            throw new CommandError("ERR can't run EVAL in debugging mode: " + e.getMessage());
+        }
         LdbSession ldb = new LdbSession(ctx.arg(1), lines -> engine.execute(() -> sendLines(engine, s, lines)));
         lua.attachDebugger(ldb, ldb);
         ldb.setGlobals(lua.debuggerGlobals());
