@@ -9,6 +9,8 @@ import io.vellum.aof.LogFiles;
 import io.vellum.core.config.StoreConfig;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.reply.Reply;
+import io.vellum.replication.Replication;
+import io.vellum.replication.ReplicationConfig;
 import io.vellum.server.RespServer;
 import io.vellum.snapshot.ProtoSnapshotStore;
 import java.io.IOException;
@@ -59,6 +61,7 @@ public final class Vellum implements AutoCloseable {
     private final Engine engine;
     private final Path dir;
     private final AppendOnlyLog aof;
+    private final Replication replication;
     private final ProtoSnapshotStore snapshots;
     private final ThreadLocal<VellumConnection> perThread;
     private final List<RespServer> servers = new ArrayList<>();
@@ -66,12 +69,14 @@ public final class Vellum implements AutoCloseable {
 
     private Vellum(Builder b) {
         this.dir = b.dir;
+        this.replication = new Replication(b.config);
         this.snapshots = b.dir == null ? null : new ProtoSnapshotStore(b.dir);
         Engine.Builder eb = Engine.builder().config(b.config).commands(new AofCommands())
                 .scripting(new io.vellum.scripting.LuaScripting());
         if (snapshots != null) {
             eb.commands(snapshots.commands()); // after the log's: its BGREWRITEAOF replaces the placeholder
         }
+        eb.commands(replication.commands());
         this.engine = eb.build();
         this.aof = openLog(engine, b.dir, b.config, snapshots);
         if (aof != null) {
@@ -84,7 +89,18 @@ public final class Vellum implements AutoCloseable {
         if (snapshots != null) {
             snapshots.attach(engine);
         }
+        try {
+            // before the engine starts: a replica's role is set before active expiry could run
+            replication.attach(engine, aof, b.dir);
+            if (b.followDir != null) {
+                replication.follow(b.followDir);
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         this.engine.start();
+        replication.start();
         this.perThread = ThreadLocal.withInitial(() -> {
             VellumConnection c = new VellumConnection(engine, 3);
             // Close the session when its thread is gone.
@@ -190,6 +206,11 @@ public final class Vellum implements AutoCloseable {
         return dir;
     }
 
+    /** Replication: role, REPLICAOF, the replicas attached (see {@link Replication}). */
+    public Replication replication() {
+        return replication;
+    }
+
     /** The store's snapshots, or null for an in-memory store. */
     public ProtoSnapshotStore snapshots() {
         return snapshots;
@@ -209,6 +230,7 @@ public final class Vellum implements AutoCloseable {
         for (RespServer s : servers) {
             s.close();
         }
+        replication.close();
         if (snapshots != null) {
             try {
                 engine.call(() -> {
@@ -228,9 +250,42 @@ public final class Vellum implements AutoCloseable {
     /** Options for opening a store. Every setting has the default its Javadoc states. */
     public static final class Builder {
         private Path dir;
+        private Path followDir;
         private final StoreConfig config = new StoreConfig();
 
         private Builder() {
+            ReplicationConfig.register(config);
+        }
+
+        /**
+         * Makes the store a replica of the primary at {@code host:port} (directive
+         * {@code replicaof}); default: a primary.
+         */
+        public Builder replicaOf(String host, int port) {
+            return directive(ReplicationConfig.REPLICAOF, host + " " + port);
+        }
+
+        /** The password a replica authenticates with on its primary ({@code masterauth}); default none. */
+        public Builder masterauth(String password) {
+            return directive(ReplicationConfig.MASTERAUTH, password);
+        }
+
+        private Builder directive(String name, String value) {
+            try {
+                config.find(name).setText(value);
+            } catch (io.vellum.core.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Makes the store a same-host replica that tails the log of the store kept in
+         * {@code primaryDir} (read-only); default: none.
+         */
+        public Builder followDir(Path primaryDir) {
+            this.followDir = primaryDir;
+            return this;
         }
 
         /** Where the store keeps its files. Default: none (in memory). */

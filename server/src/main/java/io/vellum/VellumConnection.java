@@ -6,14 +6,23 @@ import io.vellum.core.engine.Session;
 import io.vellum.core.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection of its own to an embedded store: its own selected database, MULTI/WATCH
  * state and protocol (RESP3 by default, so replies keep their map, set and double shapes).
  * Like a Redis connection, use it from one thread at a time; open as many as you need.
+ *
+ * <p><b>Pub/Sub.</b> A (P|S)SUBSCRIBE or (P|S)UNSUBSCRIBE answers with its confirmation push
+ * (one channel) or an array of them (several, or an unsubscribe-all); the messages that arrive
+ * later wait in this connection's queue for {@link #nextPush}. Subscribe on a connection of
+ * your own, not through {@link Vellum#execute} (nobody would read its queue).
  *
  * <pre>{@code
  * try (Vellum store = Vellum.inMemory(); VellumConnection c = store.connect()) {
@@ -21,13 +30,35 @@ import java.util.concurrent.ExecutionException;
  *     c.execute("INCR", "a");
  *     Reply r = c.execute("EXEC");
  * }
+ * try (VellumConnection sub = store.connect(); VellumConnection pub = store.connect()) {
+ *     sub.execute("SUBSCRIBE", "news");                    // Push[subscribe, news, 1]
+ *     pub.execute("PUBLISH", "news", "hi");                // Int[1]
+ *     Reply.Push m = sub.nextPush(1, TimeUnit.SECONDS);    // Push[message, news, hi]
+ * }
  * }</pre>
  */
 public final class VellumConnection implements AutoCloseable {
     private final Engine engine;
     private final Session session;
-    private final ArrayDeque<CompletableFuture<Reply>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Reply.Push> pushes = new LinkedBlockingQueue<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private volatile boolean closed;
+
+    /** A command waiting for its reply; a subscribe-family one collects its confirmations. */
+    private static final class Waiting {
+        final CompletableFuture<Reply> future = new CompletableFuture<>();
+        final String subscribeKind;
+        final int names;
+        final List<Reply> confirmations = new ArrayList<>();
+        int expected = -1;
+
+        Waiting(byte[][] argv) {
+            String name = argv.length == 0 ? "" : new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            this.subscribeKind = Subscriptions.KINDS.contains(name) ? name : null;
+            this.names = argv.length - 1;
+        }
+    }
 
     VellumConnection(Engine engine, int protocol) {
         this.engine = engine;
@@ -38,16 +69,62 @@ public final class VellumConnection implements AutoCloseable {
         }
     }
 
-    /** Engine thread: replies come in command order. */
+    /**
+     * Engine thread: replies come in command order, messages in between. A message goes to
+     * the push queue; a subscription confirmation to the subscribe-family command at the head
+     * (which completes once all of its confirmations are in); anything else completes the head.
+     */
     private void release(List<Reply> replies) {
         synchronized (waiting) {
             for (Reply r : replies) {
-                CompletableFuture<Reply> f = waiting.poll();
-                if (f != null) {
-                    f.complete(r);
+                String word = Subscriptions.pushWord(r);
+                if (word != null && Subscriptions.MESSAGES.contains(word)) {
+                    pushes.add((Reply.Push) r);
+                    continue;
                 }
+                Waiting w = waiting.peek();
+                if (w == null) {
+                    if (r instanceof Reply.Push p) {
+                        pushes.add(p); // nothing asked for it
+                    }
+                    continue;
+                }
+                if (word != null && w.subscribeKind != null) {
+                    subscriptions.apply(word, (Reply.Push) r);
+                    if (w.expected < 0) {
+                        w.expected = w.names > 0 ? w.names : Math.max(1, subscriptions.sizeBefore(w.subscribeKind));
+                    }
+                    w.confirmations.add(r);
+                    if (w.confirmations.size() < w.expected) {
+                        continue;
+                    }
+                    r = w.confirmations.size() == 1 ? w.confirmations.get(0) : new Reply.Array(List.copyOf(w.confirmations));
+                }
+                waiting.poll();
+                subscriptions.commandDone();
+                if (r instanceof Reply.Simple s && s.text().equals("RESET")) {
+                    subscriptions.clear();
+                } else if (w.subscribeKind == null && r instanceof Reply.Array a) {
+                    // an EXEC that ran subscribe-family commands
+                    for (Reply item : a.items()) {
+                        String kind = Subscriptions.pushWord(item);
+                        if (kind != null && Subscriptions.KINDS.contains(kind)) {
+                            subscriptions.apply(kind, (Reply.Push) item);
+                        }
+                    }
+                    subscriptions.commandDone();
+                }
+                w.future.complete(r);
             }
         }
+    }
+
+    /**
+     * The next message (a {@code message}, {@code pmessage} or {@code smessage} push) this
+     * connection received, waiting up to {@code timeout}; null when none came.
+     */
+    public Reply.Push nextPush(long timeout, TimeUnit unit) throws InterruptedException {
+        return pushes.poll(timeout, unit);
     }
 
     /** Runs one command and waits for its reply. */
@@ -76,12 +153,12 @@ public final class VellumConnection implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("connection closed");
         }
-        CompletableFuture<Reply> f = new CompletableFuture<>();
+        Waiting w = new Waiting(argv);
         synchronized (waiting) {
-            waiting.add(f);
+            waiting.add(w);
         }
         engine.submit(session, List.<byte[][]>of(argv));
-        return f;
+        return w.future;
     }
 
     /** The client id (CLIENT ID). */

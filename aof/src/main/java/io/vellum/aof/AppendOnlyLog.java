@@ -80,6 +80,9 @@ public final class AppendOnlyLog implements CommandLog {
     private volatile long size;
     private volatile long appendedRecords;
     private volatile long rebuilds;
+    /** The serial of the last record appended, and of the last one known synced (replication acks, WAITAOF). */
+    private volatile long appendedSerial;
+    private volatile long syncedSerial;
 
     // failure state
     private volatile boolean failed;
@@ -99,6 +102,8 @@ public final class AppendOnlyLog implements CommandLog {
         this.queue = queue;
         this.lastPosition = lastPosition;
         this.nextSerial = lastSerial + 1;
+        this.appendedSerial = lastSerial;
+        this.syncedSerial = lastSerial;
         this.size = size;
         this.policy = options.fsync;
         this.syncer = new FileSyncer(aofDir);
@@ -171,7 +176,7 @@ public final class AppendOnlyLog implements CommandLog {
             fail("appending a record failed: " + e, e);
             throw new LogWriteException(failureReply, e);
         }
-        nextSerial++;
+        appendedSerial = nextSerial++;
         lastPosition = appender.lastIndexAppended();
         endOffset = appender.wire().bytes().writePosition();
         size += n + 4;
@@ -196,7 +201,7 @@ public final class AppendOnlyLog implements CommandLog {
             return;
         }
         try {
-            syncer.sync();
+            syncAndNote();
         } catch (IOException | RuntimeException e) {
             fail("fsync failed: " + e.getMessage(), e);
             throw new LogWriteException(failureReply, e);
@@ -437,7 +442,30 @@ public final class AppendOnlyLog implements CommandLog {
 
     /** The background syncer's sync (everysec). */
     void backgroundSync() throws IOException {
+        syncAndNote();
+    }
+
+    private void syncAndNote() throws IOException {
+        long upTo = appendedSerial;
         syncer.sync();
+        syncedSerial = upTo;
+    }
+
+    /**
+     * The serial of the last record appended: records are numbered 1, 2, 3... with no gap, so
+     * this is also how many records the log holds since it began (replication's offset). Any thread.
+     */
+    public long lastSerial() {
+        return appendedSerial;
+    }
+
+    /**
+     * The serial up to which records are on disk as the fsync policy counts it: synced for
+     * {@code always} and {@code everysec}; written for {@code no}, which leaves syncing to the
+     * OS (as Redis counts its fsynced offset then). Any thread.
+     */
+    public long syncedSerial() {
+        return policy == FsyncPolicy.NO ? appendedSerial : syncedSerial;
     }
 
     // ------------------------------------------------------------------ INFO

@@ -46,6 +46,22 @@ class HyperLogLogDiffTest extends DifferentialTest {
     }
 
     @Test
+    void anEmbstrHllBecomesRawWhenUsed() {
+        String empty = "HYLL\u0001" + "\u0000".repeat(10) + "\u0000\u007f\u00ff";
+        for (String cmd : new String[] {"PFCOUNT", "PFADD", "PFDEBUG"}) {
+            same("SET", "e", empty);
+            same("OBJECT", "ENCODING", "e");
+            if (cmd.equals("PFDEBUG")) {
+                same("PFDEBUG", "ENCODING", "e");
+            } else {
+                same(cmd, "e");
+            }
+            same("OBJECT", "ENCODING", "e");
+            same("GET", "e");
+        }
+    }
+
+    @Test
     void sparseGrowsThenTurnsDense() {
         for (int batch = 0; batch < 60; batch++) {
             same(pfadd("h", batch * 50, batch * 50 + 50, "e"));

@@ -89,6 +89,11 @@ import java.util.List;
  *   <li><b>TIMEOUT_72</b> — a blocking timeout of "inf" or one whose deadline overflows is
  *       "ERR timeout is out of range" in 7.2 (redis#11338); 7.0 says "timeout is negative" or
  *       overflows. Covered by unit tests, not compared with the oracle.</li>
+ *   <li><b>PUBLISH_SELF_72</b> — a RESP3 client that PUBLISHes to a channel it is subscribed
+ *       to gets the PUBLISH reply first and the message after it in 7.2 (redis/redis#12326,
+ *       7.2.0 release notes: "the reply is sent before the published message"); 7.0 sends the
+ *       message first, and inside MULTI puts it in the middle of the EXEC reply. PubSubDiffTest
+ *       checks that both send the same two replies and Vellum's come in 7.2's order.</li>
  *   <li><b>LIBM_ULP</b> — geo distances use sin, cos and asin. Redis calls glibc's libm, which
  *       is not correctly rounded everywhere (measured: results up to ~0.5004 ulp off on
  *       Debian 12's glibc 2.36); Vellum rounds correctly ({@code RoundedTrig}), so about one
@@ -104,7 +109,9 @@ import java.util.List;
  *       seen time (t_stream.c of 7.2: streamConsumer.active_time): XINFO CONSUMERS gains
  *       "inactive" and XINFO STREAM FULL's consumers "active-time"; and "idle" and
  *       "seen-time" count from the last attempted interaction, not the last delivery. The 7.0
- *       oracle has neither field: StreamDiffTest compares after taking them out of Vellum's
+ *       oracle has neither field. 7.2's XCLAIM and XAUTOCLAIM create their consumer (and
+ *       note its seen time) even when they claim nothing; 7.0 created it only with the first
+ *       claimed entry. StreamDiffTest compares after taking the fields out of Vellum's
  *       reply, and store-core's StreamCommandsTest pins their values.</li>
  *   <li><b>STREAM_ERRORS_72</b> — stream checks and texts newer than 7.0 (t_stream.c after
  *       7.0; read from the post-7.2 source, the oracle being 7.0.15): XREAD/XREADGROUP's
@@ -135,7 +142,7 @@ public final class KnownDifferences {
 
     /**
      * The commands and subcommands (full names) whose metadata carries a {@code # 7.2:} edit in
-     * commands.textproto: a marker inside a command's block (not inside one of its
+     * commands.textproto, or a {@code # vellum:} mark (Vellum's own commands, unknown to Redis): a marker inside a command's block (not inside one of its
      * subcommands) names the command; one inside a subcommand block names the subcommand.
      */
     public static synchronized java.util.Set<String> table72() {
@@ -163,7 +170,8 @@ public final class KnownDifferences {
                         if (commandMarked) {
                             out.add(command);
                         }
-                    } else if (line.trim().startsWith("# 7.2:")) {
+                    } else if (line.trim().startsWith("# 7.2:") || line.trim().startsWith("# vellum:")) {
+                        // "# vellum:" marks Vellum's own commands (VELLUM.PSYNC): no Redis has them
                         if (sub != null) {
                             subMarked = true;
                         } else {

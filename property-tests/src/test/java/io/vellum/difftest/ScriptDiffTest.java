@@ -241,7 +241,8 @@ class ScriptDiffTest extends DifferentialTest {
         for (String s : new String[] {"return 3.99", "return -3.99", "return 'x'", "return true", "return false", "return nil",
                 "return {1,2,nil,4}", "return {ok='fine'}", "return {ok='a\\r\\nb'}", "return {err='MY x'}", "return {err='a\\nb'}",
                 "return {double=3.5}", "return {double=1/0}", "return {big_number='12345678901234567890'}",
-                "return {map={a=1}}", "return {set={a=true}}", "return {{1,{2,{3}}},'x',{}}", "return 1e20", "return -1e20",
+                "return {map={a=1}}", "return {set={a=true}}", "return {map={a=1, b=2, c={3}}}", "return {set={x=true, y=true, z=true}}",
+                "local t = {} for k, v in pairs({alpha=1, beta=2, gamma=3}) do t[#t + 1] = k end return t", "return {{1,{2,{3}}},'x',{}}", "return 1e20", "return -1e20",
                 "return {1, 'a', {ok='s'}, {err='E e'}, false, true}", "return function() end", "return {verbatim_string={format='txt', string='hi'}}",
                 "redis.setresp(3) return true", "redis.setresp(3) return false", "redis.setresp(3) return {1, true, false}",
                 "return {1e20, 2^53, -0.5}", "return [==[ab]==]", "return _VERSION", "return tonumber('0x10')"}) {

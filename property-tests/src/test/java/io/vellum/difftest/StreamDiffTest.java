@@ -345,6 +345,9 @@ class StreamDiffTest extends CollectionDiffTest {
         same("XCLAIM", "s", "g", "c1", "0", "1-0", "RETRYCOUNT", "x");
         same("XCLAIM", "s", "g", "c1", "0", "1-0", "LASTID", "x");
         same("XCLAIM", "s", "nogroup", "c1", "0", "1-0");
+        same("XCLAIM", "s", "g", "c9", "100000", "1-0");
+        differs(KnownDifferences.Rule.STREAM_CONSUMER_TIMES_72, ":1\\r\\n", ":0\\r\\n", "XGROUP", "CREATECONSUMER", "s", "g", "c9");
+        same("XGROUP", "DELCONSUMER", "s", "g", "c9");
         same("XINFO", "GROUPS", "s");
         same("XDEL", "s", "5-0");
         same("XCLAIM", "s", "g", "c1", "0", "5-0");

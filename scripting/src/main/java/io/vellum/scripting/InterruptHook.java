@@ -16,8 +16,13 @@ import org.luaj.vm2.lib.DebugLib;
  * <p>Deep recursion ends with Lua's "stack overflow" error before the Java stack runs out.
  */
 final class InterruptHook extends DebugLib {
-    /** Lua frames deep before "stack overflow" (Lua 5.1 allows more; the Java stack is the bound here). */
-    static final int MAX_DEPTH = 180;
+    /**
+     * Lua frames deep before "stack overflow". Lua 5.1 allows about 20000; here the engine
+     * thread's Java stack is the bound (a default 1 MB stack holds 4000 LuaJ frames and more,
+     * measured), with room left for the reply of a deep result. A StackOverflowError past it is
+     * still caught and reported the same way.
+     */
+    static final int MAX_DEPTH = 3000;
 
     interface Handler {
         /** Called on the engine thread when the flag is up (and now and then); may throw to end the script. */

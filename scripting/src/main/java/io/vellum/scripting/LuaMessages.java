@@ -21,6 +21,9 @@ final class LuaMessages {
                 return "attempt to perform arithmetic on a " + bad + " value";
             }
         }
+        if (m.startsWith("attempt to perform arithmetic on ") && !m.endsWith(" value")) {
+            return "attempt to perform arithmetic on a " + m.substring("attempt to perform arithmetic on ".length()) + " value";
+        }
         if (m.startsWith("attempt to get length of ") && !m.endsWith(" value")) {
             return "attempt to get length of a " + m.substring("attempt to get length of ".length()) + " value";
         }

@@ -3,7 +3,6 @@ package io.vellum.scripting;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 
 /**
  * A script's return value written as a reply (Redis's {@code luaReplyToRedisReply}): strings
@@ -105,27 +104,22 @@ final class LuaReplies {
         f = t.rawget(MAP);
         if (f.type() == LuaValue.TTABLE) {
             LuaTable m = (LuaTable) f;
-            int n = 0;
-            for (Varargs e = m.next(LuaValue.NIL); !e.arg1().isnil(); e = m.next(e.arg1())) {
-                n++;
-            }
-            out.map(n);
-            for (Varargs e = m.next(LuaValue.NIL); !e.arg1().isnil(); e = m.next(e.arg1())) {
-                write(out, e.arg1(), scriptResp, depth + 1);
-                write(out, e.arg(2), scriptResp, depth + 1);
+            // lua_next's order in Lua 5.1 where it can be rebuilt, so maps come out as Redis's do
+            java.util.List<LuaValue> keys = io.vellum.scripting.lib.Lua51TableOrder.keys(m);
+            out.map(keys.size());
+            for (LuaValue k : keys) {
+                write(out, k, scriptResp, depth + 1);
+                write(out, m.rawget(k), scriptResp, depth + 1);
             }
             return;
         }
         f = t.rawget(SET);
         if (f.type() == LuaValue.TTABLE) {
             LuaTable m = (LuaTable) f;
-            int n = 0;
-            for (Varargs e = m.next(LuaValue.NIL); !e.arg1().isnil(); e = m.next(e.arg1())) {
-                n++;
-            }
-            out.set(n);
-            for (Varargs e = m.next(LuaValue.NIL); !e.arg1().isnil(); e = m.next(e.arg1())) {
-                write(out, e.arg1(), scriptResp, depth + 1);
+            java.util.List<LuaValue> keys = io.vellum.scripting.lib.Lua51TableOrder.keys(m);
+            out.set(keys.size());
+            for (LuaValue k : keys) {
+                write(out, k, scriptResp, depth + 1);
             }
             return;
         }

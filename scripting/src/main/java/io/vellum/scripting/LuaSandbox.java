@@ -62,6 +62,9 @@ final class LuaSandbox {
         LuaC.install(g);
         RedisLuaLibraries.install(g);
         replaceBaseFunctions(g);
+        // pairs walks tables in Lua 5.1's order where it can be rebuilt (scripts that build
+        // replies or keys from pairs then match Redis's order).
+        g.set("pairs", io.vellum.scripting.lib.Lua51TableOrder.pairsFunction());
         g.set("redis", redis);
         g.set("_VERSION", LuaValue.valueOf("Lua 5.1"));
         // Keep the allow-list only.
@@ -301,6 +304,26 @@ final class LuaSandbox {
             }
         });
         LuaTable string = g.get("string").checktable();
+        string.set("rep", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // Lua 5.1's: luaL_checkint (C's conversion: 2^31 is negative, so ""), no separator.
+                LuaString str = args.checkstring(1);
+                int n = Lua.toIntC(args.checkdouble(2));
+                if (n <= 0 || str.length() == 0) {
+                    return LuaValue.EMPTYSTRING;
+                }
+                long size = (long) str.length() * n;
+                if (size > maxStringBytes()) {
+                    throw new LuaError("not enough memory");
+                }
+                byte[] b = new byte[(int) size];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(str.m_bytes, str.m_offset, b, i * str.m_length, str.m_length);
+                }
+                return LuaValue.valueOf(b);
+            }
+        });
         LuaValue luajDump = string.get("dump");
         string.set("dump", new OneArgFunction() {
             @Override
@@ -313,6 +336,11 @@ final class LuaSandbox {
                 return LuaValue.valueOf(b);
             }
         });
+    }
+
+    /** The largest string a script may build at once: a quarter of the heap, at most 512 MB (proto-max-bulk-len). */
+    static long maxStringBytes() {
+        return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 
     private static void refuseReadOnly(LuaValue t) {

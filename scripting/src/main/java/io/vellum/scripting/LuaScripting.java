@@ -191,6 +191,9 @@ public final class LuaScripting implements ScriptingEngine {
             }
             LuaReplies.write(ctx.reply(), result.arg1(), run.resp);
         } catch (LuaError e) {
+            if (run.discard) {
+                ctx.discardUnit();
+            }
             ErrorInfo info = ErrorInfo.of(e);
             ctx.reply().error(LuaReplies.oneLine(info.reply(run.funcName)));
         } catch (StackOverflowError e) {
@@ -209,9 +212,27 @@ public final class LuaScripting implements ScriptingEngine {
         if (run != null && run.killed) {
             throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
         }
+        if (run != null && nearlyOutOfMemory()) {
+            throw new LuaError("not enough memory");
+        }
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
+    }
+
+    /**
+     * The per-script memory bound: a script that fills the heap (a table grown without end)
+     * ends with Lua's "not enough memory" before the JVM runs out, checked every 2^16
+     * instructions; a collection confirms before the script is failed.
+     */
+    private static boolean nearlyOutOfMemory() {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        if (rt.totalMemory() - rt.freeMemory() < max / 100 * 85) {
+            return false;
+        }
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
     }
 
     // ------------------------------------------------------------------ busy and kill (any thread)
@@ -262,12 +283,34 @@ public final class LuaScripting implements ScriptingEngine {
         return "OK";
     }
 
-    /** Stops the running script whatever it did (SHUTDOWN NOSAVE while busy). Any thread. */
-    public void abortForShutdown() {
+    @Override
+    public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         ScriptRun run = current;
-        if (run != null) {
+        if (run == null || spec == null || run.ctx.session() == session) {
+            return null;
+        }
+        String name = spec.fullName();
+        if (name.equals("script|kill") || name.equals("function|kill")) {
+            String r = killFromNetwork(name.equals("function|kill"));
+            return r == null ? null : r.equals("OK") ? "+OK" : "-" + r;
+        }
+        if (name.equals("shutdown")) {
+            boolean nosave = false;
+            for (int i = 1; i < argv.length; i++) {
+                nosave |= io.vellum.core.util.Text.eqIgnoreCase(argv[i], "nosave");
+            }
+            if (!nosave) {
+                return "-" + busyError();
+            }
+            // Stop the script whatever it wrote, log none of it, then shut down.
+            run.discard = true;
             run.killed = true;
             sandbox.hook.raise();
+            return null;
         }
+        if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
+            return null;
+        }
+        return "-" + busyError();
     }
 }

@@ -17,6 +17,8 @@ final class ScriptRun {
     final long startNanos = System.nanoTime();
     volatile boolean wroteDirty;
     volatile boolean killed;
+    /** Stopped by SHUTDOWN NOSAVE: nothing of the unit is logged. */
+    volatile boolean discard;
     /** The protocol commands reply in (redis.setresp); 2 at start. */
     int resp = 2;
 

@@ -36,7 +36,14 @@ class ReadmeCommandsTest {
         for (String g : GROUPS) {
             byGroup.put(g, new ArrayList<>());
         }
-        try (Vellum store = Vellum.inMemory()) {
+        // A store on a directory, as `vellum server` opens: it has the log's and snapshots' commands.
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("vellum-readme");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (Vellum store = Vellum.builder().dir(dir).configure(c -> c.save.set(List.of())).open()) {
             for (CommandSpec spec : store.engine().table().commands()) {
                 if (spec.handler() != null) {
                     add(byGroup, spec, spec.fullName());
@@ -45,6 +52,8 @@ class ReadmeCommandsTest {
                     add(byGroup, sub, sub.fullName().replace('|', ' '));
                 }
             }
+        } finally {
+            deleteTree(dir);
         }
         StringBuilder out = new StringBuilder(START).append("\n\n");
         int total = 0;
@@ -84,5 +93,15 @@ class ReadmeCommandsTest {
         }
         assertEquals(expected, current, "README.md's command list is out of date; regenerate it with: mvn -q -B test -pl server -am "
                 + "-Dtest=ReadmeCommandsTest -Dsurefire.failIfNoSpecifiedTests=false -Dvellum.updateReadme=true");
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

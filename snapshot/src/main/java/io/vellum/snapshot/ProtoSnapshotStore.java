@@ -45,6 +45,9 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     private Engine engine;
 
     private SnapshotJob job;
+    /** job != null, readable from any thread. */
+    private volatile boolean running;
+    private volatile long lastCopiedKeys;
     private volatile boolean jobIsRewrite;
     private boolean bgsaveScheduled;
     private volatile boolean rewriteScheduled;
@@ -129,12 +132,36 @@ public final class ProtoSnapshotStore implements SnapshotStore {
 
     // ------------------------------------------------------------------ commands (engine thread)
 
+    /** Whether a snapshot is being taken (any thread). */
+    public boolean inProgressVolatile() {
+        return running;
+    }
+
+    /** Keys the last durable snapshot copied before a change (any thread). */
+    public long lastCopiedKeys() {
+        return lastCopiedKeys;
+    }
+
     boolean inProgress() {
         return job != null;
     }
 
     boolean rewriteInProgress() {
         return job != null && jobIsRewrite;
+    }
+
+    /** SAVE for embedders (the thread that owns the engine): true when the snapshot is durable. */
+    public boolean save() {
+        return job == null && saveNow();
+    }
+
+    /** BGSAVE for embedders (the thread that owns the engine): false when a snapshot runs already. */
+    public boolean bgsave() {
+        if (job != null) {
+            return false;
+        }
+        startBackground(false);
+        return true;
     }
 
     /** Schedules a BGSAVE for when the running snapshot ends. */
@@ -217,6 +244,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         SnapshotJob j = new SnapshotJob(engine, w, scripts, sliceNanos);
         self[0] = j;
         job = j;
+        running = true;
         jobIsRewrite = rewrite;
         lastBgsaveTryMillis = System.currentTimeMillis();
         w.start();
@@ -237,6 +265,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             return; // already handled (SAVE waited for it)
         }
         job = null;
+        running = false;
         long now = System.currentTimeMillis();
         long secs = (System.nanoTime() - j.startNanos()) / 1_000_000_000L;
         boolean rewrite = jobIsRewrite;
@@ -247,6 +276,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             dirtyAtLastSave = j.dirtyAtStart();
             saves++;
             lastCowBytes = j.copiedPeakBytes();
+            lastCopiedKeys = j.copiedKeys();
             lastFile = j.writer().target();
             LOG.info("Snapshot {} is durable: {} keys, {} bytes, {} ms, {} keys copied before a change",
                     j.writer().target().getFileName(), j.keysWritten(), size, (System.nanoTime() - j.startNanos()) / 1_000_000,
@@ -359,6 +389,7 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         SnapshotJob j = job;
         j.abort();
         job = null;
+        running = false;
         LOG.info("The running snapshot was abandoned (shutdown without saving)");
     }
 

@@ -59,7 +59,7 @@ public final class SnapshotFormat {
     }
 
     /** The finished snapshot files of {@code dir}, newest (highest position) first. */
-    static List<Path> snapshots(Path dir) throws IOException {
+    public static List<Path> snapshots(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;

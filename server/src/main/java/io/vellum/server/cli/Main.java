@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vellum", mixinStandardHelpOptions = true, version = "Vellum 0.1.0",
         description = "A durable, Redis-compatible store for the JVM.",
-        subcommands = {ServerCommand.class, CheckAofCommand.class, LogCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, ReplicaCommand.class, CheckAofCommand.class, LogCommand.class,
+            CheckSnapshotCommand.class, SnapshotCommand.class, CrashTestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -21,6 +22,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         // "vellum server --port 7000 --appendfsync always": directives are free-form, as redis-server takes them.
         cl.getSubcommands().get("server").setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("replica").setUnmatchedOptionsArePositionalParams(true);
         int code = cl.execute(args);
         if (code != 0) {
             System.exit(code);

@@ -2,6 +2,7 @@ package io.vellum.server.cli;
 
 import io.vellum.Vellum;
 import io.vellum.core.config.StoreConfig;
+import io.vellum.replication.ReplicationConfig;
 import io.vellum.server.ConfigFile;
 import io.vellum.server.RespServer;
 import java.nio.file.Files;
@@ -28,7 +29,13 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return serve(args, null);
+    }
+
+    /** Serves until SHUTDOWN or a signal; with {@code followDir}, as a same-host replica of the store there. */
+    static int serve(List<String> args, Path followDir) throws Exception {
         StoreConfig config = new StoreConfig();
+        ReplicationConfig.register(config);
         List<String> rest = new ArrayList<>(args);
         List<ConfigFile.Line> lines = new ArrayList<>();
         Path configFile = null;
@@ -53,7 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Vellum store;
         try {
-            store = Vellum.builder().dir(dir).configure(c -> copy(config, c)).open();
+            store = Vellum.builder().dir(dir).configure(c -> copy(config, c)).followDir(followDir).open();
         } catch (java.io.UncheckedIOException e) {
             LOG.error("Cannot open the store: {}", e.getMessage());
             System.err.println("Fatal error: " + e.getMessage());

@@ -62,6 +62,11 @@ final class NettyConnection implements ClientConnection {
     }
 
     @Override
+    public Object transport() {
+        return channel;
+    }
+
+    @Override
     public String remoteAddress() {
         return format(channel.remoteAddress());
     }

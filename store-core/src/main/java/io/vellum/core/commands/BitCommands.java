@@ -70,12 +70,17 @@ public final class BitCommands implements CommandGroup {
             ctx.reply().integer(0);
             return;
         }
+        String encodingBefore = s.encoding();
         boolean grown = s.growZero(length);
         byte[] a = s.writableArray();
         int old = Bits.bitAt(a, offset);
         if (grown || old != on) {
             Bits.set(a, offset, 1, on);
             ctx.db().signalModified(key);
+        } else if (!s.encoding().equals(encodingBefore)) {
+            // No bit changed, but the value became raw (as Redis's dbUnshareStringValue makes
+            // it): log the unit, so that a replay converts it too and OBJECT ENCODING agrees.
+            ctx.forceLog();
         }
         ctx.reply().integer(old);
     }

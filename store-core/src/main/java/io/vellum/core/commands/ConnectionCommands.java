@@ -30,17 +30,19 @@ public final class ConnectionCommands implements CommandGroup {
             ctx.reply().error(Errors.wrongArgs("ping"));
             return;
         }
+        // Outside the digest: the reply depends on the connection's subscriptions, which a
+        // replayed MULTI (on the engine's own session) does not have.
+        ReplySink r = ctx.replyOutsideDigest();
         if (ctx.session().protocol() == 2 && PubSubSupport.inSubscribedMode(ctx.session())) {
-            ReplySink r = ctx.reply();
             r.array(2);
             r.bulk("pong");
             r.bulk(ctx.argc() == 1 ? new byte[0] : ctx.arg(1));
             return;
         }
         if (ctx.argc() == 1) {
-            ctx.reply().simple("PONG");
+            r.simple("PONG");
         } else {
-            ctx.reply().bulk(ctx.arg(1));
+            r.bulk(ctx.arg(1));
         }
     }
 

@@ -39,6 +39,17 @@ public final class HyperLogLogCommands implements CommandGroup {
         return s;
     }
 
+    /**
+     * dbUnshareStringValue: Redis turns an "embstr" HLL (one SET from its bytes) into a "raw"
+     * string before reading or changing it, without counting that as a change.
+     */
+    private static void unshare(CommandContext ctx, byte[] key, StringValue s) {
+        if (s != null && !s.isRaw()) {
+            ctx.db().lookupWrite(key); // the value is about to change (snapshot copy-on-write)
+            s.writableArray();
+        }
+    }
+
     private static int maxSparseBytes(CommandContext ctx) {
         return (int) Math.min(ctx.config().hllSparseMaxBytes.get(), Integer.MAX_VALUE);
     }
@@ -57,6 +68,7 @@ public final class HyperLogLogCommands implements CommandGroup {
     static void pfadd(CommandContext ctx) {
         byte[] key = ctx.arg(1);
         StringValue s = checkHll(StringCommands.writeString(ctx, key));
+        unshare(ctx, key, s);
         int max = maxSparseBytes(ctx);
         if (s != null && HyperLogLog.isDense(s.array())) {
             byte[] a = s.writableArray();
@@ -117,6 +129,7 @@ public final class HyperLogLogCommands implements CommandGroup {
             ctx.reply().integer(0);
             return;
         }
+        unshare(ctx, key, s);
         if (HyperLogLog.validCache(s.array())) {
             ctx.reply().integer(HyperLogLog.cachedCard(s.array()));
             return;
@@ -176,6 +189,7 @@ public final class HyperLogLogCommands implements CommandGroup {
         if (s == null) {
             throw new CommandError("ERR The specified key does not exist");
         }
+        unshare(ctx, key, s);
         HyperLogLog h = HyperLogLog.copyOf(s.array(), s.length());
         if (ctx.argIs(1, "getreg")) {
             if (h.encoding() == HyperLogLog.SPARSE) {

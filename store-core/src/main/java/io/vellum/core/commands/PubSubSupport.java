@@ -1,6 +1,7 @@
 package io.vellum.core.commands;
 
 import io.vellum.core.command.CommandSpec;
+import io.vellum.core.engine.PubSubRegistry;
 import io.vellum.core.engine.Session;
 
 /** What the engine asks about a client's subscriptions (RESP2 subscribed-mode rules). */
@@ -10,7 +11,7 @@ public final class PubSubSupport {
 
     /** True when the client has any channel, pattern or shard subscription. */
     public static boolean inSubscribedMode(Session s) {
-        return false;
+        return PubSubRegistry.subscribed(s);
     }
 
     /** The commands a RESP2 client may send while subscribed. */

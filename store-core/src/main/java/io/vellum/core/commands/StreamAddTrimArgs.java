@@ -26,6 +26,9 @@ final class StreamAddTrimArgs {
     StreamId id;
     /** The position of the ID argument (XADD). */
     int idPos;
+    /** Positions of the threshold and of LIMIT, -1 when absent (for the logged form). */
+    int thresholdIdx = -1;
+    int limitIdx = -1;
 
     static StreamAddTrimArgs parse(CommandContext ctx, boolean xadd) {
         StreamAddTrimArgs a = new StreamAddTrimArgs();
@@ -48,6 +51,7 @@ final class StreamAddTrimArgs {
                     throw new CommandError("ERR The MAXLEN argument must be >= 0.");
                 }
                 i++;
+                a.thresholdIdx = i;
                 a.strategy = MAXLEN;
             } else if (ctx.argIs(i, "minid") && moreargs > 0) {
                 a.checkNoStrategy();
@@ -57,6 +61,7 @@ final class StreamAddTrimArgs {
                 }
                 a.minId = StreamIdArgs.strict(ctx.arg(i + 1));
                 i++;
+                a.thresholdIdx = i;
                 a.strategy = MINID;
             } else if (ctx.argIs(i, "limit") && moreargs > 0) {
                 a.limit = ctx.longArg(i + 1);
@@ -64,6 +69,7 @@ final class StreamAddTrimArgs {
                     throw new CommandError("ERR The LIMIT argument must be >= 0.");
                 }
                 limitGiven = true;
+                a.limitIdx = i;
                 i++;
             } else if (xadd && ctx.argIs(i, "nomkstream")) {
                 a.noMkstream = true;
@@ -116,6 +122,33 @@ final class StreamAddTrimArgs {
 
     private static boolean isEquals(byte[] next, int moreargs) {
         return moreargs >= 2 && next.length == 1 && next[0] == '=';
+    }
+
+    /**
+     * After a {@code ~} trim, logs the command as Redis propagates it: {@code = <what is left>}
+     * (the length for MAXLEN, the first ID for MINID) and no LIMIT, so a replay removes the
+     * same entries whatever its node settings. Inside MULTI and scripts the unit is logged
+     * as received.
+     */
+    void logExact(CommandContext ctx, io.vellum.core.types.StreamValue s) {
+        if (!approx || ctx.inExec() || ctx.inScript() || ctx.isReplay()) {
+            return;
+        }
+        java.util.List<byte[]> out = new java.util.ArrayList<>(ctx.argc());
+        for (int i = 0; i < ctx.argc(); i++) {
+            if (limitIdx >= 0 && (i == limitIdx || i == limitIdx + 1)) {
+                continue;
+            }
+            if (i == thresholdIdx - 1) {
+                out.add(new byte[] {'='});
+            } else if (i == thresholdIdx) {
+                out.add(strategy == MAXLEN ? io.vellum.core.util.Text.latin1(Long.toString(s.length()))
+                        : s.entries().firstIdWithTombstones().toBytes());
+            } else {
+                out.add(ctx.arg(i));
+            }
+        }
+        ctx.logAs(io.vellum.core.spi.UnitRecord.Kind.COMMAND, java.util.List.<byte[][]>of(out.toArray(new byte[0][])));
     }
 
     /** Trims {@code s} as parsed; the number of entries removed. */

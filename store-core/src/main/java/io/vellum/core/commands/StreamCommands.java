@@ -80,6 +80,7 @@ public final class StreamCommands implements CommandGroup {
         s.append(id, fv, ctx.config().streamNodeMaxBytes.get(), ctx.config().streamNodeMaxEntries.get());
         ctx.reply().bulk(id.toString());
         a.trim(s);
+        a.logExact(ctx, s);
         if (created) {
             ctx.db().add(key, s);
         } else {
@@ -214,6 +215,7 @@ public final class StreamCommands implements CommandGroup {
         }
         long deleted = a.trim(s);
         if (deleted > 0) {
+            a.logExact(ctx, s);
             ctx.db().signalModified(key);
         }
         ctx.reply().integer(deleted);

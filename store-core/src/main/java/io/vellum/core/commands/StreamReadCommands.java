@@ -31,7 +31,8 @@ import java.util.Map;
  * destroyed answers NOGROUP. Inside MULTI and scripts nothing blocks: the null array answers.
  *
  * <p><b>Logging.</b> XREADGROUP changes its group (PEL, last ID, consumers, seen time): it is
- * logged even when it serves nothing; a retry that served is logged without BLOCK, the
+ * logged even when it serves nothing, blocking included (replay then writes no reply, as the
+ * client got none when it blocked); a retry that served is logged without BLOCK, the
  * non-blocking command it became.
  */
 final class StreamReadCommands {
@@ -199,6 +200,11 @@ final class StreamReadCommands {
             return;
         }
         if (timeout != -1) {
+            if (ctx.isReplay() && !ctx.inExec() && !ctx.inScript()) {
+                // A logged XREADGROUP BLOCK that served nothing blocked when it ran (it is logged
+                // for the consumer it created): it wrote no reply then, and writes none now.
+                return;
+            }
             if (!ctx.canBlock()) {
                 ctx.reply().nullArray();
                 return;

@@ -44,4 +44,12 @@ public interface ClientConnection {
     default int fd() {
         return -1;
     }
+
+    /**
+     * The transport underneath (the RESP server's Netty channel), for a module that takes the
+     * connection over as a byte stream after a handshake (replication); null for embedded clients.
+     */
+    default Object transport() {
+        return null;
+    }
 }

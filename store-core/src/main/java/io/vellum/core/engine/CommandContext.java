@@ -68,6 +68,22 @@ public final class CommandContext {
         return reply;
     }
 
+    /**
+     * The client's sink without the unit's effect digest, for a reply that depends on state
+     * neither the store nor the log holds (PUBLISH's receiver count, subscription counts):
+     * replay could not reproduce it, so digesting it would make a follower's check fail.
+     * During replay what is written here goes nowhere.
+     */
+    public ReplySink replyOutsideDigest() {
+        if (reply instanceof EffectDigest.Tee t) {
+            return t.client();
+        }
+        if (reply instanceof EffectDigest) {
+            return new DiscardingSink(reply.protocol());
+        }
+        return reply;
+    }
+
     public int flags() {
         return flags;
     }
@@ -86,6 +102,14 @@ public final class CommandContext {
 
     public boolean isRetry() {
         return (flags & RETRY) != 0;
+    }
+
+    /**
+     * True while the store replays its own log at startup (not a follower applying its
+     * primary's records): messages published then reach nobody and are not re-published.
+     */
+    public boolean isOwnLogReplay() {
+        return isReplay() && engine.unit().ownLogReplay;
     }
 
     // ------------------------------------------------------------------ store
@@ -152,6 +176,14 @@ public final class CommandContext {
         long s = engine.unit().replayedScriptState;
         engine.unit().replayedScriptState = UnitRecord.NO_SCRIPT_STATE;
         return s;
+    }
+
+    /**
+     * Logs nothing of this unit, whatever it changed: a script stopped half way by SHUTDOWN
+     * NOSAVE, whose writes must not outlive the process (Redis loses them too).
+     */
+    public void discardUnit() {
+        engine.unit().discard = true;
     }
 
     /** Count {@code n} changes towards the dirty counter beyond the keys signalled. */

@@ -159,6 +159,11 @@ public final class EffectDigest implements ReplySink {
             this.digest = digest;
         }
 
+        /** Where the client's replies go, bypassing the digest. */
+        ReplySink client() {
+            return client;
+        }
+
         @Override
         public int protocol() {
             return client.protocol();

@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final CommandTable table;
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockedClients blocked = new BlockedClients();
+    private final PubSubRegistry pubSub = new PubSubRegistry(this);
     private final UnitState unit = new UnitState();
     private final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
@@ -200,6 +201,9 @@ public final class Engine implements AutoCloseable {
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
         this.lastExpiryCycleMillis = startMillis;
+        // a closed or RESET connection loses its subscriptions without being told
+        sessionClosedListeners.add(pubSub::forget);
+        sessionResetListeners.add(pubSub::forget);
         if (scripting != null) {
             scripting.attach(this);
         }
@@ -245,6 +249,10 @@ public final class Engine implements AutoCloseable {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    public PubSubRegistry pubSub() {
+        return pubSub;
     }
 
     public ScriptingEngine scripting() {
@@ -746,7 +754,7 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
@@ -759,6 +767,7 @@ public final class Engine implements AutoCloseable {
                 conn.replaceReplies(replyFrom, conn.replyPosition(), log.failureReply());
             }
         }
+        pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
         serveBlocked();
     }
 
@@ -867,7 +876,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
@@ -939,12 +948,22 @@ public final class Engine implements AutoCloseable {
     /**
      * Applies a logged unit: same code, the record's time, seed, database and protocol; the
      * effect digest must match. With {@code appendToLog} the record also goes to this
-     * store's own log (a replica keeps one). Engine thread (or the opening thread before
-     * {@link #start()}).
+     * store's own log (a replica keeps one). Without it the record is this store's own
+     * (recovery replaying its log at startup): PUBLISH then delivers nothing. Engine thread (or
+     * the opening thread before {@link #start()}).
      *
      * @throws ReplayDivergenceException when the effects differ from the record's
      */
     public void applyRecord(UnitRecord r, boolean appendToLog) {
+        applyRecord(r, appendToLog, null);
+    }
+
+    /**
+     * {@link #applyRecord(UnitRecord, boolean)} that also writes the unit's replies to
+     * {@code replies} (when not null): the property tests compare them, byte for byte, with
+     * the replies the original run gave its client.
+     */
+    public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
         Session s = internalSession;
         s.selectDb(r.db());
         s.setProtocol(r.protocol());
@@ -952,7 +971,14 @@ public final class Engine implements AutoCloseable {
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
         unit.replayedScriptState = r.scriptState();
-        EffectDigest d = unit.effects;
+        unit.ownLogReplay = !appendToLog;
+        EffectDigest digest = unit.effects;
+        ReplySink d = digest;
+        if (replies != null) {
+            EffectDigest.Tee both = new EffectDigest.Tee();
+            both.set(replies, digest);
+            d = both;
+        }
         switch (r.kind()) {
             case TRANSACTION -> {
                 s.beginMulti();
@@ -969,8 +995,8 @@ public final class Engine implements AutoCloseable {
         }
         unit.active = false;
         s.endMulti();
-        if (d.value() != r.effectDigest()) {
-            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), d.value());
+        if (digest.value() != r.effectDigest()) {
+            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), digest.value());
         }
         if (appendToLog) {
             log.append(r);

@@ -12,6 +12,10 @@ final class UnitState {
     long seed;
     long dirtyAtStart;
     boolean forceLog;
+    /** Log nothing of this unit (a script stopped by SHUTDOWN NOSAVE: its writes die with the process). */
+    boolean discard;
+    /** The unit is a record of this store's own log, replayed at startup (PUBLISH delivers nothing). */
+    boolean ownLogReplay;
     UnitRecord.Kind loggedKind;
     List<byte[][]> loggedCommands;
     /** Scripting's generator state at unit start (logged), or UnitRecord.NO_SCRIPT_STATE. */
@@ -28,6 +32,8 @@ final class UnitState {
         this.seed = seed;
         this.dirtyAtStart = dirty;
         this.forceLog = false;
+        this.discard = false;
+        this.ownLogReplay = false;
         this.loggedKind = null;
         this.loggedCommands = null;
         this.scriptState = UnitRecord.NO_SCRIPT_STATE;

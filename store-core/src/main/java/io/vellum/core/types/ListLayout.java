@@ -1,6 +1,5 @@
 package io.vellum.core.types;
 
-import io.vellum.core.util.Longs;
 
 /**
  * The shape Redis 7.2 would give a list, kept beside {@link ListValue}'s elements only so
@@ -80,40 +79,7 @@ final class ListLayout {
 
     /** The bytes {@code e} takes as a listpack entry, back-length included. */
     static int entrySize(byte[] e) {
-        int enc;
-        if (Longs.isLong(e)) {
-            long v = Longs.parseValid(e);
-            if (v >= 0 && v <= 127) {
-                enc = 1;
-            } else if (v >= -4096 && v <= 4095) {
-                enc = 2;
-            } else if (v >= -32768 && v <= 32767) {
-                enc = 3;
-            } else if (v >= -8388608 && v <= 8388607) {
-                enc = 4;
-            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                enc = 5;
-            } else {
-                enc = 9;
-            }
-        } else {
-            int n = e.length;
-            enc = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
-        }
-        return enc + backlenSize(enc);
-    }
-
-    private static int backlenSize(long l) {
-        if (l <= 127) {
-            return 1;
-        } else if (l < 16383) {
-            return 2;
-        } else if (l < 2097151) {
-            return 3;
-        } else if (l < 268435455) {
-            return 4;
-        }
-        return 5;
+        return ListpackSize.ofString(e);
     }
 
     /** quicklistNodeLimit: {size limit, count limit}; Long.MAX_VALUE when not limited. */

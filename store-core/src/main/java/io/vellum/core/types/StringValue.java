@@ -196,13 +196,14 @@ public final class StringValue extends Value {
         return io.vellum.core.types.proto.StoredValue.newBuilder()
                 .setString(io.vellum.core.types.proto.StringData.newBuilder()
                         .setValue(com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes()))
-                        .setRaw(raw))
+                        .setRaw(raw)
+                        .setNeverInt(!intCandidate))
                 .build();
     }
 
     static StringValue fromProto(io.vellum.core.types.proto.StringData d) {
         byte[] b = d.getValue().toByteArray();
-        return new StringValue(b, b.length, d.getRaw(), true, true);
+        return new StringValue(b, b.length, d.getRaw(), !d.getNeverInt(), true);
     }
 
     @Override

@@ -89,6 +89,11 @@ public final class StreamEntries {
         return it.hasNext() ? it.next() : null;
     }
 
+    /** streamGetEdgeID(first, with tombstones): the first entry's ID, deleted or not; the maximal ID when empty. */
+    public StreamId firstIdWithTombstones() {
+        return nodes.isEmpty() ? StreamId.MAX : nodes.firstEntry().getValue().entries.get(0).id();
+    }
+
     /** The last live entry (streamLastValidID), or null. */
     public StreamEntry last() {
         Iterator<StreamEntry> it = range(StreamId.MIN, StreamId.MAX, true);

@@ -1,5 +1,6 @@
 package io.vellum.core.types.stream;
 
+import io.vellum.core.types.ListpackSize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,21 +1,22 @@
-package io.vellum.core.types.stream;
+package io.vellum.core.types;
 
 import io.vellum.core.util.Longs;
 
 /**
- * The bytes an element takes in a Redis listpack (listpack.c: lpEncodeGetType, lpEncodeBacklen).
- * Streams keep their nodes' listpack sizes so that XADD opens a new node exactly where Redis
- * does ({@code stream-node-max-bytes}), which decides what {@code ~} trimming removes.
+ * The bytes an element takes in a Redis listpack (listpack.c: lpEncodeGetType, lpEncodeBacklen),
+ * back-length included. Lists use it for their quicklist node sizes; streams keep their
+ * nodes' listpack sizes so that XADD opens a new node exactly where Redis does
+ * ({@code stream-node-max-bytes}), which decides what {@code ~} trimming removes.
  */
-final class ListpackSize {
+public final class ListpackSize {
     /** Header (total bytes, element count) plus the end byte. */
-    static final int EMPTY = 7;
+    public static final int EMPTY = 7;
 
     private ListpackSize() {
     }
 
     /** An integer element (lpAppendInteger). */
-    static int ofInt(long v) {
+    public static int ofInt(long v) {
         int enc;
         if (v >= 0 && v <= 127) {
             enc = 1;
@@ -34,7 +35,7 @@ final class ListpackSize {
     }
 
     /** A string element (lpAppend): strings that read as integers are stored as integers. */
-    static int ofString(byte[] s) {
+    public static int ofString(byte[] s) {
         if (s.length > 0 && s.length <= 20 && Longs.isLong(s)) {
             return ofInt(Longs.parseValid(s));
         }

@@ -1,0 +1,190 @@
+package io.vellum.replication;
+
+import io.vellum.aof.LogDamageException;
+import io.vellum.aof.LogFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.threads.LongPauser;
+import net.openhft.chronicle.threads.Pauser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A same-host replica: tails the primary's log files read-only ({@link LogTail}) and applies
+ * each record as it appears ({@link RecordApplier}). Where it resumes is its own log's last
+ * serial, so it survives restarts of itself; the primary's files survive the primary's restarts,
+ * and a restarted primary appends to them, so the tail just goes on.
+ *
+ * <p>Latency: the thread polls the log with a pauser that busy-spins briefly, then yields, then
+ * parks for at most 500 µs, so a record written after a pause is seen within about half a
+ * millisecond and a steady stream without any parking.
+ *
+ * <p>Before following, and every second while idle, it compares its log id with the primary's
+ * ({@link LogIdentity}, the primary's {@code replication-id} file): a primary whose log does not
+ * continue what this replica applied (it was replaced, or diverged) stops the follower with an
+ * error instead of mixing two histories.
+ */
+final class LogFollower implements Upstream {
+    private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
+    private static final int MAX_BATCH = 1024;
+    private static final long MAX_BACKLOG = 100_000;
+
+    private final Replication repl;
+    private final Path primaryDir;
+    private final RecordApplier applier;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean up;
+    private volatile String state = "connect";
+    private volatile long lastIoMillis;
+    private volatile String lastError;
+
+    LogFollower(Replication repl, Path primaryDir, RecordApplier applier) {
+        this.repl = repl;
+        this.primaryDir = primaryDir;
+        this.applier = applier;
+        this.thread = new Thread(this::run, "vellum-repl-follow");
+        thread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public RecordApplier applier() {
+        return applier;
+    }
+
+    @Override
+    public String host() {
+        return primaryDir.toString();
+    }
+
+    @Override
+    public int port() {
+        return 0;
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public boolean up() {
+        return up;
+    }
+
+    @Override
+    public long lastIoMillis() {
+        return lastIoMillis;
+    }
+
+    @Override
+    public String lastError() {
+        return applier.error() != null ? applier.error() : lastError;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        applier.stop();
+        LockSupport.unpark(thread);
+    }
+
+    void join() throws InterruptedException {
+        thread.join(5000);
+    }
+
+    private void run() {
+        while (running && applier.error() == null) {
+            try {
+                follow();
+            } catch (IOException | LogDamageException | RuntimeException e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (!why.equals(lastError)) {
+                    LOG.warn("Following {} stopped: {}", primaryDir, why);
+                }
+                lastError = why;
+            } finally {
+                up = false;
+                state = "connect";
+            }
+            if (running) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
+            }
+        }
+    }
+
+    private void follow() throws IOException, LogDamageException {
+        Path aof = LogFiles.aofDir(primaryDir);
+        state = "connecting";
+        if (!Files.exists(aof.resolve("metadata.cq4t"))) {
+            throw new IOException("no log in " + primaryDir + " yet (waiting for the primary to open it)");
+        }
+        LogIdentity primary = LogIdentity.load(primaryDir);
+        if (primary == null) {
+            throw new IOException(primaryDir + " has no " + LogIdentity.FILE + " yet (waiting for the primary to open it)");
+        }
+        long applied = applier.applied();
+        if (!primary.canContinue(repl.identity().id(), applied, Long.MAX_VALUE)) {
+            throw new IOException(ReplicationProtocol.FULL_RESYNC_NEEDED + " the log in " + primaryDir + " (id "
+                    + primary.id() + ") does not continue what this replica applied (record " + applied + " of log "
+                    + repl.identity().id() + ")");
+        }
+        try (LogTail tail = new LogTail(primaryDir)) {
+            LogTail.Seek seek = tail.seekAfter(applied);
+            if (seek != LogTail.Seek.OK) {
+                throw new IOException(ReplicationProtocol.FULL_RESYNC_NEEDED + " " + (seek == LogTail.Seek.GONE
+                        ? "the records after " + applied + " are no longer in " + primaryDir
+                        : "the log in " + primaryDir + " ends before record " + applied
+                                + ": this replica holds records the primary does not"));
+            }
+            repl.adoptPrimaryLog(primary.id(), applier);
+            up = true;
+            state = "connected";
+            lastError = null;
+            lastIoMillis = System.currentTimeMillis();
+            LOG.info("Following the log in {} (id {}) after record {}", primaryDir, primary.id(), applied);
+            Pauser pauser = new LongPauser(200, 50, 20, 500, TimeUnit.MICROSECONDS);
+            long lastCheck = System.nanoTime();
+            while (running && applier.error() == null) {
+                List<RecordApplier.Item> batch = null;
+                while ((batch == null || batch.size() < MAX_BATCH) && tail.next()) {
+                    if (batch == null) {
+                        batch = new ArrayList<>();
+                    }
+                    batch.add(new RecordApplier.Item(tail.serial(), tail.record()));
+                }
+                if (batch != null) {
+                    pauser.reset();
+                    lastIoMillis = System.currentTimeMillis();
+                    applier.submit(batch, () -> {
+                    });
+                    while (running && applier.backlog() > MAX_BACKLOG) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    }
+                    continue;
+                }
+                if (System.nanoTime() - lastCheck > TimeUnit.SECONDS.toNanos(1)) {
+                    lastCheck = System.nanoTime();
+                    lastIoMillis = System.currentTimeMillis();
+                    LogIdentity now = LogIdentity.load(primaryDir);
+                    if (now != null && !now.id().equals(primary.id())
+                            && !now.canContinue(primary.id(), tail.serial(), Long.MAX_VALUE)) {
+                        throw new IOException("the log in " + primaryDir + " changed its id to " + now.id()
+                                + " and does not continue log " + primary.id());
+                    }
+                }
+                pauser.pause();
+            }
+        }
+    }
+}

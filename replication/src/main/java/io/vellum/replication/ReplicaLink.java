@@ -1,0 +1,318 @@
+package io.vellum.replication;
+
+import io.vellum.aof.DamagedRecordException;
+import io.vellum.aof.RecordCodec;
+import io.vellum.core.spi.UnitRecord;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A network replica's link to its primary ({@link ReplicationProtocol}): connects,
+ * authenticates with {@code masterauth}, asks to continue after the last record it applied,
+ * then reads records and hands them to the {@link RecordApplier} in batches (what has arrived
+ * together). A dropped link reconnects with backoff (100 ms doubling to 5 s) and continues
+ * from what was applied; a refused handshake (divergence, records gone) is retried at the
+ * longest backoff and shown in INFO; a divergence found while applying stops the link.
+ *
+ * <p>Threads: a reader (connects, reads, submits) and an acker (sends {@code REPLCONF ACK}
+ * after each batch applied and every second). Blocking sockets: one connection, no selector
+ * needed.
+ */
+final class ReplicaLink implements Upstream {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaLink.class);
+    private static final int MAX_BATCH = 1024;
+    private static final long MAX_BACKLOG = 100_000;
+
+    private final Replication repl;
+    private final String host;
+    private final int port;
+    private final RecordApplier applier;
+    private final Thread reader;
+    private final Thread acker;
+    private final Object writeLock = new Object();
+    private volatile boolean running = true;
+    private volatile Socket socket;
+    private volatile OutputStream out;
+    private volatile String state = "connect";
+    private volatile boolean up;
+    private volatile long lastIoMillis;
+    private volatile String lastError;
+
+    ReplicaLink(Replication repl, String host, int port, RecordApplier applier) {
+        this.repl = repl;
+        this.host = host;
+        this.port = port;
+        this.applier = applier;
+        this.reader = new Thread(this::readLoop, "vellum-repl-link-" + host + ":" + port);
+        this.acker = new Thread(this::ackLoop, "vellum-repl-ack-" + host + ":" + port);
+        reader.setDaemon(true);
+        acker.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        reader.start();
+        acker.start();
+    }
+
+    @Override
+    public RecordApplier applier() {
+        return applier;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public boolean up() {
+        return up;
+    }
+
+    @Override
+    public long lastIoMillis() {
+        return lastIoMillis;
+    }
+
+    @Override
+    public String lastError() {
+        return applier.error() != null ? applier.error() : lastError;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        applier.stop();
+        closeSocket();
+        LockSupport.unpark(reader);
+        LockSupport.unpark(acker);
+    }
+
+    /** Waits for the threads to end (tests, store close; not on the engine thread). */
+    void join() throws InterruptedException {
+        reader.join(5000);
+        acker.join(5000);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void readLoop() {
+        long backoff = 100;
+        while (running && applier.error() == null) {
+            boolean streamed = false;
+            try {
+                streamed = connectAndStream();
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                    if (!why.equals(lastError)) {
+                        LOG.warn("Link to primary {}:{} down: {}", host, port, why);
+                    }
+                    lastError = why;
+                }
+            } finally {
+                up = false;
+                state = "connect";
+                closeSocket();
+            }
+            if (!running || applier.error() != null) {
+                break;
+            }
+            backoff = streamed ? 100 : Math.min(backoff * 2, 5000);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+        }
+        up = false;
+    }
+
+    /** One connection: handshake, then records until it drops. True when records were streamed. */
+    private boolean connectAndStream() throws IOException {
+        state = "connecting";
+        Socket s = new Socket();
+        socket = s;
+        if (!running) {
+            throw new IOException("link closed");
+        }
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress(host, port), 5000);
+        s.setSoTimeout(60_000); // Redis's repl-timeout: heartbeats come every second
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+        out = new BufferedOutputStream(s.getOutputStream(), 4096);
+        state = "handshake";
+        String auth = repl.masterauth();
+        if (!auth.isEmpty()) {
+            send("AUTH", auth);
+            expectOk(in, "AUTH");
+        }
+        send("REPLCONF", "listening-port", Integer.toString(repl.listeningPort()));
+        expectOk(in, "REPLCONF listening-port");
+        long applied = applier.applied();
+        String myId = applied == 0 ? ReplicationProtocol.NO_LOG : repl.identity().id();
+        send(ReplicationProtocol.PSYNC, myId, Long.toString(applied));
+        String line = readLine(in);
+        if (!line.startsWith(ReplicationProtocol.CONTINUE + " ")) {
+            throw new IOException("the primary refused to continue after record " + applied + " of log " + myId + ": " + line);
+        }
+        String[] w = line.split(" ");
+        if (w.length != 3 || w[1].length() != 40 || Long.parseLong(w[2]) != applied) {
+            throw new IOException("malformed reply to " + ReplicationProtocol.PSYNC + ": " + line);
+        }
+        repl.adoptPrimaryLog(w[1], applier);
+        state = "connected";
+        up = true;
+        lastError = null;
+        lastIoMillis = System.currentTimeMillis();
+        LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, w[1], applied);
+        LockSupport.unpark(acker);
+        long[] serial = new long[1];
+        RecordCodec codec = new RecordCodec();
+        byte[] buf = new byte[4096];
+        while (running) {
+            List<RecordApplier.Item> batch = new ArrayList<>();
+            do {
+                int len = in.readInt();
+                lastIoMillis = System.currentTimeMillis();
+                if (len == 0) {
+                    continue; // heartbeat
+                }
+                if (len < 0 || len > ReplicationProtocol.MAX_FRAME) {
+                    throw new IOException("the primary sent a frame of " + len + " bytes: not a record");
+                }
+                if (buf.length < len) {
+                    buf = new byte[Math.max(len, buf.length * 2)];
+                }
+                in.readFully(buf, 0, len);
+                UnitRecord r;
+                try {
+                    r = codec.read(buf, 0, len, serial);
+                } catch (DamagedRecordException e) {
+                    throw new IOException("the primary sent a record that is not well-formed: " + e.getMessage());
+                }
+                batch.add(new RecordApplier.Item(serial[0], r));
+            } while (batch.size() < MAX_BATCH && in.available() >= 4);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            applier.submit(batch, () -> LockSupport.unpark(acker));
+            while (running && applier.backlog() > MAX_BACKLOG) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (applier.error() != null) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    private void expectOk(DataInputStream in, String what) throws IOException {
+        String line = readLine(in);
+        if (!line.startsWith("+")) {
+            throw new IOException("the primary answered " + what + " with " + line
+                    + (line.startsWith("-NOAUTH") || line.startsWith("-WRONGPASS") ? " (check masterauth)" : ""));
+        }
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                throw new EOFException("the primary closed the connection" + (sb.length() > 0 ? " after: " + sb : ""));
+            }
+            if (c == '\n') {
+                int n = sb.length();
+                if (n > 0 && sb.charAt(n - 1) == '\r') {
+                    sb.setLength(n - 1);
+                }
+                return sb.toString();
+            }
+            if (sb.length() > 64 * 1024) {
+                throw new IOException("the primary sent an overlong line");
+            }
+            sb.append((char) c);
+        }
+    }
+
+    private void send(String... args) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append('*').append(args.length).append("\r\n");
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            sb.append('$').append(b.length).append("\r\n").append(new String(b, StandardCharsets.ISO_8859_1)).append("\r\n");
+        }
+        synchronized (writeLock) {
+            OutputStream o = out;
+            o.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            o.flush();
+        }
+    }
+
+    private void closeSocket() {
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ acks
+
+    private void ackLoop() {
+        long sentApplied = -1;
+        long sentSynced = -1;
+        long lastSent = 0;
+        while (running) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
+            if (!running) {
+                break;
+            }
+            if (!up) {
+                sentApplied = -1;
+                continue;
+            }
+            long a = applier.applied();
+            long f = applier.synced();
+            long now = System.nanoTime();
+            if (a == sentApplied && f == sentSynced && now - lastSent < TimeUnit.MILLISECONDS.toNanos(900)) {
+                continue;
+            }
+            try {
+                send("REPLCONF", "ACK", Long.toString(a), "FACK", Long.toString(f));
+                sentApplied = a;
+                sentSynced = f;
+                lastSent = now;
+                // At most one ack a millisecond: under a steady stream an ack per batch would double
+                // the primary's command load for nothing (WAIT waits at most a millisecond more).
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            } catch (IOException | RuntimeException e) {
+                closeSocket(); // the reader notices and reconnects
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.vellum.server.crashtest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Crash recovery under load (property 5; {@code vellum crashtest}): the server runs as a child
+ * JVM ({@link ServerProcess}) on {@code <dir>/store}; load clients ({@link LoadClient}) send
+ * tagged write units and record each acknowledged one; the server is SIGKILLed at random
+ * moments, restarted, and checked before the load resumes:
+ *
+ * <ol>
+ *   <li>the restarted server's DEBUG DIGEST equals the digest of a replay of its log, done in
+ *       this process ({@link LogCheck});</li>
+ *   <li>per client, the log holds its units in the order sent, every acknowledged one, and
+ *       nothing else but possibly the one in flight at the kill: the log is a prefix of the
+ *       attempted history that contains every acknowledged unit;</li>
+ *   <li>per client, its keys hold exactly what its acknowledged units made of them, plus the
+ *       unit in flight if and only if the log holds it.</li>
+ * </ol>
+ *
+ * Anything acknowledged and missing is counted as lost, with how long before the kill it was
+ * acknowledged (the loss window; with {@code everysec} a power loss could lose up to ~2 s, a
+ * process kill nothing: the page cache survives it). Everything random comes from the seed;
+ * the timing does not.
+ */
+public final class CrashTest {
+    /** What to run; see {@code vellum crashtest --help}. */
+    public record Options(Path dir, long durationMillis, long killMinMillis, long killMaxMillis, String fsync,
+                          int clients, String workload, long seed, int maxKills) {
+    }
+
+    /** What happened. */
+    public record Report(long seed, int kills, int restarts, long ackedUnits, long checks, long lost,
+                         long inFlightApplied, long inFlightDropped, long lossWindowMillis,
+                         List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures) {
+        public boolean passed() {
+            return lost == 0 && failures.isEmpty() && kills > 0;
+        }
+
+        static long percentile(List<Long> values, int p) {
+            if (values.isEmpty()) {
+                return 0;
+            }
+            List<Long> s = new ArrayList<>(values);
+            Collections.sort(s);
+            int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+            return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+        }
+
+        public void print(PrintStream out, Options o) {
+            out.printf("crashtest: seed %d, appendfsync %s, %d clients, workload %s%n", seed, o.fsync(), o.clients(),
+                    o.workload());
+            out.printf("kills: %d, restarts: %d%n", kills, restarts);
+            out.printf("acknowledged writes: %d units, checked at the restart after each (%d client checks)%n",
+                    ackedUnits, checks);
+            out.printf("lost acknowledged writes: %d%s%n", lost,
+                    lost > 0 ? " (largest loss window " + lossWindowMillis + " ms before the kill)" : "");
+            out.printf("in flight at a kill: %d applied, %d not applied (both allowed: never acknowledged)%n",
+                    inFlightApplied, inFlightDropped);
+            out.printf("recovery time (process start to first reply): p50 %d ms, p99 %d ms, max %d ms%n",
+                    percentile(recoveryMillis, 50), percentile(recoveryMillis, 99), percentile(recoveryMillis, 100));
+            out.printf("  of which log recovery (the server's own count): p50 %d ms, p99 %d ms, max %d ms%n",
+                    percentile(replayMillis, 50), percentile(replayMillis, 99), percentile(replayMillis, 100));
+            out.printf("log: %d records at the end; the replay digest matched the server at every restart%s%n",
+                    logRecords, failures.isEmpty() ? "" : " (except as reported below)");
+            if (kills == 0) {
+                out.println("FAILED: no kill happened (the server took longer to start than --duration)");
+            }
+            for (String f : failures) {
+                out.println("FAILED: " + f);
+            }
+            out.println(passed() ? "PASSED" : "FAILED");
+        }
+    }
+
+    private final Options o;
+    private final PrintStream out;
+    private final List<LoadClient> clients = new ArrayList<>();
+    private final List<Long> recovery = new ArrayList<>();
+    private final List<Long> replay = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final Workload workload;
+    private final Path store;
+    private final Path logs;
+    private int kills;
+    private int restarts;
+    private long checks;
+    private long lost;
+    private long inFlightApplied;
+    private long inFlightDropped;
+    private long lossWindow;
+    private long lastKillNanos;
+    private long logRecords;
+
+    private CrashTest(Options o, PrintStream out) throws IOException {
+        this.o = o;
+        this.out = out;
+        this.workload = Workload.parse(o.workload());
+        this.store = o.dir().resolve("store");
+        this.logs = o.dir().resolve("logs");
+        Files.createDirectories(store);
+        Files.createDirectories(logs);
+    }
+
+    public static Report run(Options o, PrintStream out) throws Exception {
+        return new CrashTest(o, out).run();
+    }
+
+    private Report run() throws Exception {
+        Random random = new Random(o.seed());
+        for (int i = 0; i < o.clients(); i++) {
+            clients.add(new LoadClient(i, random.nextLong()));
+        }
+        long deadline = System.nanoTime() + o.durationMillis() * 1_000_000L;
+        out.printf("crashtest: seed %d (--seed %d repeats the choices, not the timing); server logs in %s%n", o.seed(),
+                o.seed(), logs);
+        for (int round = 0; ; round++) {
+            Path serverLog = logs.resolve("server-" + round + ".log");
+            ServerProcess server = ServerProcess.start(store, o.fsync(), serverLog.toFile());
+            boolean stopped = false;
+            try {
+                recovery.add(server.awaitReady(180_000));
+                if (round > 0) {
+                    restarts++;
+                    replayMillis(serverLog);
+                    verify(server.port);
+                }
+                if (!failures.isEmpty() || System.nanoTime() > deadline || o.maxKills() > 0 && kills >= o.maxKills()) {
+                    server.stop();
+                    stopped = true;
+                    break;
+                }
+                long interval = o.killMinMillis() + (long) (random.nextDouble() * (o.killMaxMillis() - o.killMinMillis()));
+                runAndKill(server, interval);
+                stopped = true;
+                if (kills % 10 == 0) {
+                    out.printf("  %d kills, %d acknowledged units so far%n", kills, acked());
+                }
+            } finally {
+                if (!stopped) {
+                    server.kill();
+                }
+            }
+        }
+        return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
+                lossWindow, recovery, replay, logRecords, failures);
+    }
+
+    private static final java.util.regex.Pattern RECOVERED = java.util.regex.Pattern.compile("recovered in (\\d+) ms");
+
+    /** The server's own log recovery time, from its log line. */
+    private void replayMillis(Path serverLog) throws IOException {
+        for (String line : Files.readAllLines(serverLog, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            java.util.regex.Matcher m = RECOVERED.matcher(line);
+            if (m.find()) {
+                replay.add(Long.parseLong(m.group(1)));
+                return;
+            }
+        }
+    }
+
+    private long acked() {
+        return clients.stream().mapToLong(c -> c.ackedUnits).sum();
+    }
+
+    private void runAndKill(ServerProcess server, long millis) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (LoadClient c : clients) {
+            Thread t = new Thread(() -> c.run(server.port, workload, stop), "load-" + c.id);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        Thread.sleep(millis);
+        server.kill();
+        lastKillNanos = System.nanoTime();
+        kills++;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        for (LoadClient c : clients) {
+            if (c.failure != null) {
+                failures.add("client " + c.id + ": " + c.failure);
+                c.failure = null;
+            }
+        }
+    }
+
+    /** The checks of the class comment, on a freshly restarted server. */
+    private void verify(int port) throws Exception {
+        LogCheck log = LogCheck.read(store);
+        logRecords = log.records;
+        try (RespClient c = new RespClient(port, 30_000)) {
+            Object digest = c.call("DEBUG", "DIGEST");
+            if (!log.digest.equals(digest)) {
+                failures.add("after kill " + kills + ": the server's DEBUG DIGEST " + digest
+                        + " is not the digest of a replay of its log " + log.digest);
+            }
+            for (LoadClient lc : clients) {
+                c.call("SELECT", Integer.toString(lc.db));
+                verifyClient(lc, ClientState.read(c, lc.prefix), log.unitsByClient.getOrDefault(lc.id, List.of()));
+            }
+        }
+    }
+
+    private void verifyClient(LoadClient lc, ClientState actual, List<Long> inLog) {
+        checks++;
+        Set<Long> logged = new TreeSet<>(inLog);
+        String who = "after kill " + kills + ", client " + lc.id;
+        if (logged.size() != inLog.size()) {
+            failures.add(who + ": the log holds one of its units twice");
+        }
+        for (int i = 1; i < inLog.size(); i++) {
+            if (inLog.get(i) <= inLog.get(i - 1)) {
+                failures.add(who + ": the log holds its units out of order (" + inLog.get(i - 1) + " before " + inLog.get(i) + ")");
+                break;
+            }
+        }
+        boolean applied = lc.inFlight != null && logged.contains(lc.inFlightSeq);
+        if (lc.inFlight != null) {
+            if (applied) {
+                inFlightApplied++;
+            } else {
+                inFlightDropped++;
+                lc.notApplied.add(lc.inFlightSeq);
+            }
+        }
+        ClientState expected = applied ? lc.withInFlight() : lc.acked;
+        if (!actual.equals(expected)) {
+            int d = actual.differences(expected);
+            failures.add(who + ": its keys are not what its acknowledged units" + (applied ? " and the logged in-flight unit" : "")
+                    + " made them (" + d + " items differ)\n    expected " + expected + "\n    found    " + actual);
+        }
+        // the log: a prefix of what was sent, holding every acknowledged unit
+        for (long seq = 0; seq < lc.nextSeq; seq++) {
+            if (!logged.contains(seq) && !lc.notApplied.contains(seq)) {
+                lost++;
+                Long at = lc.ackTimes.get(seq);
+                if (at != null) {
+                    lossWindow = Math.max(lossWindow, (lastKillNanos - at) / 1_000_000);
+                }
+                failures.add(who + ": acknowledged unit t:" + lc.id + ":" + seq + " is not in the log");
+            }
+        }
+        if (!logged.isEmpty() && ((TreeSet<Long>) logged).last() >= lc.nextSeq) {
+            failures.add(who + ": the log holds a unit never sent");
+        }
+        lc.acked = actual;
+        lc.inFlight = null;
+        lc.inFlightSeq = -1;
+    }
+}
