@@ -127,8 +127,10 @@ final class Recovery {
             long[] serial = new long[1];
             RecordCodec.decode(raw, 0, raw.length, serial);
             return serial[0];
-        } catch (DamagedRecordException e) {
-            throw new RecoveryException("the log's last record cannot be read: " + e.getMessage());
+        } catch (DamagedRecordException | RuntimeException | AssertionError e) {
+            // Chronicle itself can fail (or assert) walking to the end of a damaged cycle file.
+            throw new RecoveryException("the log's last record cannot be read (" + e.getMessage() + "): check and repair"
+                    + " the log with: vellum check-aof " + queue.file().getParentFile() + " --fix");
         }
     }
 

@@ -43,12 +43,10 @@ class DamagePropertyTest {
         Sim.check("damage", CI_SEQUENCES, DamagePropertyTest::generate, DamagePropertyTest::check,
                 "DamagePropertyTest.check");
         System.out.println("damage outcomes: " + whole + " opened whole, " + dropped + " opened with a reported prefix, "
-                + refused + " refused, " + knownIssue + " refused unclearly (known issue: damage reaching back to"
-                + " the record a snapshot covers), " + knownSilent + " opened at the snapshot with the records after it"
+                + refused + " refused, " + knownSilent + " opened at the snapshot with the records after it"
                 + " lost unreported (known issue)");
     }
 
-    static int knownIssue;
     static int knownSilent;
 
     static int whole;
@@ -99,13 +97,6 @@ class DamagePropertyTest {
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof RecoveryException r) {
                 String m = r.getMessage();
-                if (snapshotted && m.startsWith("the log's last record cannot be read")) {
-                    // KNOWN ISSUE (reported): when the records after the snapshot cannot be read
-                    // (the damage reaches back to the record the snapshot covers), recovery refuses
-                    // without naming the position or the repair command (Recovery.lastSerial).
-                    knownIssue++;
-                    return;
-                }
                 assertTrue(m.contains("check-aof") || m.contains("diverge") || m.contains("position"),
                         "a refusal says where and what to do: " + m);
                 refused++;
