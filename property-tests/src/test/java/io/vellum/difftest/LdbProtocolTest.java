@@ -20,7 +20,7 @@ class LdbProtocolTest {
 
     private static final String SCRIPT = "local v = redis.call('INCR', KEYS[1])\n"
             + "local s = 'a\\r\\nb'\n"
-            + "redis.debug(v, s, nil, true, 1.5, {k = {1}})\n"
+            + "redis.debug(v, s, nil, true, 1.5, {k = {1}}, {z = 1, a = 2, [3] = 'c', 10, 1e20, 0.1})\n"
             + "return {v, ARGV[1]}\n";
 
     /** Every reply of one debugging session, as raw RESP text. */

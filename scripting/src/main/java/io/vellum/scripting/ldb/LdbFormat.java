@@ -90,21 +90,18 @@ final class LdbFormat {
                 StringBuilder asMap = new StringBuilder();
                 boolean isArray = true;
                 int expected = 1;
-                LuaValue k = LuaValue.NIL;
-                while (true) {
-                    Varargs n = t.next(k);
-                    if ((k = n.arg1()).isnil()) {
-                        break;
-                    }
+                // in lua_next's order, as Lua 5.1 walks its table
+                for (LuaValue k : io.vellum.scripting.lib.Lua51TableOrder.keys(t)) {
+                    LuaValue item = t.rawget(k);
                     if (isArray && (k.type() != LuaValue.TNUMBER || k.todouble() != expected)) {
                         isArray = false;
                     }
-                    value(asArray, n.arg(2), level);
+                    value(asArray, item, level);
                     asArray.append("; ");
                     asMap.append('[');
                     value(asMap, k, level);
                     asMap.append("]=");
-                    value(asMap, n.arg(2), level);
+                    value(asMap, item, level);
                     asMap.append("; ");
                     expected++;
                 }

@@ -30,8 +30,8 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     private static final int MAX_BREAKPOINTS = 64;
     /** LDB_MAX_LEN_DEFAULT */
     private static final int MAX_LEN_DEFAULT = 256;
-    /** Lua frames deep before "stack overflow", as the interrupt hook counts them. */
-    private static final int MAX_DEPTH = 180;
+    /** Lua frames deep before "stack overflow", as the interrupt hook counts them (its MAX_DEPTH). */
+    private static final int MAX_DEPTH = 3000;
     private static final byte[][] GONE = new byte[0][];
 
     private static final class Frame {
