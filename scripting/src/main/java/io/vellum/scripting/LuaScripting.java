@@ -25,7 +25,7 @@ import org.luaj.vm2.Varargs;
  * {@link #killFromNetwork} are called by network threads while a script runs: they read the
  * volatile run state and raise the interrupt flag the Lua hook checks on every instruction.
  */
-public final class LuaScripting implements ScriptingEngine {
+public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.ScriptStateProvider {
     static final String KILLED = "Script killed by user with SCRIPT KILL...";
 
     private final Lrand48 rand = new Lrand48();
@@ -233,6 +233,52 @@ public final class LuaScripting implements ScriptingEngine {
         }
         System.gc();
         return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * The first entry of {@link #scriptBodies()}: Lua's generator state, as a Lua comment (the
+     * snapshot keeps the entries as opaque bytes), so a store restarted from a snapshot draws
+     * the numbers a store that kept running draws.
+     */
+    private static final String RAND_STATE = "-- vellum lrand48 state ";
+
+    @Override
+    public java.util.List<byte[]> scriptBodies() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        out.add((RAND_STATE + Long.toHexString(rand.state())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (ScriptCache.Script s : cache.all()) {
+            out.add(s.body());
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.List<byte[]> libraryCodes() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (FunctionLibraries.Library l : functions.libraries().values()) {
+            out.add(l.code);
+        }
+        return out;
+    }
+
+    @Override
+    public void restore(java.util.List<byte[]> scriptBodies, java.util.List<byte[]> libraryCodes) {
+        cache.clear();
+        functions.clear();
+        for (byte[] body : scriptBodies) {
+            String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (text.startsWith(RAND_STATE)) {
+                rand.setState(Long.parseUnsignedLong(text.substring(RAND_STATE.length()).trim(), 16));
+                continue;
+            }
+            // In the snapshot, so the log replayed after it may name them by sha.
+            cache.markLogged(scriptFor(body).sha());
+        }
+        for (byte[] code : libraryCodes) {
+            functions.load(code, true);
+        }
     }
 
     // ------------------------------------------------------------------ busy and kill (any thread)
