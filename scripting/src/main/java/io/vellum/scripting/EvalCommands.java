@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). SCRIPT DEBUG is not bound:
- * it answers Redis's unknown-subcommand error.
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). SCRIPT DEBUG and the
+ * debugging sessions are in the {@code ldb} package.
  */
 final class EvalCommands {
     private static final byte[] EVAL = "EVAL".getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +32,7 @@ final class EvalCommands {
                 .bind("script|load", c::load)
                 .bind("script|exists", c::exists)
                 .bind("script|flush", c::flush)
+                .bind("script|debug", ctx -> scripting.debug().command(ctx))
                 .bind("script|kill", ctx -> ctx.reply().error("NOTBUSY No scripts in execution right now."))
                 .bind("script|help", EvalCommands::help);
     }
@@ -51,6 +52,9 @@ final class EvalCommands {
     /* EVAL script numkeys [key ...] [arg ...], EVALSHA sha1 numkeys ..., and their _RO forms */
     private void eval(CommandContext ctx, boolean bySha, boolean ro) {
         int numkeys = numkeys(ctx, null);
+        if (scripting.debug().intercept(ctx, bySha)) {
+            return;
+        }
         ScriptCache.Script s;
         if (bySha) {
             byte[] sha = ctx.arg(1);

@@ -35,6 +35,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     private final FunctionLibraries functions;
     private Engine engine;
     private volatile ScriptRun current;
+    private final io.vellum.scripting.ldb.ScriptDebug debug = new io.vellum.scripting.ldb.ScriptDebug();
+    /** The Lua debugger of this (throwaway) state, or null: see the ldb package. */
+    private io.vellum.scripting.ldb.LuaDebugger debugger;
 
     public LuaScripting() {
         LuaTable redis = api.build(ConnectionCommands.REDIS_VERSION);
@@ -81,6 +84,28 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     Lrand48 rand() {
         return rand;
+    }
+
+    io.vellum.scripting.ldb.ScriptDebug debug() {
+        return debug;
+    }
+
+    io.vellum.scripting.ldb.LuaDebugger debugger() {
+        return debugger;
+    }
+
+    /**
+     * SCRIPT DEBUG: makes this state run its scripts under {@code debugger}, whose line hook
+     * replaces the interrupt hook. Only for the throwaway state of a debugging session.
+     */
+    public void attachDebugger(io.vellum.scripting.ldb.LuaDebugger debugger, org.luaj.vm2.lib.DebugLib lineHook) {
+        this.debugger = debugger;
+        sandbox.globals.debuglib = lineHook;
+    }
+
+    /** The sandbox's globals, for the debugger's print and eval. */
+    public LuaTable debuggerGlobals() {
+        return sandbox.globals;
     }
 
     // ------------------------------------------------------------------ compiling

@@ -100,8 +100,13 @@ final class RedisApi {
             return LuaValue.NONE;
         }));
         r.set("replicate_commands", fn(args -> LuaValue.TRUE));
-        r.set("breakpoint", fn(args -> LuaValue.FALSE));
-        r.set("debug", fn(args -> LuaValue.NONE));
+        r.set("breakpoint", fn(args -> scripting.debugger() == null ? LuaValue.FALSE : scripting.debugger().breakpoint()));
+        r.set("debug", fn(args -> {
+            if (scripting.debugger() != null) {
+                scripting.debugger().debug(args);
+            }
+            return LuaValue.NONE;
+        }));
         r.set("acl_check_cmd", fn(this::aclCheck));
         r.set("LOG_DEBUG", 0);
         r.set("LOG_VERBOSE", 1);
@@ -185,16 +190,27 @@ final class RedisApi {
         } else if ((argv = argv(args)) == null) {
             err = LuaReplySink.errorTable("Lua redis lib command arguments must be strings or integers", false);
         }
+        io.vellum.scripting.ldb.LuaDebugger debugger = scripting.debugger();
         if (err != null) {
+            if (debugger != null) {
+                debugger.redisError(args.narg() == 0 ? "Please specify at least one argument for this redis lib call"
+                        : "Lua redis lib command arguments must be strings or integers");
+            }
             if (raise) {
                 throw raise(err);
             }
             return err;
         }
+        if (debugger != null) {
+            debugger.redisCommand(argv);
+        }
         CommandContext ctx = run.ctx;
         String refused = check(run, ctx, argv);
         if (refused != null) {
             LuaTable t = LuaReplySink.errorTable(refused, true);
+            if (debugger != null) {
+                debugger.redisError(refused);
+            }
             if (raise) {
                 throw raise(t);
             }
@@ -208,6 +224,9 @@ final class RedisApi {
         int flags = CommandContext.IN_SCRIPT | (ctx.isReplay() ? CommandContext.REPLAY : 0);
         ctx.engine().call(spec, ctx.session(), argv, sink, flags);
         LuaValue result = sink.result();
+        if (debugger != null) {
+            debugger.redisReply(result);
+        }
         if (raise && sink.isError()) {
             throw raise((LuaTable) result);
         }

@@ -579,6 +579,10 @@ public final class Engine implements AutoCloseable {
                 s.pending().addAll(commands.subList(i, commands.size()));
                 return;
             }
+            if (s.interceptor() != null) {
+                s.interceptor().accept(new ArrayList<>(commands.subList(i, commands.size())));
+                return;
+            }
             executeClientCommand(s, commands.get(i));
         }
     }
