@@ -173,7 +173,12 @@ final class Recovery {
                     intactRecordAtWritePosition(queue, lastCycle, -1));
         }
         if (lastHeader < 0) {
-            return null; // nothing read in this replay (the base covers it): nothing to compare
+            // Nothing read after the base (a snapshot's position): what follows is judged from
+            // the base record, as a replay that read it would be.
+            lastHeader = headerOffsetOf(queue, lastPosition);
+            if (lastHeader < 0) {
+                return null; // the base record cannot be found: a damaged one is reported by the scan
+            }
         }
         SingleChronicleQueueStore store = queue.storeForCycle(lastCycle, queue.epoch(), false, null);
         if (store == null) {
@@ -196,6 +201,21 @@ final class Recovery {
         return new Damage(lastPosition + 1, "the record after position " + lastPosition
                 + " cannot be read (its header at byte " + wp + " of " + LogFiles.cycleFileName(lastCycle) + " reads "
                 + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
+    }
+
+    /** Where the Chronicle header of the record at {@code position} starts in its file; -1 when it cannot be found. */
+    static long headerOffsetOf(SingleChronicleQueue queue, long position) {
+        try (LogScanner s = new LogScanner(queue)) {
+            if (!s.seekTo(position)) {
+                return -1;
+            }
+            try {
+                return s.next() && s.position() == position ? s.headerOffset() : -1;
+            } catch (LogDamageException e) {
+                // its content is damaged but Chronicle framed it: the header is where the scan stopped
+                return e.position() == position && s.position() == position ? s.headerOffset() : -1;
+            }
+        }
     }
 
     /** Whether any intact record follows the damaged one at {@code position} (at {@code offset} in its file). */
