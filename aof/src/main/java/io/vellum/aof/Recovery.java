@@ -177,7 +177,14 @@ final class Recovery {
             // the base record, as a replay that read it would be.
             lastHeader = headerOffsetOf(queue, lastPosition);
             if (lastHeader < 0) {
-                return null; // the base record cannot be found: a damaged one is reported by the scan
+                // The base record itself cannot be read (its header damaged): the records after
+                // it are lost to the scan. An intact last record means damage in the middle.
+                if (intactRecordAtWritePosition(queue, lastCycle, -1)) {
+                    return new Damage(lastPosition + 1, "the record at position " + LogFiles.describe(lastPosition)
+                            + " (the base the log is replayed onto) cannot be read, so the records after it cannot"
+                            + " be found", true);
+                }
+                return null;
             }
         }
         SingleChronicleQueueStore store = queue.storeForCycle(lastCycle, queue.epoch(), false, null);

@@ -123,4 +123,13 @@ class DamageAfterBaseTest {
         assertTrue(e.getMessage().contains("vellum check-aof " + dir + " --fix"), e.getMessage());
         assertEquals(0, backups(dir).size(), "recovery changes nothing");
     }
+
+    @Test
+    void aDamagedBaseRecordWithIntactRecordsAfterItIsRefused() throws Exception {
+        Path dir = copyOfTemplate("base");
+        zero(relocate(extents[2].file(), template, dir), extents[2].header(), extents[2].header() + 4);
+        RecoveryException e = assertThrows(RecoveryException.class, () -> LogStore.open(dir, o -> o.base(baseThrough(2))));
+        assertTrue(e.getMessage().contains("vellum check-aof " + dir + " --fix"), e.getMessage());
+        assertEquals(0, backups(dir).size(), "recovery changes nothing");
+    }
 }
