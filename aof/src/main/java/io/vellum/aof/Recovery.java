@@ -173,7 +173,19 @@ final class Recovery {
                     intactRecordAtWritePosition(queue, lastCycle, -1));
         }
         if (lastHeader < 0) {
-            return null; // nothing read in this replay (the base covers it): nothing to compare
+            // Nothing read after the base (a snapshot's position): what follows is judged from
+            // the base record, as a replay that read it would be.
+            lastHeader = headerOffsetOf(queue, lastPosition);
+            if (lastHeader < 0) {
+                // The base record itself cannot be read (its header damaged): the records after
+                // it are lost to the scan. An intact last record means damage in the middle.
+                if (intactRecordAtWritePosition(queue, lastCycle, -1)) {
+                    return new Damage(lastPosition + 1, "the record at position " + LogFiles.describe(lastPosition)
+                            + " (the base the log is replayed onto) cannot be read, so the records after it cannot"
+                            + " be found", true);
+                }
+                return null;
+            }
         }
         SingleChronicleQueueStore store = queue.storeForCycle(lastCycle, queue.epoch(), false, null);
         if (store == null) {
@@ -196,6 +208,21 @@ final class Recovery {
         return new Damage(lastPosition + 1, "the record after position " + lastPosition
                 + " cannot be read (its header at byte " + wp + " of " + LogFiles.cycleFileName(lastCycle) + " reads "
                 + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
+    }
+
+    /** Where the Chronicle header of the record at {@code position} starts in its file; -1 when it cannot be found. */
+    static long headerOffsetOf(SingleChronicleQueue queue, long position) {
+        try (LogScanner s = new LogScanner(queue)) {
+            if (!s.seekTo(position)) {
+                return -1;
+            }
+            try {
+                return s.next() && s.position() == position ? s.headerOffset() : -1;
+            } catch (LogDamageException e) {
+                // its content is damaged but Chronicle framed it: the header is where the scan stopped
+                return e.position() == position && s.position() == position ? s.headerOffset() : -1;
+            }
+        }
     }
 
     /** Whether any intact record follows the damaged one at {@code position} (at {@code offset} in its file). */
