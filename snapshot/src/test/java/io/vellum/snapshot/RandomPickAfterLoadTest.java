@@ -60,15 +60,20 @@ class RandomPickAfterLoadTest {
             assertEquals(TestStore.OK, c.call("SAVE"));
             int from = writer.records.size();
             for (int i = 0; i < 20; i++) {
+                // reads are not logged alone: a transaction with a write carries their replies
+                c.call("MULTI");
                 c.call("SRANDMEMBER", "s");
                 c.call("SRANDMEMBER", "s", "-5");
                 c.call("HRANDFIELD", "h", "-5", "WITHVALUES");
                 c.call("ZRANDMEMBER", "z", "-5", "WITHSCORES");
                 c.call("RANDOMKEY");
+                c.call("INCR", "marker");
+                c.call("EXEC");
                 c.call("SPOP", "s");
                 c.call("SPOP", "s", "3");
             }
             List<UnitRecord> picks = writer.records.subList(from, writer.records.size());
+            assertEquals(60, picks.size());
             try (TestStore loaded = SnapshotFileTest.loaded(dir)) {
                 for (UnitRecord r : picks) {
                     loaded.engine.applyRecord(r, false); // throws on a different digest
