@@ -31,13 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dvellum.seed=N} replays the chaos schedule and the commands (thread timing varies).
  * {@code -Dvellum.replication.seconds=N} runs longer (default 6).
  *
- * <p>SPOP is left out of the load unless {@code -Dvellum.replication.spop=true}: a store that
- * reloads a set from a snapshot (a replica restart) picks a different random member for the
- * same seed than the store that wrote the record (OrderedDict.randomEntry draws over the
- * slot array, holes included, and a reloaded dict has no holes), so the replica's digest
- * check stops replication at the first SPOP after a restart. That is a determinism bug of
- * the snapshot reload (DESIGN.md rules 2 and 3), reported to the snapshot and store-core
- * owners; with the flag this test reproduces it.
+ * <p>The load includes SPOP, so a replica restarted from a snapshot must pick the same random
+ * member as the primary that wrote the record (OrderedDict.randomEntry picks by rank, DESIGN.md
+ * rules 2 and 3); {@code -Dvellum.replication.spop=false} leaves it out.
  */
 class ReplicaConvergenceTest {
     @TempDir
@@ -113,7 +109,7 @@ class ReplicaConvergenceTest {
     }
 
     /** One write unit of a random kind (keys from a small space so they collide). */
-    static final boolean SPOP = Boolean.getBoolean("vellum.replication.spop");
+    static final boolean SPOP = Boolean.parseBoolean(System.getProperty("vellum.replication.spop", "true"));
 
     static void mixedWrite(VellumConnection c, SplittableRandom r) {
         String k = "k" + r.nextInt(60);

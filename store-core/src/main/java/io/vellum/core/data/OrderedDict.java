@@ -43,6 +43,12 @@ public final class OrderedDict<V> {
     private int[] index;
     private int indexUsed; // non-empty index slots (live + deleted markers)
     private long nextSeq = 1;
+    /**
+     * Live-entry counts per entry slot as a Fenwick tree (1-based), so a random pick can find
+     * the entry of a given rank in O(log n) while tombstones exist. Built by the first such
+     * pick, kept up to date after that, dropped whenever compaction removes the tombstones.
+     */
+    private int[] liveTree;
 
     public OrderedDict() {
         this(MIN_CAPACITY);
@@ -61,6 +67,7 @@ public final class OrderedDict<V> {
         filled = 0;
         live = 0;
         indexUsed = 0;
+        liveTree = null;
     }
 
     private static int indexSizeFor(int capacity) {
@@ -187,6 +194,9 @@ public final class OrderedDict<V> {
         seqs[e] = seq;
         hashes[e] = h;
         live++;
+        if (liveTree != null) {
+            addLive(e, 1);
+        }
         int mask = index.length - 1;
         int i = h & mask;
         int perturb = h;
@@ -213,6 +223,9 @@ public final class OrderedDict<V> {
         keys[e] = null;
         values[e] = null;
         live--;
+        if (liveTree != null) {
+            addLive(e, -1);
+        }
         if (live == 0) {
             long seq = nextSeq;
             allocate(MIN_CAPACITY);
@@ -252,6 +265,7 @@ public final class OrderedDict<V> {
         seqs = sq;
         hashes = hs;
         filled = n;
+        liveTree = null;
         rebuildIndex();
     }
 
@@ -377,19 +391,56 @@ public final class OrderedDict<V> {
         return lo;
     }
 
-    /** A uniformly chosen live entry index (the dict must not be empty). */
+    /**
+     * A uniformly chosen live entry index (the dict must not be empty). The pick is the live
+     * entry of a random rank in iteration order, so it depends only on the entries and their
+     * order, never on where tombstones sit in the entry array: a dict reloaded from a snapshot
+     * or a RESTORE payload (which has no tombstones) picks the same entry for the same random
+     * stream (DESIGN.md, determinism rule 3). O(1) without tombstones, O(log n) with them.
+     */
     public int randomEntry(RandomGenerator random) {
         if (live == 0) {
             throw new IllegalStateException("empty");
         }
-        if (live * 2 < filled) {
-            rebuild(keys.length);
+        int rank = random.nextInt(live);
+        if (filled == live) {
+            return rank;
         }
-        while (true) {
-            int e = random.nextInt(filled);
-            if (keys[e] != null) {
-                return e;
+        if (liveTree == null) {
+            buildLiveTree();
+        }
+        // Fenwick descent: the largest slot prefix holding at most `rank` live entries ends
+        // just before the wanted entry.
+        int pos = 0;
+        int n = liveTree.length - 1;
+        for (int step = Integer.highestOneBit(n); step > 0; step >>>= 1) {
+            int next = pos + step;
+            if (next <= n && liveTree[next] <= rank) {
+                pos = next;
+                rank -= liveTree[next];
             }
+        }
+        return pos;
+    }
+
+    private void buildLiveTree() {
+        int n = keys.length;
+        int[] t = new int[n + 1];
+        for (int i = 1; i <= n; i++) {
+            if (i <= filled && keys[i - 1] != null) {
+                t[i]++;
+            }
+            int parent = i + (i & -i);
+            if (parent <= n) {
+                t[parent] += t[i];
+            }
+        }
+        liveTree = t;
+    }
+
+    private void addLive(int entry, int delta) {
+        for (int i = entry + 1; i < liveTree.length; i += i & -i) {
+            liveTree[i] += delta;
         }
     }
 }
