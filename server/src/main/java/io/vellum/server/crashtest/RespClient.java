@@ -16,16 +16,16 @@ import java.util.List;
  * and bulk, one char per byte), Long, null, List, or {@link Err}. An IOException means the
  * connection died: the reply to the command in flight is unknown.
  */
-final class RespClient implements AutoCloseable {
+public final class RespClient implements AutoCloseable {
     /** An error reply. */
-    record Err(String text) {
+    public record Err(String text) {
     }
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    RespClient(int port, int timeoutMillis) throws IOException {
+    public RespClient(int port, int timeoutMillis) throws IOException {
         socket = new Socket();
         try {
             socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
@@ -39,7 +39,7 @@ final class RespClient implements AutoCloseable {
         }
     }
 
-    Object call(String... args) throws IOException {
+    public Object call(String... args) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (String a : args) {

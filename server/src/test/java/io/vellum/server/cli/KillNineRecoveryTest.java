@@ -1,5 +1,7 @@
 package io.vellum.server.cli;
 
+import io.vellum.server.crashtest.RespClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -144,7 +146,7 @@ class KillNineRecoveryTest {
             if (!server.isAlive()) {
                 fail("the server exited with " + server.exitValue() + ": " + serverLogs());
             }
-            try (RespTestClient c = new RespTestClient(port)) {
+            try (RespClient c = new RespClient(port, 20_000)) {
                 if ("PONG".equals(c.call("PING"))) {
                     return;
                 }
@@ -203,7 +205,7 @@ class KillNineRecoveryTest {
 
     static void clientLoop(int port, ClientModel m, Random r, AtomicBoolean stop) throws Exception {
         m.inFlight = null;
-        try (RespTestClient c = new RespTestClient(port)) {
+        try (RespClient c = new RespClient(port, 20_000)) {
             assertEquals("OK", c.call("SELECT", Integer.toString(m.db)));
             long n = 0;
             while (!stop.get()) {
@@ -285,7 +287,7 @@ class KillNineRecoveryTest {
     static int checkRecovered(int port, List<ClientModel> models, Map<String, String> replay) throws Exception {
         int lost = 0;
         Map<String, String> server = new HashMap<>();
-        try (RespTestClient c = new RespTestClient(port)) {
+        try (RespClient c = new RespClient(port, 20_000)) {
             for (int db = 0; db < 2; db++) {
                 assertEquals("OK", c.call("SELECT", Integer.toString(db)));
                 long size = 0;

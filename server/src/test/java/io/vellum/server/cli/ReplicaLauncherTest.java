@@ -1,5 +1,7 @@
 package io.vellum.server.cli;
 
+import io.vellum.server.crashtest.RespClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -40,7 +42,7 @@ class ReplicaLauncherTest {
             awaitReady(primary, pp);
             awaitReady(follower, fp);
             awaitReady(tcp, tp);
-            try (RespTestClient c = new RespTestClient(pp)) {
+            try (RespClient c = new RespClient(pp, 20_000)) {
                 for (int i = 0; i < 300; i++) {
                     c.call("SADD", "s", "m" + i);
                     c.call("HSET", "h", "f" + (i % 50), "v" + i);
@@ -55,15 +57,15 @@ class ReplicaLauncherTest {
                 String digest = (String) c.call("DEBUG", "DIGEST");
                 awaitDigest(fp, digest);
                 awaitDigest(tp, digest);
-                try (RespTestClient r = new RespTestClient(tp)) {
+                try (RespClient r = new RespClient(tp, 20_000)) {
                     List<?> role = (List<?>) r.call("ROLE");
                     assertEquals("slave", role.get(0));
                     assertEquals((long) pp, role.get(2));
                     assertEquals(c.call("SMEMBERS", "s"), r.call("SMEMBERS", "s"));
-                    assertEquals(new RespTestClient.Err("READONLY You can't write against a read only replica."),
+                    assertEquals(new RespClient.Err("READONLY You can't write against a read only replica."),
                             r.call("SET", "x", "1"));
                 }
-                try (RespTestClient f = new RespTestClient(fp)) {
+                try (RespClient f = new RespClient(fp, 20_000)) {
                     assertEquals(c.call("HGETALL", "h"), f.call("HGETALL", "h"));
                 }
             }
@@ -86,7 +88,7 @@ class ReplicaLauncherTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Object last = null;
         while (System.nanoTime() < deadline) {
-            try (RespTestClient c = new RespTestClient(port)) {
+            try (RespClient c = new RespClient(port, 20_000)) {
                 last = c.call("DEBUG", "DIGEST");
                 if (digest.equals(last)) {
                     return;
@@ -103,7 +105,7 @@ class ReplicaLauncherTest {
             if (!p.isAlive()) {
                 fail("the process for port " + port + " exited with " + p.exitValue() + logs());
             }
-            try (RespTestClient c = new RespTestClient(port)) {
+            try (RespClient c = new RespClient(port, 20_000)) {
                 if ("PONG".equals(c.call("PING"))) {
                     return;
                 }
