@@ -259,8 +259,13 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         finished(j, 0, e);
     }
 
-    /** A snapshot is durable (or failed): bookkeeping, retention, what was scheduled. Engine thread. */
-    private void finished(SnapshotJob j, long size, Throwable err) {
+    /**
+     * A snapshot is durable (or failed): bookkeeping, retention, what was scheduled. Engine
+     * thread, except on an engine not started yet (tests, an embedder before start): there the
+     * writer's completion callback runs it on the writer thread while SAVE's own call waits in
+     * awaitDurable, so the two are serialized here and SAVE never returns before retention ran.
+     */
+    private synchronized void finished(SnapshotJob j, long size, Throwable err) {
         if (job != j) {
             return; // already handled (SAVE waited for it)
         }
