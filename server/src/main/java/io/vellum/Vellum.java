@@ -71,7 +71,8 @@ public final class Vellum implements AutoCloseable {
         this.dir = b.dir;
         this.replication = new Replication(b.config);
         this.snapshots = b.dir == null ? null : new ProtoSnapshotStore(b.dir);
-        Engine.Builder eb = Engine.builder().config(b.config).commands(new AofCommands());
+        Engine.Builder eb = Engine.builder().config(b.config).commands(new AofCommands())
+                .scripting(new io.vellum.scripting.LuaScripting());
         if (snapshots != null) {
             eb.commands(snapshots.commands()); // after the log's: its BGREWRITEAOF replaces the placeholder
         }

@@ -21,6 +21,8 @@ public final class RecordCodec {
      * <ul>
      *   <li>1: the first format: format, kind, db, protocol, time_micros, seed, command,
      *       effect_digest, serial, crc32c.</li>
+     *   <li>1 (compatible addition): script_state (field 16), written only by units that ran
+     *       a script; readers that predate it skip it.</li>
      * </ul>
      */
     public static final int FORMAT_VERSION = 1;
@@ -34,6 +36,7 @@ public final class RecordCodec {
     static final int TAG_COMMAND = 7 << 3 | 2;          // 0x3a length-delimited
     static final int TAG_DIGEST = 8 << 3 | 1;           // 0x41 fixed64
     static final int TAG_SERIAL = 9 << 3;               // 0x48 varint
+    static final int TAG_SCRIPT_STATE = 16 << 3;        // 0x80 0x01 varint
     static final int TAG_CRC = 15 << 3 | 5;             // 0x7d fixed32
     static final int TAG_ARG = 1 << 3 | 2;              // 0x0a, inside Command
     /** The trailing crc32c field: its tag and 4 bytes. */
@@ -60,6 +63,10 @@ public final class RecordCodec {
                 + 1 + 8                                     // effect digest
                 + 1 + varintSize(serial)
                 + CRC_FIELD_SIZE;
+        boolean hasScriptState = r.scriptState() != UnitRecord.NO_SCRIPT_STATE;
+        if (hasScriptState) {
+            size += 2 + varintSize(r.scriptState());
+        }
         for (int c = 0; c < commands.size(); c++) {
             int body = commandSize(commands.get(c));
             size += 1 + varintSize(body) + body;
@@ -96,6 +103,10 @@ public final class RecordCodec {
         p = putFixed64(b, p, r.effectDigest());
         b[p++] = TAG_SERIAL;
         p = putVarint(b, p, serial);
+        if (hasScriptState) {
+            p = putVarint(b, p, TAG_SCRIPT_STATE);
+            p = putVarint(b, p, r.scriptState());
+        }
         crc.reset();
         crc.update(b, 0, p);
         b[p++] = (byte) TAG_CRC;
@@ -155,6 +166,7 @@ public final class RecordCodec {
         long seed = 0;
         long digest = 0;
         long number = -1;
+        long scriptState = UnitRecord.NO_SCRIPT_STATE;
         byte[][] first = null;
         List<byte[][]> more = null;
         while (in.pos < end) {
@@ -168,6 +180,7 @@ public final class RecordCodec {
                 case TAG_SEED -> seed = in.fixed64();
                 case TAG_DIGEST -> digest = in.fixed64();
                 case TAG_SERIAL -> number = in.varint();
+                case TAG_SCRIPT_STATE -> scriptState = in.varint();
                 case TAG_COMMAND -> {
                     int n = in.length();
                     byte[][] argv = decodeCommand(b, in.pos, in.pos + n);
@@ -203,7 +216,7 @@ public final class RecordCodec {
         if (serial != null) {
             serial[0] = number;
         }
-        return new UnitRecord(KINDS[kind], db, protocol, time, seed, commands, digest);
+        return new UnitRecord(KINDS[kind], db, protocol, time, seed, commands, digest, scriptState);
     }
 
     private static void checkFrame(CRC32C crc, byte[] b, int off, int len) throws DamagedRecordException {

@@ -155,4 +155,35 @@ class CycleFilesTest {
         assertTrue(lines[1].startsWith(p.get(2) + " "), lines[1]);
         assertTrue(lines[1].endsWith("SET k1-0 v"), lines[1]);
     }
+
+    @Test
+    void retentionDeletesOnlyTheFilesWhollyCoveredByAPosition() throws Exception {
+        write(4, 3);
+        List<Long> p = positions();
+        List<Path> files = LogFiles.cycleFiles(LogFiles.aofDir(dir));
+        assertEquals(4, files.size());
+        // A snapshot covering the second record of the third file: the first two files go.
+        long covered = p.get(7);
+        try (LogStore s = LogStore.open(dir, o -> o.time(time).base(e -> {
+            BaseState.EMPTY.load(e);
+            return -1;
+        }))) {
+            assertEquals(2, s.log.releaseCoveredBy(covered));
+            assertEquals(files.subList(2, 4), LogFiles.cycleFiles(LogFiles.aofDir(dir)));
+            assertEquals(0, s.log.releaseCoveredBy(covered), "nothing more is wholly covered");
+            assertEquals(OK, s.client.call("SET", "after", "retention"));
+        }
+        // The rest of the log still replays after the covered position (what recovery does then).
+        List<Long> left = positions();
+        assertEquals(p.subList(6, 12), left.subList(0, 6));
+        try (LogStore s = LogStore.open(dir, o -> o.time(time).base(e -> {
+            BaseState.EMPTY.load(e);
+            return covered;
+        }))) {
+            assertEquals(NULL, s.client.call("GET", "k2-1"), "covered by the (absent) snapshot: not replayed");
+            assertEquals(bulk("v"), s.client.call("GET", "k2-2"));
+            assertEquals(bulk("v"), s.client.call("GET", "k3-0"));
+            assertEquals(bulk("retention"), s.client.call("GET", "after"));
+        }
+    }
 }

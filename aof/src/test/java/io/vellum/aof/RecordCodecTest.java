@@ -47,6 +47,7 @@ class RecordCodecTest {
         assertEquals(a.timeMicros(), b.timeMicros());
         assertEquals(a.seed(), b.seed());
         assertEquals(a.effectDigest(), b.effectDigest());
+        assertEquals(a.scriptState(), b.scriptState());
         assertEquals(a.commands().size(), b.commands().size());
         for (int i = 0; i < a.commands().size(); i++) {
             assertEquals(a.commands().get(i).length, b.commands().get(i).length);
@@ -69,7 +70,8 @@ class RecordCodecTest {
             cmds.add(a);
         }
         long time = rnd.nextBoolean() ? rnd.nextLong() : 1_700_000_000_000_000L + rnd.nextInt(1_000_000);
-        return new UnitRecord(kind, rnd.nextInt(16), 2 + rnd.nextInt(2), time, rnd.nextLong(), cmds, rnd.nextLong());
+        long scriptState = rnd.nextBoolean() ? UnitRecord.NO_SCRIPT_STATE : rnd.nextLong() & ((1L << 48) - 1);
+        return new UnitRecord(kind, rnd.nextInt(16), 2 + rnd.nextInt(2), time, rnd.nextLong(), cmds, rnd.nextLong(), scriptState);
     }
 
     @Test
@@ -129,6 +131,7 @@ class RecordCodecTest {
             assertEquals(r.seed(), p.getSeed());
             assertEquals(r.effectDigest(), p.getEffectDigest());
             assertEquals(i + 1, p.getSerial());
+            assertEquals(r.scriptState() == UnitRecord.NO_SCRIPT_STATE ? 0 : r.scriptState(), p.getScriptState());
             assertEquals(r.commands().size(), p.getCommandCount());
             for (int c = 0; c < r.commands().size(); c++) {
                 byte[][] argv = r.commands().get(c);

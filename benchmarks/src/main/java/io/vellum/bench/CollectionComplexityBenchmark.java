@@ -50,6 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CollectionComplexityBenchmark {
     private static final int FILL_BATCH = 1000;
+    private static final int CONTROLS = 4096;
 
     @Param({"1000", "1000000"})
     public int n;
@@ -70,6 +71,9 @@ public class CollectionComplexityBenchmark {
     private List<byte[][]> rpop;
     private List<byte[][]> spop;
     private List<byte[][]> zpopmin;
+    /** HGET / SISMEMBER of members in a fixed random order: O(1) lookups, the memory-effect control. */
+    private List<byte[][]>[] hgetRandom;
+    private List<byte[][]>[] sismemberRandom;
 
     @Setup(Level.Trial)
     public void fill() {
@@ -92,8 +96,20 @@ public class CollectionComplexityBenchmark {
         rpop = cmd("RPOP", "list");
         spop = cmd("SPOP", "set");
         zpopmin = cmd("ZPOPMIN", "zset");
+        java.util.Random r = new java.util.Random(7);
+        hgetRandom = controls("HGET", "hash", r);
+        sismemberRandom = controls("SISMEMBER", "set", r);
         run(cmd("LLEN", "list"));
         check("LLEN", n);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<byte[][]>[] controls(String command, String key, java.util.Random r) {
+        List<byte[][]>[] out = new List[CONTROLS];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cmd(command, key, member(r.nextInt(n)));
+        }
+        return out;
     }
 
     private void fill(String command, String key, boolean pairs) {
@@ -191,7 +207,22 @@ public class CollectionComplexityBenchmark {
         return run(hrandfield);
     }
 
+    /**
+     * Control: an O(1) lookup of a random field, in Redis and here. Its growth from 10^3 to
+     * 10^6 is what memory (cache and TLB misses on a larger table) adds to any O(1) operation.
+     */
+    @Benchmark
+    public Reply hgetRandomControl() {
+        return run(hgetRandom[counter++ & (CONTROLS - 1)]);
+    }
+
     // ------------------------------------------------------------------ sets
+
+    /** Control: an O(1) membership test of a random member (see {@link #hgetRandomControl}). */
+    @Benchmark
+    public Reply sismemberRandomControl() {
+        return run(sismemberRandom[counter++ & (CONTROLS - 1)]);
+    }
 
     @Benchmark
     public Reply srandmember() {

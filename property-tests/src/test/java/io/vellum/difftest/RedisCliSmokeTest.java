@@ -24,7 +24,7 @@ class RedisCliSmokeTest {
     @RegisterExtension
     static final InProcessServer server = new InProcessServer();
 
-    private static String binary() {
+    static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "redis-cli"))) {
                 return Path.of(dir, "redis-cli").toString();

@@ -75,13 +75,14 @@ class DamagePropertyTest {
     private static void damageAndOpen(SimStore s, Action.Damage d) {
         Path copy = s.copyAsIs();
         List<UnitRecord> records = StoreFiles.records(copy);
-        // every prefix's digest -> the prefix's length
-        Map<String, Integer> prefixes = new HashMap<>();
+        // every prefix's state (the probe set: digest, values, TTLs) -> the longest prefix with it
+        Map<List<String>, Integer> prefixes = new HashMap<>();
         try (TestStore replay = new TestStore(Engine.builder())) {
-            prefixes.putIfAbsent(digest(replay), 0);
+            replay.micros.set(s.micros());
+            prefixes.put(Probe.of(replay), 0);
             for (int i = 0; i < records.size(); i++) {
                 replay.engine.applyRecord(records.get(i), false);
-                prefixes.putIfAbsent(digest(replay), i + 1);
+                prefixes.put(Probe.of(replay), i + 1);
             }
         }
         String what = damage(copy, d);
@@ -97,11 +98,11 @@ class DamagePropertyTest {
                 return;
             }
             throw new AssertionError(what + ": opening failed without a clear refusal: " + e, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             throw new AssertionError(what + ": opening failed without a clear refusal: " + e, e);
         }
         try {
-            Integer prefix = prefixes.get(digest(opened));
+            Integer prefix = prefixes.get(Probe.of(opened));
             if (prefix == null) {
                 fail(what + ": the store opened holding a state no prefix of its " + records.size()
                         + " records holds (digest " + digest(opened) + ")");

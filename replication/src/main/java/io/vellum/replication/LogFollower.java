@@ -29,68 +29,42 @@ import org.slf4j.LoggerFactory;
  * continue what this replica applied (it was replaced, or diverged) stops the follower with an
  * error instead of mixing two histories.
  */
-final class LogFollower implements Upstream {
+final class LogFollower extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
     private static final int MAX_BATCH = 1024;
     private static final long MAX_BACKLOG = 100_000;
 
     private final Replication repl;
     private final Path primaryDir;
-    private final RecordApplier applier;
     private final Thread thread;
-    private volatile boolean running = true;
-    private volatile boolean up;
-    private volatile String state = "connect";
-    private volatile long lastIoMillis;
-    private volatile String lastError;
 
     LogFollower(Replication repl, Path primaryDir, RecordApplier applier) {
+        super(applier);
         this.repl = repl;
         this.primaryDir = primaryDir;
-        this.applier = applier;
         this.thread = new Thread(this::run, "vellum-repl-follow");
         thread.setDaemon(true);
     }
 
     @Override
-    public void start() {
+    void start() {
         thread.start();
     }
 
-    @Override
-    public RecordApplier applier() {
-        return applier;
-    }
 
     @Override
-    public String host() {
+    String host() {
         return primaryDir.toString();
     }
 
     @Override
-    public int port() {
+    int port() {
         return 0;
     }
 
-    @Override
-    public String state() {
-        return state;
-    }
 
-    @Override
-    public boolean up() {
-        return up;
-    }
 
-    @Override
-    public long lastIoMillis() {
-        return lastIoMillis;
-    }
 
-    @Override
-    public String lastError() {
-        return applier.error() != null ? applier.error() : lastError;
-    }
 
     @Override
     public void close() {
@@ -99,6 +73,7 @@ final class LogFollower implements Upstream {
         LockSupport.unpark(thread);
     }
 
+    @Override
     void join() throws InterruptedException {
         thread.join(5000);
     }

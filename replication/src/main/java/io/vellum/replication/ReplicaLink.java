@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * after each batch applied and every second). Blocking sockets: one connection, no selector
  * needed.
  */
-final class ReplicaLink implements Upstream {
+final class ReplicaLink extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLink.class);
     private static final int MAX_BATCH = 1024;
     private static final long MAX_BACKLOG = 100_000;
@@ -39,23 +39,17 @@ final class ReplicaLink implements Upstream {
     private final Replication repl;
     private final String host;
     private final int port;
-    private final RecordApplier applier;
     private final Thread reader;
     private final Thread acker;
     private final Object writeLock = new Object();
-    private volatile boolean running = true;
     private volatile Socket socket;
     private volatile OutputStream out;
-    private volatile String state = "connect";
-    private volatile boolean up;
-    private volatile long lastIoMillis;
-    private volatile String lastError;
 
     ReplicaLink(Replication repl, String host, int port, RecordApplier applier) {
+        super(applier);
         this.repl = repl;
         this.host = host;
         this.port = port;
-        this.applier = applier;
         this.reader = new Thread(this::readLoop, "vellum-repl-link-" + host + ":" + port);
         this.acker = new Thread(this::ackLoop, "vellum-repl-ack-" + host + ":" + port);
         reader.setDaemon(true);
@@ -63,45 +57,25 @@ final class ReplicaLink implements Upstream {
     }
 
     @Override
-    public void start() {
+    void start() {
         reader.start();
         acker.start();
     }
 
-    @Override
-    public RecordApplier applier() {
-        return applier;
-    }
 
     @Override
-    public String host() {
+    String host() {
         return host;
     }
 
     @Override
-    public int port() {
+    int port() {
         return port;
     }
 
-    @Override
-    public String state() {
-        return state;
-    }
 
-    @Override
-    public boolean up() {
-        return up;
-    }
 
-    @Override
-    public long lastIoMillis() {
-        return lastIoMillis;
-    }
 
-    @Override
-    public String lastError() {
-        return applier.error() != null ? applier.error() : lastError;
-    }
 
     @Override
     public void close() {
@@ -112,7 +86,7 @@ final class ReplicaLink implements Upstream {
         LockSupport.unpark(acker);
     }
 
-    /** Waits for the threads to end (tests, store close; not on the engine thread). */
+    @Override
     void join() throws InterruptedException {
         reader.join(5000);
         acker.join(5000);

@@ -307,11 +307,7 @@ public final class Replication implements AutoCloseable {
         if (u != null) {
             u.close();
             try {
-                if (u instanceof ReplicaLink l) {
-                    l.join();
-                } else if (u instanceof LogFollower f) {
-                    f.join();
-                }
+                u.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

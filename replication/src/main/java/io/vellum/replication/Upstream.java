@@ -1,30 +1,58 @@
 package io.vellum.replication;
 
-/** What a replica follows: a primary over TCP ({@link ReplicaLink}) or a log directory ({@link LogFollower}). */
-interface Upstream extends AutoCloseable {
-    RecordApplier applier();
+/**
+ * What a replica follows: a primary over TCP ({@link ReplicaLink}) or a log directory
+ * ({@link LogFollower}). Holds what INFO and ROLE show about it; the fields are written by the
+ * follower's thread and read from any thread.
+ */
+abstract class Upstream implements AutoCloseable {
+    protected final RecordApplier applier;
+    protected volatile boolean running = true;
+    /** ROLE's replica state: connect, connecting, handshake, connected. */
+    protected volatile String state = "connect";
+    protected volatile boolean up;
+    protected volatile long lastIoMillis;
+    protected volatile String lastError;
+
+    Upstream(RecordApplier applier) {
+        this.applier = applier;
+    }
+
+    RecordApplier applier() {
+        return applier;
+    }
 
     /** INFO master_host: the primary's host, or the followed directory. */
-    String host();
+    abstract String host();
 
     /** INFO master_port (0 for a directory). */
-    int port();
+    abstract int port();
 
-    /** ROLE's replica state: connect, connecting, handshake, connected. */
-    String state();
+    String state() {
+        return state;
+    }
 
     /** INFO master_link_status: whether records can arrive. */
-    boolean up();
+    boolean up() {
+        return up;
+    }
 
-    /** When something last arrived from the primary (System.currentTimeMillis()). */
-    long lastIoMillis();
+    /** When something last arrived from the primary (System.currentTimeMillis()), 0 if never. */
+    long lastIoMillis() {
+        return lastIoMillis;
+    }
 
-    /** Why the last attempt failed, or null. */
-    String lastError();
+    /** Why replication stopped or the last attempt failed, or null. */
+    String lastError() {
+        return applier.error() != null ? applier.error() : lastError;
+    }
 
-    void start();
+    abstract void start();
+
+    /** Waits for the threads to end (store close; never on the engine thread). */
+    abstract void join() throws InterruptedException;
 
     /** Stops following; does not wait for the threads (the engine thread may call it). */
     @Override
-    void close();
+    public abstract void close();
 }

@@ -99,10 +99,20 @@ final class SnapshotFileWriter implements Runnable {
         }
     }
 
-    /** Every chunk was handed over: write the trailer ({@code records} key records) and finish. */
+    /**
+     * Every chunk was handed over: write the trailer ({@code records} key records) and finish.
+     * The end marker always fits: the producer hands over nothing after it and the writer takes
+     * one item at a time, so this waits at most for one chunk's write.
+     */
     void finish(long recordCount) {
         this.records = recordCount;
         put(END);
+    }
+
+    /** {@link #finish} without waiting: false (and paused) when the queue is full. */
+    boolean offerFinish(long recordCount) {
+        this.records = recordCount;
+        return offer(END);
     }
 
     /** Gives up (the engine is closing): the temporary file is deleted. */

@@ -67,6 +67,9 @@ final class SnapshotJob implements KeyspaceObserver {
     private boolean inSlice;
     private boolean again;
     private boolean waitingForWriter;
+    /** Production ended while chunks waited for the writer: the end marker follows them. */
+    private boolean endPending;
+    private final java.util.ArrayDeque<ByteBuffer> pending = new java.util.ArrayDeque<>();
 
     /** A database's dictionaries as they were at the start. */
     private static final class Source {
@@ -211,8 +214,9 @@ final class SnapshotJob implements KeyspaceObserver {
     // ------------------------------------------------------------------ slices
 
     /**
-     * Writes keys for about the slice budget, then schedules the next slice behind the work
-     * already queued on the engine (so units and slices alternate). Engine thread.
+     * Writes keys for about the slice budget, then schedules the next slice for after the
+     * engine's next batch (so units and slices alternate, and a slice never delays the replies
+     * of a batch). Engine thread.
      */
     void slice() {
         if (inSlice) {
@@ -229,7 +233,7 @@ final class SnapshotJob implements KeyspaceObserver {
                     return;
                 }
                 if (safeWork(System.nanoTime() + sliceNanos)) {
-                    engine.execute(this::slice);
+                    engine.executeAfterBatch(this::slice);
                 }
             } while (again);
         } finally {
@@ -240,6 +244,12 @@ final class SnapshotJob implements KeyspaceObserver {
     /** Writes everything left at once (SAVE, SHUTDOWN, and a BGSAVE the engine must finish now). */
     void runToEnd() {
         blocking = true;
+        drainBlocking();
+        if (endPending) {
+            endPending = false;
+            waitingForWriter = false;
+            writer.finish(written);
+        }
         while (!produced && !writer.failed()) {
             safeWork(Long.MAX_VALUE);
         }
@@ -249,9 +259,17 @@ final class SnapshotJob implements KeyspaceObserver {
     /** The writer has room again: continue (writer thread). */
     void resume() {
         engine.execute(() -> {
-            if (waitingForWriter) {
+            if (waitingForWriter && drainPending()) {
                 waitingForWriter = false;
-                slice();
+                if (endPending) {
+                    if (writer.offerFinish(written)) {
+                        endPending = false;
+                    } else {
+                        waitingForWriter = true;
+                    }
+                } else {
+                    engine.executeAfterBatch(this::slice);
+                }
             }
         });
     }
@@ -326,35 +344,58 @@ final class SnapshotJob implements KeyspaceObserver {
             }
         }
         encoder.delimited(sc.build());
-        blocking = true; // the last chunk and the end marker may wait for room
         encoder.flush();
-        writer.finish(written);
         produced = true;
+        if (blocking) {
+            drainBlocking();
+            writer.finish(written);
+        } else if (waitingForWriter || !writer.offerFinish(written)) {
+            endPending = true; // resume() finishes once the last chunks are handed over
+            waitingForWriter = true;
+        }
         finishProduction();
         return false;
     }
 
-    /** Full chunks go to the writer; when its queue is full the slices pause until it drains. */
+    /**
+     * Full chunks go to the writer. When its queue is full they wait here, in order, and the
+     * slices pause until the writer has room again ({@link #resume}): the engine thread never
+     * waits for the disk during a BGSAVE.
+     */
     private void handOver(ByteBuffer chunk) {
         if (blocking) {
+            drainBlocking();
             writer.put(chunk);
-        } else if (!writer.offer(chunk)) {
-            // Keep the chunk: it goes out as soon as there is room (writer.put after resume).
+        } else if (!pending.isEmpty() || !writer.offer(chunk)) {
+            pending.add(chunk);
             waitingForWriter = true;
-            pendingChunk(chunk);
         }
     }
 
-    private void pendingChunk(ByteBuffer chunk) {
-        // The writer's queue was full; waiting a moment for one slot is cheaper than keeping a
-        // list, and the writer frees a slot as soon as its current write returns.
-        writer.put(chunk);
+    /** Hands over what waits, as far as the writer has room; true when nothing waits any more. */
+    private boolean drainPending() {
+        while (!pending.isEmpty()) {
+            if (!writer.offer(pending.peek())) {
+                return false;
+            }
+            pending.poll();
+        }
+        return true;
+    }
+
+    private void drainBlocking() {
+        while (!pending.isEmpty()) {
+            writer.put(pending.poll());
+        }
     }
 
     private void finishProduction() {
         engine.removeObserver(this);
         for (Source s : sources) {
             s.copied.clear();
+        }
+        if (writer.failed()) {
+            pending.clear();
         }
         cowBytes = 0;
     }

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Run by hand (a main class, not JMH: each figure is one long operation):
  * <pre>mvn -q -o -pl benchmarks -am package -DskipTests
- * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys]</pre>
+ * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys [sliceMicros]]</pre>
  * The engine runs with a log that keeps nothing, so the figures are the snapshot's alone.
  */
 public final class SnapshotBenchmark {
@@ -64,10 +64,11 @@ public final class SnapshotBenchmark {
 
     public static void main(String[] args) throws Exception {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        long sliceMicros = args.length > 1 ? Long.parseLong(args[1]) : 250;
         Path dir = Files.createTempDirectory("vellum-snapshot-bench");
         Path commands = dir.resolve("commands.resp");
         long heapBefore = usedHeap();
-        ProtoSnapshotStore snaps = new ProtoSnapshotStore(dir);
+        ProtoSnapshotStore snaps = new ProtoSnapshotStore(dir).sliceMicros(sliceMicros);
         Engine engine = Engine.builder().commands(snaps.commands()).log(LOG).seed(1).build();
         engine.config().save.set(List.of());
         snaps.attach(engine);
@@ -91,7 +92,14 @@ public final class SnapshotBenchmark {
         System.out.printf("file size: %d bytes (%.1f MB); redis-server RDB: %d bytes (%.1f MB); ratio %.2f%n", size, size / 1e6,
                 rdb, rdb / 1e6, rdb > 0 ? (double) size / rdb : Double.NaN);
 
-        // 3. Load rate.
+        // 3. Load rate (and reading and verifying alone, to show what decoding into values costs).
+        for (int i = 0; i < 2; i++) {
+            long t = System.nanoTime();
+            long[] n = new long[1];
+            io.vellum.snapshot.SnapshotReader.read(file, (db, k, seq, he, x, v) -> n[0]++);
+            long ns = System.nanoTime() - t;
+            System.out.printf("read and verify only #%d: %d ms, %.2f M keys/s%n", i + 1, ns / 1_000_000, n[0] / (ns / 1e9) / 1e6);
+        }
         for (int i = 0; i < 3; i++) {
             Engine fresh = Engine.builder().log(LOG).build();
             long t = System.nanoTime();
@@ -112,14 +120,19 @@ public final class SnapshotBenchmark {
             Thread.sleep(1);
         }
         System.out.printf("BGSAVE on an idle engine: %d ms%n", (System.nanoTime() - t) / 1_000_000);
-        long[] without = writeLoad(engine, keys, null, 6);
-        long[] with = writeLoad(engine, keys, snaps, 6);
-        System.out.printf("SET latency without BGSAVE: p50 %d us, p99 %d us, p999 %d us (%d ops, retained heap %.1f MB)%n",
-                without[0], without[1], without[2], without[3], without[4] / 1e6);
-        System.out.printf("SET latency during BGSAVE:  p50 %d us, p99 %d us, p999 %d us (%d ops, retained heap %.1f MB, %d snapshots)%n",
-                with[0], with[1], with[2], with[3], with[4] / 1e6, with[5]);
-        System.out.printf("p99 ratio %.2f; extra heap during BGSAVE %.1f MB = %.1f%% of the dataset's heap%n",
-                (double) with[1] / without[1], (with[4] - without[4]) / 1e6, 100.0 * (with[4] - without[4]) / datasetHeap);
+        // Latency phases sample no heap (a full GC would stall the engine in both).
+        long[] without = writeLoad(engine, keys, null, 6, false);
+        long[] with = writeLoad(engine, keys, snaps, 6, false);
+        System.out.printf("SET latency without BGSAVE: p50 %d us, p99 %d us, p999 %d us (%d ops)%n",
+                without[0], without[1], without[2], without[3]);
+        System.out.printf("SET latency during BGSAVE:  p50 %d us, p99 %d us, p999 %d us (%d ops, %d snapshots)%n",
+                with[0], with[1], with[2], with[3], with[5]);
+        System.out.printf("p99 ratio %.2f%n", (double) with[1] / without[1]);
+        long[] heapWithout = writeLoad(engine, keys, null, 4, true);
+        long[] heapWith = writeLoad(engine, keys, snaps, 8, true);
+        System.out.printf("retained heap under writes: %.1f MB without, %.1f MB at most during BGSAVE (%d snapshots);"
+                + " extra %.1f MB = %.1f%% of the dataset's heap%n", heapWithout[4] / 1e6, heapWith[4] / 1e6, heapWith[5],
+                (heapWith[4] - heapWithout[4]) / 1e6, 100.0 * (heapWith[4] - heapWithout[4]) / datasetHeap);
         engine.close();
     }
 
@@ -201,7 +214,8 @@ public final class SnapshotBenchmark {
      * {@code snaps}, BGSAVE runs back to back meanwhile. Returns p50, p99, p999 (µs), ops, the most
      * retained heap seen (bytes), snapshots taken.
      */
-    private static long[] writeLoad(Engine engine, int keys, ProtoSnapshotStore snaps, int seconds) throws Exception {
+    private static long[] writeLoad(Engine engine, int keys, ProtoSnapshotStore snaps, int seconds, boolean sampleHeap)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<long[]> samples = new ArrayList<>();
         List<Thread> clients = new ArrayList<>();
@@ -244,9 +258,11 @@ public final class SnapshotBenchmark {
                     snapshots++;
                 }
             }
-            Thread.sleep(300);
-            // Retained heap, measured between units (the engine thread runs the GC).
-            maxHeap = Math.max(maxHeap, engine.call(SnapshotBenchmark::usedHeap).get());
+            Thread.sleep(sampleHeap ? 250 : 20);
+            if (sampleHeap) {
+                // Retained heap, measured between units (the engine thread runs the GC).
+                maxHeap = Math.max(maxHeap, engine.call(SnapshotBenchmark::usedHeap).get());
+            }
         }
         stop.set(true);
         for (Thread t : clients) {

@@ -11,12 +11,14 @@ import picocli.CommandLine.Option;
 
 /** {@code vellum crashtest}: kill -9 a real server under load, again and again, and prove nothing acknowledged was lost. */
 @Command(name = "crashtest", description = {
-        "Runs a server (a child JVM, started as the launcher starts it) on DIR/store under load from",
-        "several clients that record every acknowledged write, SIGKILLs it at random moments,",
-        "restarts it and checks: every acknowledged write is there, and the state is the replay of",
-        "its log, a prefix of what the clients sent that holds every acknowledged unit.",
-        "Prints kills, restarts, acknowledged writes checked, writes lost, recovery time, the seed.",
-        "Exit status: 0 nothing lost and every check passed, 1 otherwise, 2 could not run."})
+        "Runs a server (a child JVM, started as the launcher starts it) on",
+        "DIR/store under load from clients that record every acknowledged write,",
+        "SIGKILLs it at random moments, restarts it and checks that every",
+        "acknowledged write is there and that the state is the replay of its log:",
+        "a prefix of what the clients sent, holding every acknowledged unit.",
+        "Prints kills, restarts, writes checked and lost, recovery time, the seed.",
+        "Exit status: 0 nothing lost and every check passed, 1 otherwise,",
+        "2 could not run."})
 public final class CrashTestCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "where the store and the server logs go (created)")
     Path dir;

@@ -33,7 +33,8 @@ final class LogCheck {
     }
 
     static LogCheck read(Path storeDir) throws Exception {
-        Engine engine = Engine.builder().build();
+        // Scripts replay through the same Lua engine the server runs (the scripts workload logs EVALs).
+        Engine engine = Engine.builder().scripting(new io.vellum.scripting.LuaScripting()).build();
         long records = 0;
         Map<Integer, List<Long>> units = new HashMap<>();
         try (SingleChronicleQueue q = LogFiles.openReadOnly(LogFiles.aofDir(storeDir)); LogScanner sc = new LogScanner(q)) {

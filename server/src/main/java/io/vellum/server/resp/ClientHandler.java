@@ -39,6 +39,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof byte[][] argv) {
+            io.vellum.core.spi.ScriptingEngine scripting = engine.scripting();
+            if (scripting != null && scripting.isBusy()) {
+                // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
+                // Redis does from processEventsWhileBlocked.
+                String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
+                if (reply != null) {
+                    submitBatch();
+                    ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                    return;
+                }
+            }
             batch.add(argv);
         } else if (msg instanceof ProtocolException e) {
             submitBatch();

@@ -105,8 +105,9 @@ public final class CommandContext {
     }
 
     /**
-     * True while the store replays its own log at startup (not a follower applying its
-     * primary's records): messages published then reach nobody and are not re-published.
+     * True while the store replays its own log at startup ({@link Engine#loading()}), not
+     * when a follower applies its primary's records: messages published then reach nobody
+     * and are not re-published.
      */
     public boolean isOwnLogReplay() {
         return isReplay() && engine.unit().ownLogReplay;
@@ -156,6 +157,34 @@ public final class CommandContext {
     public void logAs(UnitRecord.Kind kind, List<byte[][]> commands) {
         engine.unit().loggedKind = kind;
         engine.unit().loggedCommands = commands;
+    }
+
+    /**
+     * Records scripting's generator state at the start of this unit in its log record (the
+     * first call in a unit wins: that is the state replay must restore).
+     */
+    public void recordScriptState(long state) {
+        if (engine.unit().scriptState == UnitRecord.NO_SCRIPT_STATE) {
+            engine.unit().scriptState = state;
+        }
+    }
+
+    /**
+     * During replay, the generator state the record holds (once per unit: later scripts of
+     * the same unit continue from where the first left it), else {@link UnitRecord#NO_SCRIPT_STATE}.
+     */
+    public long takeReplayedScriptState() {
+        long s = engine.unit().replayedScriptState;
+        engine.unit().replayedScriptState = UnitRecord.NO_SCRIPT_STATE;
+        return s;
+    }
+
+    /**
+     * Logs nothing of this unit, whatever it changed: a script stopped half way by SHUTDOWN
+     * NOSAVE, whose writes must not outlive the process (Redis loses them too).
+     */
+    public void discardUnit() {
+        engine.unit().discard = true;
     }
 
     /** Count {@code n} changes towards the dirty counter beyond the keys signalled. */

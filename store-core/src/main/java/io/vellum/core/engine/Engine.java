@@ -83,6 +83,7 @@ public final class Engine implements AutoCloseable {
     private final List<Session> withOutput = new ArrayList<>();
     private final List<AppendedUnit> appendedInBatch = new ArrayList<>();
     private final List<Cron> crons = new ArrayList<>();
+    private final java.util.ArrayDeque<Runnable> afterBatch = new java.util.ArrayDeque<>();
     private final Session internalSession;
     private final List<byte[]> expiredSeen = new ArrayList<>();
     private final List<Integer> expiredSeenDb = new ArrayList<>();
@@ -476,6 +477,29 @@ public final class Engine implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Runs {@code task} on the engine thread after the current batch's replies are released:
+     * background work done in slices (a snapshot) goes here, so a slice never holds back the
+     * replies of the batch it would otherwise run in. Engine thread (or the owner of an engine
+     * not started, where it runs at once).
+     */
+    public void executeAfterBatch(Runnable task) {
+        if (thread == null) {
+            task.run();
+        } else {
+            afterBatch.add(task);
+        }
+    }
+
+    /** Runs the tasks queued for after the batch (not those they queue); true if there were any. */
+    private boolean runAfterBatch() {
+        int n = afterBatch.size();
+        for (int i = 0; i < n; i++) {
+            afterBatch.poll().run();
+        }
+        return n > 0;
+    }
+
     /** Runs {@code task} on the engine thread (no result). */
     public void execute(Runnable task) {
         if (thread == null) {
@@ -506,6 +530,9 @@ public final class Engine implements AutoCloseable {
                 Object item = inbox.poll();
                 if (item == null) {
                     runTimers();
+                    if (runAfterBatch()) {
+                        continue;
+                    }
                     parked = true;
                     if (inbox.isEmpty() && running) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millisToNextTimer())));
@@ -521,6 +548,7 @@ public final class Engine implements AutoCloseable {
                 }
                 endBatch();
                 runTimers();
+                runAfterBatch();
             } catch (Throwable e) {
                 LOG.error("engine loop failure (the engine keeps running)", e);
             }
@@ -549,6 +577,10 @@ public final class Engine implements AutoCloseable {
             }
             if (s.isBlocked()) {
                 s.pending().addAll(commands.subList(i, commands.size()));
+                return;
+            }
+            if (s.interceptor() != null) {
+                s.interceptor().accept(new ArrayList<>(commands.subList(i, commands.size())));
                 return;
             }
             executeClientCommand(s, commands.get(i));
@@ -750,10 +782,10 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             ClientConnection conn = s.connection();
             try {
                 log.append(r);
@@ -872,10 +904,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        if (dirty != unit.dirtyAtStart || unit.forceLog) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value());
+            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             try {
                 log.append(r);
                 appendedInBatch.add(new AppendedUnit(s, replyFrom, s.connection().replyPosition()));
@@ -944,9 +976,10 @@ public final class Engine implements AutoCloseable {
     /**
      * Applies a logged unit: same code, the record's time, seed, database and protocol; the
      * effect digest must match. With {@code appendToLog} the record also goes to this
-     * store's own log (a replica keeps one). Without it the record is this store's own
-     * (recovery replaying its log at startup): PUBLISH then delivers nothing. Engine thread (or
-     * the opening thread before {@link #start()}).
+     * store's own log (a replica keeps one). While the store is {@link #loading()} its own
+     * log at startup (recovery sets it), the records are its own: PUBLISH then delivers
+     * nothing; a follower applying its primary's records (with or without a log of its own)
+     * delivers to its subscribers. Engine thread (or the opening thread before {@link #start()}).
      *
      * @throws ReplayDivergenceException when the effects differ from the record's
      */
@@ -966,7 +999,8 @@ public final class Engine implements AutoCloseable {
         s.endMulti();
         clock.startUnitAt(r.timeMicros());
         beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
-        unit.ownLogReplay = !appendToLog;
+        unit.replayedScriptState = r.scriptState();
+        unit.ownLogReplay = loading; // see above: recovery replays this store's own log
         EffectDigest digest = unit.effects;
         ReplySink d = digest;
         if (replies != null) {

@@ -249,4 +249,18 @@ public final class Session {
     public void setPubSubState(Object state) {
         this.pubSubState = state;
     }
+
+    /**
+     * Where this client's next commands go instead of the engine (a Lua debugging session
+     * reads its debugger commands from the client's connection); null: the engine.
+     */
+    private volatile java.util.function.Consumer<List<byte[][]>> interceptor;
+
+    public java.util.function.Consumer<List<byte[][]>> interceptor() {
+        return interceptor;
+    }
+
+    public void setInterceptor(java.util.function.Consumer<List<byte[][]>> interceptor) {
+        this.interceptor = interceptor;
+    }
 }

@@ -26,6 +26,16 @@ public interface ScriptingEngine extends AutoCloseable {
         return false;
     }
 
+    /**
+     * A client's command read while {@link #isBusy()} (Redis's busy check in processCommand):
+     * the reply to send at once, as RESP text without the line end ("-BUSY ...", "+OK"), or
+     * null to hand the command to the engine as usual (it runs when the script is done).
+     * Called from network threads.
+     */
+    default String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+        return null;
+    }
+
     @Override
     default void close() {
     }

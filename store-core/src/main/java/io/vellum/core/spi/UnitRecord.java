@@ -28,8 +28,18 @@ public final class UnitRecord {
     private final long seed;
     private final List<byte[][]> commands;
     private final long effectDigest;
+    private final long scriptState;
+
+    /** {@link #scriptState()} of a unit that ran no script. */
+    public static final long NO_SCRIPT_STATE = -1;
 
     public UnitRecord(Kind kind, int db, int protocol, long timeMicros, long seed, List<byte[][]> commands, long effectDigest) {
+        this(kind, db, protocol, timeMicros, seed, commands, effectDigest, NO_SCRIPT_STATE);
+    }
+
+    public UnitRecord(Kind kind, int db, int protocol, long timeMicros, long seed, List<byte[][]> commands, long effectDigest,
+            long scriptState) {
+        this.scriptState = scriptState;
         this.kind = kind;
         this.db = db;
         this.protocol = protocol;
@@ -65,6 +75,15 @@ public final class UnitRecord {
 
     public long effectDigest() {
         return effectDigest;
+    }
+
+    /**
+     * The scripting engine's generator state when the unit began (Lua's math.random state,
+     * which Redis 7 carries across scripts), or {@link #NO_SCRIPT_STATE}: replay restores it
+     * before re-running the unit's script.
+     */
+    public long scriptState() {
+        return scriptState;
     }
 
     /** The unit as a readable line: "SET k v" or "MULTI; INCR a; INCR b; EXEC". */

@@ -23,6 +23,8 @@ public final class StreamEntries {
 
     private final TreeMap<StreamId, StreamNode> nodes = new TreeMap<>();
     private long length;
+    /** radix-tree-nodes, computed when asked after the set of nodes changed (-1: not known). */
+    private long raxNodes = -1;
 
     public long length() {
         return length;
@@ -53,6 +55,7 @@ public final class StreamEntries {
         if (tail == null) {
             tail = StreamNode.open(id, fieldsAndValues);
             nodes.put(id, tail);
+            raxNodes = -1;
         }
         tail.append(new StreamEntry(id, fieldsAndValues));
         length++;
@@ -61,6 +64,7 @@ public final class StreamEntries {
     /** Adds an entry from a stored stream into a node that must be the last one (loading). */
     void load(StreamNode node) {
         nodes.put(node.master, node);
+        raxNodes = -1;
         length += node.live;
     }
 
@@ -240,6 +244,7 @@ public final class StreamEntries {
         }
         if (node.live == 1) {
             nodes.remove(n.getKey());
+            raxNodes = -1;
         } else {
             node.markDeleted(e);
         }
@@ -268,6 +273,7 @@ public final class StreamEntries {
             boolean removeNode = byLength ? length - entries >= maxlen : node.lastEntry().id().compareTo(minId) < 0;
             if (removeNode) {
                 it.remove();
+                raxNodes = -1;
                 length -= entries;
                 deleted += entries;
                 continue;
@@ -299,6 +305,13 @@ public final class StreamEntries {
      * branch, or the end of a key), as Redis's rax holds them.
      */
     public long radixTreeNodes() {
+        if (raxNodes < 0) {
+            raxNodes = computeRadixTreeNodes();
+        }
+        return raxNodes;
+    }
+
+    private long computeRadixTreeNodes() {
         List<byte[]> keys = new ArrayList<>(nodes.size());
         for (StreamId id : nodes.keySet()) {
             byte[] k = new byte[16];
@@ -308,10 +321,10 @@ public final class StreamEntries {
             }
             keys.add(k);
         }
-        return keys.isEmpty() ? 1 : raxNodes(keys, 0, keys.size(), 0);
+        return keys.isEmpty() ? 1 : countRaxNodes(keys, 0, keys.size(), 0);
     }
 
-    private static long raxNodes(List<byte[]> keys, int lo, int hi, int depth) {
+    private static long countRaxNodes(List<byte[]> keys, int lo, int hi, int depth) {
         if (depth == 16) {
             return 1;
         }
@@ -322,13 +335,13 @@ public final class StreamEntries {
             common++;
         }
         if (common > 0) {
-            return 1 + raxNodes(keys, lo, hi, depth + common);
+            return 1 + countRaxNodes(keys, lo, hi, depth + common);
         }
         long n = 1;
         int from = lo;
         for (int i = lo + 1; i <= hi; i++) {
             if (i == hi || keys.get(i)[depth] != keys.get(from)[depth]) {
-                n += raxNodes(keys, from, i, depth + 1);
+                n += countRaxNodes(keys, from, i, depth + 1);
                 from = i;
             }
         }
@@ -381,6 +394,7 @@ public final class StreamEntries {
             c.nodes.put(n.master, n.copy());
         }
         c.length = length;
+        c.raxNodes = raxNodes;
         return c;
     }
 }

@@ -15,6 +15,9 @@ final class StreamNode {
     final StreamId master;
     final byte[][] masterFields;
     final List<StreamEntry> entries;
+    /** The entries' IDs, in order: binary searches read these, not the entry objects. */
+    private long[] idMs;
+    private long[] idSeq;
     int live;
     int deleted;
     /** Listpack bytes except the live and deleted counters (whose encodings vary). */
@@ -24,6 +27,8 @@ final class StreamNode {
         this.master = master;
         this.masterFields = masterFields;
         this.entries = new ArrayList<>(capacity);
+        this.idMs = new long[Math.max(capacity, 4)];
+        this.idSeq = new long[Math.max(capacity, 4)];
     }
 
     /** A node opened by its first entry: the master entry holds that entry's fields. */
@@ -77,6 +82,13 @@ final class StreamNode {
         }
         bytes += ListpackSize.ofInt(same ? n + 3 : 2L * n + 4);
         fixedBytes += bytes;
+        int n0 = entries.size();
+        if (n0 == idMs.length) {
+            idMs = java.util.Arrays.copyOf(idMs, n0 * 2);
+            idSeq = java.util.Arrays.copyOf(idSeq, n0 * 2);
+        }
+        idMs[n0] = e.id().ms();
+        idSeq[n0] = e.id().seq();
         entries.add(e);
         live++;
     }
@@ -92,9 +104,12 @@ final class StreamNode {
     int ceilingIndex(StreamId id) {
         int lo = 0;
         int hi = entries.size();
+        long ms = id.ms();
+        long seq = id.seq();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (entries.get(mid).id().compareTo(id) < 0) {
+            int c = Long.compareUnsigned(idMs[mid], ms);
+            if (c < 0 || (c == 0 && Long.compareUnsigned(idSeq[mid], seq) < 0)) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -123,6 +138,8 @@ final class StreamNode {
             c.deleted = e.deleted;
             n.entries.add(c);
         }
+        n.idMs = idMs.clone();
+        n.idSeq = idSeq.clone();
         n.live = live;
         n.deleted = deleted;
         n.fixedBytes = fixedBytes;

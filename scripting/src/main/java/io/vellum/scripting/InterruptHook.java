@@ -1,0 +1,89 @@
+package io.vellum.scripting;
+
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+
+/**
+ * The per-instruction check that stops runaway scripts. LuaJ calls its Globals' debuglib on
+ * every instruction, call and return; this one does no bookkeeping but a volatile read of one
+ * flag per instruction and a depth count per call (the {@code debug} library itself is not
+ * exposed to scripts). Another thread (SCRIPT KILL from the network layer) raises the flag;
+ * the engine thread then asks the {@link Handler} what to do.
+ *
+ * <p>Deep recursion ends with Lua's "stack overflow" error before the Java stack runs out.
+ */
+final class InterruptHook extends DebugLib {
+    /**
+     * Lua frames deep before "stack overflow". Lua 5.1 allows about 20000; here the engine
+     * thread's Java stack is the bound (a default 1 MB stack holds 4000 LuaJ frames and more,
+     * measured), with room left for the reply of a deep result. A StackOverflowError past it is
+     * still caught and reported the same way.
+     */
+    static final int MAX_DEPTH = 3000;
+
+    interface Handler {
+        /** Called on the engine thread when the flag is up (and now and then); may throw to end the script. */
+        void onInterrupt();
+    }
+
+    private final Handler handler;
+    private volatile boolean interrupt;
+    private int depth;
+    private int ticks;
+
+    InterruptHook(Handler handler) {
+        this.handler = handler;
+    }
+
+    /** Asks the running script to stop at its next instruction (any thread). */
+    void raise() {
+        interrupt = true;
+    }
+
+    void clear() {
+        interrupt = false;
+    }
+
+    void resetDepth() {
+        depth = 0;
+    }
+
+    @Override
+    public void onInstruction(int pc, Varargs v, int top) {
+        // The flag, and every 2^16 instructions the handler's own clocks (load timeout).
+        if (interrupt || (++ticks & 0xFFFF) == 0) {
+            handler.onInterrupt();
+        }
+    }
+
+    @Override
+    public void onCall(LuaFunction f) {
+        // Java functions: no frame of ours to count (LuaJ pairs only closures with onReturn).
+    }
+
+    @Override
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+        enter();
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            // Lua 5.1's luaD_growCI text; positioned like a VM error.
+            depth--;
+            throw new org.luaj.vm2.LuaError("stack overflow");
+        }
+    }
+
+    @Override
+    public void onReturn() {
+        depth--;
+    }
+
+    @Override
+    public String traceback(int level) {
+        return null;
+    }
+}

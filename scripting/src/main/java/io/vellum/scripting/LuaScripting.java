@@ -1,0 +1,362 @@
+package io.vellum.scripting;
+
+import io.vellum.core.command.CommandError;
+import io.vellum.core.command.CommandGroup;
+import io.vellum.core.engine.CommandContext;
+import io.vellum.core.engine.Engine;
+import io.vellum.core.spi.ScriptingEngine;
+import io.vellum.core.spi.UnitRecord;
+import io.vellum.core.commands.ConnectionCommands;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * Redis 7 scripting on LuaJ: one sandboxed Lua state per store, created once; EVAL scripts
+ * compiled once and cached by SHA1; function libraries; the run context that enforces
+ * read-only, the busy threshold and SCRIPT/FUNCTION KILL.
+ *
+ * <pre>{@code
+ * Engine engine = Engine.builder().scripting(new LuaScripting()).build();
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Scripts run on the engine thread. {@link #isBusy()} and
+ * {@link #killFromNetwork} are called by network threads while a script runs: they read the
+ * volatile run state and raise the interrupt flag the Lua hook checks on every instruction.
+ */
+public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.ScriptStateProvider {
+    static final String KILLED = "Script killed by user with SCRIPT KILL...";
+
+    private final Lrand48 rand = new Lrand48();
+    private final RedisApi api = new RedisApi(this);
+    private final LuaSandbox sandbox;
+    private final ScriptCache cache = new ScriptCache();
+    private final FunctionLibraries functions;
+    private Engine engine;
+    private volatile ScriptRun current;
+    private final io.vellum.scripting.ldb.ScriptDebug debug = new io.vellum.scripting.ldb.ScriptDebug();
+    /** The Lua debugger of this (throwaway) state, or null: see the ldb package. */
+    private io.vellum.scripting.ldb.LuaDebugger debugger;
+
+    public LuaScripting() {
+        LuaTable redis = api.build(ConnectionCommands.REDIS_VERSION);
+        this.sandbox = new LuaSandbox(rand, this::onInterrupt, redis);
+        this.functions = new FunctionLibraries(this);
+    }
+
+    @Override
+    public CommandGroup commands() {
+        return b -> {
+            EvalCommands.register(b, this);
+            FunctionCommands.register(b, this);
+        };
+    }
+
+    @Override
+    public void attach(Engine engine) {
+        this.engine = engine;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    ScriptRun current() {
+        return current;
+    }
+
+    ScriptCache cache() {
+        return cache;
+    }
+
+    FunctionLibraries functions() {
+        return functions;
+    }
+
+    RedisApi api() {
+        return api;
+    }
+
+    LuaSandbox sandbox() {
+        return sandbox;
+    }
+
+    Lrand48 rand() {
+        return rand;
+    }
+
+    io.vellum.scripting.ldb.ScriptDebug debug() {
+        return debug;
+    }
+
+    io.vellum.scripting.ldb.LuaDebugger debugger() {
+        return debugger;
+    }
+
+    /**
+     * SCRIPT DEBUG: makes this state run its scripts under {@code debugger}, whose line hook
+     * replaces the interrupt hook. Only for the throwaway state of a debugging session.
+     */
+    public void attachDebugger(io.vellum.scripting.ldb.LuaDebugger debugger, org.luaj.vm2.lib.DebugLib lineHook) {
+        this.debugger = debugger;
+        sandbox.globals.debuglib = lineHook;
+    }
+
+    /** The sandbox's globals, for the debugger's print and eval. */
+    public LuaTable debuggerGlobals() {
+        return sandbox.globals;
+    }
+
+    // ------------------------------------------------------------------ compiling
+
+    /** luaCreateFunction: the cached script of {@code body}, compiling and caching it if new. */
+    ScriptCache.Script scriptFor(byte[] body) {
+        String sha = RedisApi.sha1hex(body);
+        ScriptCache.Script s = cache.get(sha);
+        if (s != null) {
+            return s;
+        }
+        ScriptFlags.Parsed p = ScriptFlags.parseShebang(body);
+        LuaValue fn;
+        try {
+            fn = sandbox.compile(body, p.codeStart(), "@user_script", sandbox.globals);
+        } catch (LuaError e) {
+            throw new CommandError(LuaReplies.oneLine("ERR Error compiling script (new function): " + compileMessage(e)));
+        }
+        s = new ScriptCache.Script(sha, body, fn, p.flags());
+        cache.put(s);
+        return s;
+    }
+
+    static String compileMessage(LuaError e) {
+        String m = e.getMessage();
+        return m == null ? "" : LuaCompileMessages.to51(m);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * scriptPrepareForRun's checks on the script's flags: the error text, or null.
+     * {@code ro}: EVAL_RO/EVALSHA_RO/FCALL_RO.
+     */
+    String prepare(CommandContext ctx, int flags, boolean ro) {
+        if ((flags & ScriptFlags.COMPAT) != 0 || (flags & ScriptFlags.NO_WRITES) != 0 || ctx.isReplay()) {
+            return null;
+        }
+        if (engine.role() == io.vellum.core.engine.Role.REPLICA) {
+            return "READONLY Can not run script with write flag on readonly replica";
+        }
+        if (engine.log().failed()) {
+            return engine.log().failureReply();
+        }
+        if (ro) {
+            return "ERR Can not execute a script with write flag using *_ro command.";
+        }
+        return null;
+    }
+
+    /**
+     * Runs {@code fn} for {@code ctx} and writes its reply (luaCallFunction). EVAL mode sets
+     * the KEYS and ARGV globals; function mode passes them as the two arguments.
+     */
+    void run(ScriptRun run, LuaValue fn, byte[][] argv, int firstKey, int numkeys, boolean evalMode) {
+        CommandContext ctx = run.ctx;
+        long replayed = ctx.takeReplayedScriptState();
+        if (replayed != UnitRecord.NO_SCRIPT_STATE) {
+            rand.setState(replayed);
+        }
+        ctx.recordScriptState(rand.state());
+        LuaTable keys = new LuaTable(numkeys, 0);
+        for (int i = 0; i < numkeys; i++) {
+            keys.rawset(i + 1, LuaValue.valueOf(argv[firstKey + i]));
+        }
+        int nargs = argv.length - firstKey - numkeys;
+        LuaTable args = new LuaTable(nargs, 0);
+        for (int i = 0; i < nargs; i++) {
+            args.rawset(i + 1, LuaValue.valueOf(argv[firstKey + numkeys + i]));
+        }
+        int db = ctx.session().db();
+        sandbox.startRun();
+        sandbox.hook.clear();
+        current = run;
+        try {
+            Varargs result;
+            if (evalMode) {
+                sandbox.globals.put("KEYS", keys);
+                sandbox.globals.put("ARGV", args);
+                result = fn.invoke();
+            } else {
+                result = fn.invoke(keys, args);
+            }
+            LuaReplies.write(ctx.reply(), result.arg1(), run.resp);
+        } catch (LuaError e) {
+            if (run.discard) {
+                ctx.discardUnit();
+            }
+            ErrorInfo info = ErrorInfo.of(e);
+            ctx.reply().error(LuaReplies.oneLine(info.reply(run.funcName)));
+        } catch (StackOverflowError e) {
+            ctx.reply().error("ERR " + (run.functionMode ? "user_function" : "user_script") + ":1: stack overflow script: "
+                    + run.funcName + ", on @" + (run.functionMode ? "user_function" : "user_script") + ":1.");
+        } finally {
+            current = null;
+            sandbox.hook.clear();
+            ctx.session().selectDb(db);
+        }
+    }
+
+    /** The hook saw the flag: a kill ends the script with Redis's error (pcall cannot catch it). */
+    private void onInterrupt() {
+        ScriptRun run = current;
+        if (run != null && run.killed) {
+            throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
+        }
+        if (run != null && nearlyOutOfMemory()) {
+            throw new LuaError("not enough memory");
+        }
+        if (functions.loadTimedOut()) {
+            throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
+        }
+    }
+
+    /**
+     * The per-script memory bound: a script that fills the heap (a table grown without end)
+     * ends with Lua's "not enough memory" before the JVM runs out, checked every 2^16
+     * instructions; a collection confirms before the script is failed.
+     */
+    private static boolean nearlyOutOfMemory() {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        if (rt.totalMemory() - rt.freeMemory() < max / 100 * 85) {
+            return false;
+        }
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * The first entry of {@link #scriptBodies()}: Lua's generator state, as a Lua comment (the
+     * snapshot keeps the entries as opaque bytes), so a store restarted from a snapshot draws
+     * the numbers a store that kept running draws.
+     */
+    private static final String RAND_STATE = "-- vellum lrand48 state ";
+
+    @Override
+    public java.util.List<byte[]> scriptBodies() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        out.add((RAND_STATE + Long.toHexString(rand.state())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (ScriptCache.Script s : cache.all()) {
+            out.add(s.body());
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.List<byte[]> libraryCodes() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (FunctionLibraries.Library l : functions.libraries().values()) {
+            out.add(l.code);
+        }
+        return out;
+    }
+
+    @Override
+    public void restore(java.util.List<byte[]> scriptBodies, java.util.List<byte[]> libraryCodes) {
+        cache.clear();
+        functions.clear();
+        for (byte[] body : scriptBodies) {
+            String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (text.startsWith(RAND_STATE)) {
+                rand.setState(Long.parseUnsignedLong(text.substring(RAND_STATE.length()).trim(), 16));
+                continue;
+            }
+            // In the snapshot, so the log replayed after it may name them by sha.
+            cache.markLogged(scriptFor(body).sha());
+        }
+        for (byte[] code : libraryCodes) {
+            functions.load(code, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ busy and kill (any thread)
+
+    @Override
+    public boolean isBusy() {
+        ScriptRun run = current;
+        if (run == null || engine == null) {
+            return false;
+        }
+        long threshold = engine.config().busyReplyThreshold.get();
+        return (System.nanoTime() - run.startNanos) / 1_000_000 >= threshold;
+    }
+
+    /** The -BUSY text for other clients while a script runs (EVAL or function). */
+    public String busyError() {
+        ScriptRun run = current;
+        if (run != null && run.functionMode) {
+            return "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+        }
+        return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    }
+
+    /**
+     * SCRIPT KILL ({@code function} false) or FUNCTION KILL received while a script runs
+     * (scriptKill): the reply text, "OK" when the script will stop, or null when no script runs.
+     */
+    public String killFromNetwork(boolean function) {
+        ScriptRun run = current;
+        if (run == null) {
+            return null;
+        }
+        if (run.ctx.isReplay()) {
+            return "UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.";
+        }
+        if (run.wroteDirty) {
+            return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either "
+                    + "wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (!function && run.functionMode) {
+            return "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+        }
+        if (function && !run.functionMode) {
+            return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        }
+        run.killed = true;
+        sandbox.hook.raise();
+        return "OK";
+    }
+
+    @Override
+    public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+        ScriptRun run = current;
+        if (run == null || spec == null || run.ctx.session() == session) {
+            return null;
+        }
+        String name = spec.fullName();
+        if (name.equals("script|kill") || name.equals("function|kill")) {
+            String r = killFromNetwork(name.equals("function|kill"));
+            return r == null ? null : r.equals("OK") ? "+OK" : "-" + r;
+        }
+        if (name.equals("shutdown")) {
+            boolean nosave = false;
+            for (int i = 1; i < argv.length; i++) {
+                nosave |= io.vellum.core.util.Text.eqIgnoreCase(argv[i], "nosave");
+            }
+            if (!nosave) {
+                return "-" + busyError();
+            }
+            // Stop the script whatever it wrote, log none of it, then shut down.
+            run.discard = true;
+            run.killed = true;
+            sandbox.hook.raise();
+            return null;
+        }
+        if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
+            return null;
+        }
+        return "-" + busyError();
+    }
+}
