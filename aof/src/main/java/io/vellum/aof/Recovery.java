@@ -175,11 +175,16 @@ final class Recovery {
         if (lastHeader < 0) {
             // Nothing read after the base (a snapshot's position): what follows is judged from
             // the base record, as a replay that read it would be.
-            lastHeader = headerOffsetOf(queue, lastPosition);
+            BaseRecord base = baseRecord(queue, lastPosition);
+            lastHeader = base.header();
+            if (base.damaged()) {
+                lastHeader = -1; // a damaged base cannot be kept by a cut after it: judged as unreadable
+            }
             if (lastHeader < 0) {
-                // The base record itself cannot be read (its header damaged): the records after
-                // it are lost to the scan. An intact last record means damage in the middle.
-                if (intactRecordAtWritePosition(queue, lastCycle, -1)) {
+                // The base record itself cannot be read: the records after it are lost to the scan
+                // (an intact last record, or anything written after a damaged base). Refused.
+                if (intactRecordAtWritePosition(queue, lastCycle, -1)
+                        || (base.damaged() && dataAfter(queue, lastCycle, base.header()))) {
                     return new Damage(lastPosition + 1, "the record at position " + LogFiles.describe(lastPosition)
                             + " (the base the log is replayed onto) cannot be read, so the records after it cannot"
                             + " be found", true);
@@ -210,18 +215,34 @@ final class Recovery {
                 + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
     }
 
-    /** Where the Chronicle header of the record at {@code position} starts in its file; -1 when it cannot be found. */
-    static long headerOffsetOf(SingleChronicleQueue queue, long position) {
+    /** Where a record's Chronicle header starts in its file (-1: not found), and whether its content is damaged. */
+    record BaseRecord(long header, boolean damaged) {
+    }
+
+    static BaseRecord baseRecord(SingleChronicleQueue queue, long position) {
         try (LogScanner s = new LogScanner(queue)) {
             if (!s.seekTo(position)) {
-                return -1;
+                return new BaseRecord(-1, false);
             }
             try {
-                return s.next() && s.position() == position ? s.headerOffset() : -1;
+                return new BaseRecord(s.next() && s.position() == position ? s.headerOffset() : -1, false);
             } catch (LogDamageException e) {
                 // its content is damaged but Chronicle framed it: the header is where the scan stopped
-                return e.position() == position && s.position() == position ? s.headerOffset() : -1;
+                return new BaseRecord(e.position() == position && s.position() == position ? s.headerOffset() : -1, true);
             }
+        }
+    }
+
+    /** Whether Chronicle's write position in {@code cycle} lies past {@code offset} (something was written after it). */
+    static boolean dataAfter(SingleChronicleQueue queue, int cycle, long offset) {
+        SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null) {
+            return false;
+        }
+        try {
+            return store.writePosition() > offset;
+        } finally {
+            queue.closeStore(store);
         }
     }
 
