@@ -15,8 +15,16 @@ public final class AofOptions {
     boolean loadTruncated = true;
     BaseState base = BaseState.EMPTY;
     long reserveBytes = 2L << 20;
-    TimeProvider time = SystemTimeProvider.INSTANCE;
+    TimeProvider time = testClock(System.getProperty(TEST_CLOCK));
     ReplayProgress progress = new ReplayProgress();
+
+    /**
+     * Test only ({@code vellum crashtest}): {@code <originMillis>:<millisPerHour>} makes
+     * Chronicle's clock run fast from the origin, so the hourly files roll every
+     * millisPerHour of real time. The clock is a function of the real time, so processes
+     * started one after the other with the same value roll forward, never back.
+     */
+    public static final String TEST_CLOCK = "vellum.test.aof-clock";
 
     private AofOptions(Path storeDir) {
         this.storeDir = storeDir;
@@ -79,6 +87,32 @@ public final class AofOptions {
     public AofOptions progress(ReplayProgress progress) {
         this.progress = progress;
         return this;
+    }
+
+    static TimeProvider testClock(String spec) {
+        if (spec == null) {
+            return SystemTimeProvider.INSTANCE;
+        }
+        String[] parts = spec.split(":");
+        long origin = Long.parseLong(parts[0]);
+        long perHour = Long.parseLong(parts[1]);
+        return new TimeProvider() {
+            @Override
+            public long currentTimeMillis() {
+                long now = System.currentTimeMillis();
+                return origin + Math.max(0, now - origin) * 3_600_000L / perHour;
+            }
+
+            @Override
+            public long currentTimeMicros() {
+                return currentTimeMillis() * 1000;
+            }
+
+            @Override
+            public long currentTimeNanos() {
+                return currentTimeMillis() * 1_000_000;
+            }
+        };
     }
 
     public Path storeDir() {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "crashtest", description = {
         "Runs a server (a child JVM, started as the launcher starts it) on",
         "DIR/store under load from clients that record every acknowledged write,",
-        "SIGKILLs it at random moments, restarts it and checks that every",
+        "SIGKILLs it at random moments (some during a BGSAVE or a log roll),",
+        "restarts it and checks that every",
         "acknowledged write is there and that the state is the replay of its log:",
         "a prefix of what the clients sent, holding every acknowledged unit.",
         "Prints kills, restarts, writes checked and lost, recovery time, the seed.",
@@ -26,8 +27,15 @@ public final class CrashTestCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", description = "how long to run, e.g. 60s, 10m (default 60s)")
     String duration = "60s";
 
-    @Option(names = "--kill-interval", paramLabel = "MIN..MAX", description = "load time before each kill, drawn in this range (default 200ms..2s)")
-    String killInterval = "200ms..2s";
+    @Option(names = "--kill-interval", paramLabel = "MIN..MAX", description = {
+            "load time before each kill (default 20ms..1s): drawn log-uniformly in this range;",
+            "one kill in six comes sooner (0..MIN), one 0-20 ms after a BGSAVE, one just after a log roll"})
+    String killInterval = "20ms..1s";
+
+    @Option(names = "--roll-every", paramLabel = "TIME", description = {
+            "run the server's log clock fast so its hourly files roll every TIME (default 2s; 0: real hours),",
+            "to kill it around rolls"})
+    String rollEvery = "2s";
 
     @Option(names = "--fsync", paramLabel = "POLICY", description = "appendfsync of the server: always (default) or everysec")
     String fsync = "always";
@@ -61,7 +69,8 @@ public final class CrashTestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--clients must be at least 1");
             }
             CrashTest.Options o = new CrashTest.Options(dir.toAbsolutePath(), parseMillis(duration), range[0], range[1],
-                    fsync, clients, workload, seed != null ? seed : System.nanoTime(), kills);
+                    fsync, clients, workload, seed != null ? seed : System.nanoTime(), kills,
+                    rollEvery.equals("0") ? 0 : parseMillis(rollEvery));
             CrashTest.Report r = CrashTest.run(o, System.out);
             r.print(System.out, o);
             return r.passed() ? 0 : 1;

@@ -55,6 +55,8 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        // vellum crashtest's next server loads its classes before the kill it replaces, then waits here
+        io.vellum.server.crashtest.Standby.awaitGoIfStandby();
         Path dir = Path.of(config.dir.get());
         Files.createDirectories(dir);
         CountDownLatch stopped = new CountDownLatch(1);

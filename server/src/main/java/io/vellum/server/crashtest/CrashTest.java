@@ -36,13 +36,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class CrashTest {
     /** What to run; see {@code vellum crashtest --help}. */
     public record Options(Path dir, long durationMillis, long killMinMillis, long killMaxMillis, String fsync,
-                          int clients, String workload, long seed, int maxKills) {
+                          int clients, String workload, long seed, int maxKills, long rollEveryMillis) {
+        /** Without fast log rolls (the log's files roll on the hour, as in production). */
+        public Options(Path dir, long durationMillis, long killMinMillis, long killMaxMillis, String fsync,
+                       int clients, String workload, long seed, int maxKills) {
+            this(dir, durationMillis, killMinMillis, killMaxMillis, fsync, clients, workload, seed, maxKills, 0);
+        }
+    }
+
+    /** Kills of each {@link KillPlan.Kind}, and what the ones at a snapshot or a roll hit. */
+    public record KillCounts(int plain, int soon, int bgsave, int bgsaveUnfinished, int bgsaveFinished, int roll,
+                             int rollAfterNewFile) {
     }
 
     /** What happened. */
     public record Report(long seed, int kills, int restarts, long ackedUnits, long checks, long lost,
                          long inFlightApplied, long inFlightDropped, long lossWindowMillis,
-                         List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures) {
+                         List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures,
+                         KillCounts killCounts, List<Long> killToReadyMillis, List<Long> bootMillis,
+                         long elapsedMillis, long archiveMillis) {
         public boolean passed() {
             return lost == 0 && failures.isEmpty() && kills > 0;
         }
@@ -60,15 +72,25 @@ public final class CrashTest {
         public void print(PrintStream out, Options o) {
             out.printf("crashtest: seed %d, appendfsync %s, %d clients, workload %s%n", seed, o.fsync(), o.clients(),
                     o.workload());
-            out.printf("kills: %d, restarts: %d%n", kills, restarts);
+            out.printf("kills: %d in %.1f s (%.0f per minute), restarts: %d%n", kills, elapsedMillis / 1000.0,
+                    elapsedMillis == 0 ? 0.0 : kills * 60_000.0 / elapsedMillis, restarts);
+            KillCounts k = killCounts;
+            out.printf("  %d at a random moment, %d soon after the restart, %d 0-20 ms after a BGSAVE (snapshot unfinished"
+                    + " at the kill: %d, finished: %d), %d 0-10 ms after a log roll (the new file existed: %d)%n",
+                    k.plain(), k.soon(), k.bgsave(), k.bgsaveUnfinished(), k.bgsaveFinished(), k.roll(), k.rollAfterNewFile());
             out.printf("acknowledged writes: %d units, checked at the restart after each (%d client checks)%n",
                     ackedUnits, checks);
             out.printf("lost acknowledged writes: %d%s%n", lost,
                     lost > 0 ? " (largest loss window " + lossWindowMillis + " ms before the kill)" : "");
             out.printf("in flight at a kill: %d applied, %d not applied (both allowed: never acknowledged)%n",
                     inFlightApplied, inFlightDropped);
-            out.printf("recovery time (process start to first reply): p50 %d ms, p99 %d ms, max %d ms%n",
+            out.printf("restart time (kill to first reply): p50 %d ms, p99 %d ms, max %d ms%n",
+                    percentile(killToReadyMillis, 50), percentile(killToReadyMillis, 99), percentile(killToReadyMillis, 100));
+            out.printf("recovery time (the standby told to open the store, to first reply): p50 %d ms, p99 %d ms, max %d ms%n",
                     percentile(recoveryMillis, 50), percentile(recoveryMillis, 99), percentile(recoveryMillis, 100));
+            out.printf("standby start (JVM start and warm-up, overlapped with the load): p50 %d ms, p99 %d ms;"
+                    + " class data archive: %s%n", percentile(bootMillis, 50), percentile(bootMillis, 99),
+                    archiveMillis < 0 ? "none" : "made in " + archiveMillis + " ms (counted in the time above)");
             out.printf("  of which log recovery (the server's own count): p50 %d ms, p99 %d ms, max %d ms%n",
                     percentile(replayMillis, 50), percentile(replayMillis, 99), percentile(replayMillis, 100));
             out.printf("log: %d records at the end; the replay digest matched the server at every restart%s%n",
@@ -87,11 +109,15 @@ public final class CrashTest {
     private final PrintStream out;
     private final List<LoadClient> clients = new ArrayList<>();
     private final List<Long> recovery = new ArrayList<>();
+    private final List<Long> killToReady = new ArrayList<>();
+    private final List<Long> boot = new ArrayList<>();
     private final List<Long> replay = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final Workload workload;
     private final Path store;
     private final Path logs;
+    private final String rollClock;
+    private final long rollOrigin = System.currentTimeMillis();
     private int kills;
     private int restarts;
     private long checks;
@@ -100,7 +126,10 @@ public final class CrashTest {
     private long inFlightDropped;
     private long lossWindow;
     private long lastKillNanos;
-    private long logRecords;
+    private final int[] kinds = new int[KillPlan.Kind.values().length];
+    private int bgsaveUnfinished;
+    private int bgsaveFinished;
+    private int rollAfterNewFile;
 
     private CrashTest(Options o, PrintStream out) throws IOException {
         this.o = o;
@@ -108,6 +137,7 @@ public final class CrashTest {
         this.workload = Workload.parse(o.workload());
         this.store = o.dir().resolve("store");
         this.logs = o.dir().resolve("logs");
+        this.rollClock = o.rollEveryMillis() > 0 ? rollOrigin + ":" + o.rollEveryMillis() : null;
         Files.createDirectories(store);
         Files.createDirectories(logs);
     }
@@ -116,44 +146,71 @@ public final class CrashTest {
         return new CrashTest(o, out).run();
     }
 
+    private ServerProcess start(int round, Path archive) throws IOException {
+        return ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
+                o.dir().resolve("standby-" + (round % 2)), archive, rollClock);
+    }
+
     private Report run() throws Exception {
+        long t0 = System.nanoTime();
         Random random = new Random(o.seed());
         for (int i = 0; i < o.clients(); i++) {
             clients.add(new LoadClient(i, random.nextLong()));
         }
-        long deadline = System.nanoTime() + o.durationMillis() * 1_000_000L;
+        long deadline = t0 + o.durationMillis() * 1_000_000L;
         out.printf("crashtest: seed %d (--seed %d repeats the choices, not the timing); server logs in %s%n", o.seed(),
                 o.seed(), logs);
-        for (int round = 0; ; round++) {
-            Path serverLog = logs.resolve("server-" + round + ".log");
-            ServerProcess server = ServerProcess.start(store, o.fsync(), serverLog.toFile());
-            boolean stopped = false;
-            try {
-                recovery.add(server.awaitReady(180_000));
-                if (round > 0) {
-                    restarts++;
-                    replayMillis(serverLog);
-                    verify(server.port);
-                }
+        long a0 = System.nanoTime();
+        Path archive = ServerProcess.classArchive(o.dir().resolve("cds"), logs.resolve("class-archive.log").toFile());
+        long archiveMillis = archive == null ? -1 : (System.nanoTime() - a0) / 1_000_000;
+        ServerProcess server = start(0, archive);
+        ServerProcess next = null;
+        try (LogCheck log = new LogCheck()) {
+            awaitStandby(server);
+            server.go();
+            server.awaitReady(180_000);
+            for (int round = 1; ; round++) {
                 if (!failures.isEmpty() || System.nanoTime() > deadline || o.maxKills() > 0 && kills >= o.maxKills()) {
                     server.stop();
-                    stopped = true;
                     break;
                 }
-                long interval = o.killMinMillis() + (long) (random.nextDouble() * (o.killMaxMillis() - o.killMinMillis()));
-                runAndKill(server, interval);
-                stopped = true;
+                // the next server loads its classes while the load runs against this one
+                next = start(round, archive);
+                KillPlan plan = KillPlan.draw(random, o.killMinMillis(), o.killMaxMillis(), rollClock != null);
+                runAndKill(server, plan);
+                ServerProcess restarted = next;
+                next = null;
+                server = restarted;
+                awaitStandby(server);
+                server.go();
+                long ms = server.awaitReady(180_000);
+                recovery.add(ms);
+                killToReady.add((System.nanoTime() - lastKillNanos) / 1_000_000);
+                restarts++;
+                replayMillis(logs.resolve("server-" + round + ".log"));
+                verify(server.port, log);
                 if (kills % 10 == 0) {
                     out.printf("  %d kills, %d acknowledged units so far%n", kills, acked());
                 }
-            } finally {
-                if (!stopped) {
-                    server.kill();
-                }
+            }
+            long elapsed = (System.nanoTime() - t0) / 1_000_000;
+            KillCounts counts = new KillCounts(kinds[0], kinds[1], kinds[2], bgsaveUnfinished, bgsaveFinished, kinds[3],
+                    rollAfterNewFile);
+            return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
+                    lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis);
+        } finally {
+            server.kill();
+            if (next != null) {
+                next.kill();
             }
         }
-        return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
-                lossWindow, recovery, replay, logRecords, failures);
+    }
+
+    private void awaitStandby(ServerProcess p) throws Exception {
+        if (!p.awaitStandby(180_000)) {
+            throw new IOException("a server did not start (see " + logs + ")");
+        }
+        boot.add(p.bootMillis());
     }
 
     private static final java.util.regex.Pattern RECOVERED = java.util.regex.Pattern.compile("recovered in (\\d+) ms");
@@ -173,7 +230,7 @@ public final class CrashTest {
         return clients.stream().mapToLong(c -> c.ackedUnits).sum();
     }
 
-    private void runAndKill(ServerProcess server, long millis) throws InterruptedException {
+    private void runAndKill(ServerProcess server, KillPlan plan) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         for (LoadClient c : clients) {
@@ -182,10 +239,38 @@ public final class CrashTest {
             threads.add(t);
             t.start();
         }
-        Thread.sleep(millis);
+        Thread.sleep(plan.loadMillis());
+        Path snapshots = store.resolve("snapshots");
+        List<String> before = List.of();
+        switch (plan.kind()) {
+            case BGSAVE -> {
+                before = snapshotNames(snapshots);
+                try (RespClient c = new RespClient(server.port, 5000)) {
+                    Object reply = c.call("BGSAVE");
+                    if (!"Background saving started".equals(reply) && !(reply instanceof RespClient.Err)) {
+                        failures.add("BGSAVE answered " + reply);
+                    }
+                }
+                Thread.sleep(plan.afterMillis());
+            }
+            case ROLL -> sleepUntil(nextRollMillis() + plan.afterMillis());
+            default -> {
+            }
+        }
         server.kill();
         lastKillNanos = System.nanoTime();
         kills++;
+        kinds[plan.kind().ordinal()]++;
+        if (plan.kind() == KillPlan.Kind.BGSAVE) {
+            List<String> names = snapshotNames(snapshots);
+            if (names.stream().anyMatch(n -> n.endsWith(".tmp"))) {
+                bgsaveUnfinished++;
+            } else if (!before.containsAll(names)) {
+                bgsaveFinished++;
+            }
+        } else if (plan.kind() == KillPlan.Kind.ROLL && newestCycleIsCurrent()) {
+            rollAfterNewFile++;
+        }
         stop.set(true);
         for (Thread t : threads) {
             t.join(60_000);
@@ -198,10 +283,47 @@ public final class CrashTest {
         }
     }
 
+    private static List<String> snapshotNames(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".vsnap")).toList();
+        }
+    }
+
+    /** The real time (epoch ms) at which the fast log clock next crosses an hour: a roll. */
+    private long nextRollMillis() {
+        long per = o.rollEveryMillis();
+        long now = System.currentTimeMillis();
+        long clock = rollOrigin + (now - rollOrigin) * 3_600_000L / per;
+        long boundary = (clock / 3_600_000L + 1) * 3_600_000L;
+        return rollOrigin + (boundary - rollOrigin) * per / 3_600_000L + 1;
+    }
+
+    /** Whether the log's newest file is the cycle the fast clock is in now (it rolled). */
+    private boolean newestCycleIsCurrent() throws IOException {
+        long now = System.currentTimeMillis();
+        long clock = rollOrigin + (now - rollOrigin) * 3_600_000L / o.rollEveryMillis();
+        String name = io.vellum.aof.LogFiles.cycleFileName((int) (clock / 3_600_000L));
+        return Files.exists(store.resolve("aof").resolve(name));
+    }
+
+    private static void sleepUntil(long epochMillis) throws InterruptedException {
+        long d = epochMillis - System.currentTimeMillis();
+        if (d > 0) {
+            Thread.sleep(d);
+        }
+    }
+
     /** The checks of the class comment, on a freshly restarted server. */
-    private void verify(int port) throws Exception {
-        LogCheck log = LogCheck.read(store);
-        logRecords = log.records;
+    private void verify(int port, LogCheck log) throws Exception {
+        try {
+            log.update(store);
+        } catch (Exception e) {
+            failures.add("after kill " + kills + ": reading the log: " + e);
+            return;
+        }
         try (RespClient c = new RespClient(port, 30_000)) {
             Object digest = c.call("DEBUG", "DIGEST");
             if (!log.digest.equals(digest)) {

@@ -17,29 +17,36 @@ import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
- * Reads a store's log (read-only: the restarted server may be running) and replays it in this
- * process: the digest of the state it replays to, and which load units (by tag) it holds, in
- * order, per client.
+ * Follows a store's log from this process, reading it read-only (the restarted server is
+ * running) at each check and replaying the records added since the last one onto its own
+ * engine: the digest of the state the whole log replays to, and which load units (by tag) it
+ * holds, in order, per client. Incremental, so a check costs the records written since the
+ * last, not the whole log; the records read before stay valid, since a record a restart found
+ * intact is never changed. Retention may delete log files a snapshot covers, but only those the
+ * older of the two newest snapshots covers, which were read at an earlier check; a gap in the
+ * record serials says otherwise and fails the check.
  */
-final class LogCheck {
-    final String digest;
-    final long records;
+final class LogCheck implements AutoCloseable {
+    // Scripts replay through the same Lua engine the server runs (the scripts workload logs EVALs).
+    private final Engine engine = Engine.builder().scripting(new io.vellum.scripting.LuaScripting()).build();
+    private long lastPosition = -1;
+    private long lastSerial = -1;
+    String digest;
+    long records;
     /** Per client, the sequence numbers of its units in log order. */
     final Map<Integer, List<Long>> unitsByClient = new HashMap<>();
 
-    private LogCheck(String digest, long records) {
-        this.digest = digest;
-        this.records = records;
-    }
-
-    static LogCheck read(Path storeDir) throws Exception {
-        // Scripts replay through the same Lua engine the server runs (the scripts workload logs EVALs).
-        Engine engine = Engine.builder().scripting(new io.vellum.scripting.LuaScripting()).build();
-        long records = 0;
-        Map<Integer, List<Long>> units = new HashMap<>();
+    /** Replays what was added to the log since the last call. */
+    void update(Path storeDir) throws Exception {
         try (SingleChronicleQueue q = LogFiles.openReadOnly(LogFiles.aofDir(storeDir)); LogScanner sc = new LogScanner(q)) {
-            sc.seekAfter(-1);
+            sc.seekAfter(lastPosition);
             while (sc.next()) {
+                if (lastSerial >= 0 && sc.serial() != lastSerial + 1) {
+                    throw new IllegalStateException("the log's record " + sc.position() + " has serial " + sc.serial()
+                            + " after serial " + lastSerial + " checked last time: records in between are gone");
+                }
+                lastSerial = sc.serial();
+                lastPosition = sc.position();
                 UnitRecord r = sc.record();
                 engine.applyRecord(r, false);
                 records++;
@@ -49,18 +56,19 @@ final class LogCheck {
                 }
                 for (String t : tags) {
                     String[] parts = t.split(":");
-                    units.computeIfAbsent(Integer.parseInt(parts[1]), k -> new ArrayList<>()).add(Long.parseLong(parts[2]));
+                    unitsByClient.computeIfAbsent(Integer.parseInt(parts[1]), k -> new ArrayList<>()).add(Long.parseLong(parts[2]));
                 }
             }
-            LogCheck out = new LogCheck(RedisDigest.hex(RedisDigest.dataset(engine.keyspace())), records);
-            out.unitsByClient.putAll(units);
-            return out;
+            digest = RedisDigest.hex(RedisDigest.dataset(engine.keyspace()));
         } finally {
-            engine.close();
             BackgroundResourceReleaser.releasePendingResources();
         }
     }
 
+    @Override
+    public void close() {
+        engine.close();
+    }
     /** The load tags ({@code t:<client>:<seq>}) among a record's arguments. */
     private static Set<String> tags(UnitRecord r) {
         Set<String> out = new LinkedHashSet<>();

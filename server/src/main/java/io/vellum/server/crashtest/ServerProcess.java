@@ -1,53 +1,141 @@
 package io.vellum.server.crashtest;
 
+import io.vellum.aof.AofOptions;
 import io.vellum.server.cli.Main;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server under test, as a child JVM started the way the {@code vellum} launcher starts it:
  * this JVM's java, its JVM flags (the launcher's {@code server/target/jvm.flags} plus
  * {@code VELLUM_JAVA_OPTS}, as this JVM got them) and its classpath, running
- * {@code vellum server}; plus flags that make the JVM start faster (C1 only, serial GC), since
- * restarts are what a crash test repeats.
+ * {@code vellum server}; plus flags that make the JVM start faster, since restarts are what a
+ * crash test repeats: C1 only, serial GC, a small heap, and the crash test's class data
+ * archive (AppCDS, {@link #classArchive}) when there is one.
+ *
+ * <p>Each server starts as a {@link Standby}: it loads its classes, then waits for
+ * {@link #go()} before it opens the store. The crash test starts the next server while the load
+ * runs against the current one, so a restart costs the recovery, not the JVM's start.
  */
 final class ServerProcess {
     private final Process process;
+    private final Path readyMarker;
     final int port;
     final long startedNanos;
+    private long standbyNanos;
+    private long goNanos;
 
-    private ServerProcess(Process process, int port, long startedNanos) {
+    private ServerProcess(Process process, int port, Path readyMarker) {
         this.process = process;
         this.port = port;
-        this.startedNanos = startedNanos;
+        this.readyMarker = readyMarker;
+        this.startedNanos = System.nanoTime();
     }
 
-    static ServerProcess start(Path storeDir, String fsync, File output) throws IOException {
+    /**
+     * Starts a standby server for {@code storeDir}; {@code scratch} is its warm-up directory,
+     * {@code archive} the class data archive to use (null: none), {@code rollClock} the fast log
+     * clock ({@link AofOptions#TEST_CLOCK}; null: real hours).
+     */
+    static ServerProcess start(Path storeDir, String fsync, File output, Path scratch, Path archive, String rollClock)
+            throws IOException {
         int port = freePort();
+        List<String> cmd = javaCommand();
+        if (archive != null) {
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+            cmd.add("-Xlog:cds=off");
+            cmd.add("-Xlog:class+path=off");
+        }
+        if (rollClock != null) {
+            cmd.add("-D" + AofOptions.TEST_CLOCK + "=" + rollClock);
+        }
+        return launch(cmd, storeDir, fsync, port, scratch, output);
+    }
+
+    private static ServerProcess launch(List<String> cmd, Path storeDir, String fsync, int port, Path scratch, File output)
+            throws IOException {
+        Files.deleteIfExists(marker(scratch));
+        cmd.add("-D" + Standby.PROPERTY + "=" + scratch);
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", storeDir.toString(),
+                "--appendfsync", fsync));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
+        return new ServerProcess(p, port, marker(scratch));
+    }
+
+    private static Path marker(Path scratch) {
+        return Path.of(scratch + ".ready");
+    }
+
+    private static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Dvellum.")) {
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Dvellum.")
+                    && !arg.startsWith("-XX:SharedArchiveFile") && !arg.startsWith("-XX:ArchiveClassesAtExit")
+                    && !arg.startsWith("-Xm")) {
                 cmd.add(arg);
             }
         }
         // Restarts are what this measures and repeats: start the JVM fast (no C2, a small heap and GC).
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-cp");
+        cmd.add("-Xms32m");
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:-UsePerfData");
+        return cmd;
+    }
+
+    private static String classPath() {
         // (under Surefire the classpath is in a manifest-only jar: its property has the real one)
-        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", storeDir.toString(),
-                "--appendfsync", fsync));
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
-        return new ServerProcess(p, port, t0);
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The crash test's class data archive (AppCDS) in {@code dir}, made once: a standby started
+     * with {@code -XX:ArchiveClassesAtExit} warms up (loading what a server loads) and exits,
+     * and the JVM writes the classes it loaded. Later servers map them instead of loading and
+     * verifying them again. Null when the JVM could not make one (a classpath with directories,
+     * as under Surefire): servers then start without. The JVM checks the archive against the
+     * classpath's jars and ignores a stale one.
+     */
+    static Path classArchive(Path dir, File output) throws IOException, InterruptedException {
+        String key = Integer.toHexString((System.getProperty("java.version") + classPath()).hashCode());
+        Path archive = dir.resolve("vellum-" + key + ".jsa");
+        if (Files.isRegularFile(archive)) {
+            return archive;
+        }
+        if (classPath().split(File.pathSeparator).length > 0
+                && java.util.Arrays.stream(classPath().split(File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)))) {
+            return null; // AppCDS archives classes from jars only
+        }
+        Files.createDirectories(dir);
+        Path scratch = dir.resolve("train");
+        List<String> cmd = javaCommand();
+        cmd.add("-XX:ArchiveClassesAtExit=" + archive);
+        ServerProcess p = launch(cmd, dir.resolve("train-store"), "always", freePort(), scratch, output);
+        try {
+            if (p.awaitStandby(120_000)) {
+                p.process.getOutputStream().close(); // end of input: the standby exits, the JVM dumps
+                p.process.waitFor(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            p.kill();
+            Standby.deleteTree(dir.resolve("train-store"));
+            Files.deleteIfExists(p.readyMarker);
+        }
+        return Files.isRegularFile(archive) ? archive : null;
     }
 
     private static int freePort() throws IOException {
@@ -56,7 +144,33 @@ final class ServerProcess {
         }
     }
 
-    /** Waits until the server answers PING; returns the milliseconds since it was started. */
+    /** Waits until the standby has warmed up; false if it died first. */
+    boolean awaitStandby(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (Files.exists(readyMarker)) {
+                standbyNanos = System.nanoTime();
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    /** Milliseconds from the process's start to its standby being ready. */
+    long bootMillis() {
+        return (standbyNanos - startedNanos) / 1_000_000;
+    }
+
+    /** Tells the standby to open the store. */
+    void go() throws IOException {
+        goNanos = System.nanoTime();
+        OutputStream in = process.getOutputStream();
+        in.write("go\n".getBytes(StandardCharsets.ISO_8859_1));
+        in.flush();
+    }
+
+    /** Waits until the server answers PING; returns the milliseconds since {@link #go()}. */
     long awaitReady(long timeoutMillis) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
@@ -65,10 +179,10 @@ final class ServerProcess {
             }
             try (RespClient c = new RespClient(port, 2000)) {
                 if ("PONG".equals(c.call("PING"))) {
-                    return (System.nanoTime() - startedNanos) / 1_000_000;
+                    return (System.nanoTime() - goNanos) / 1_000_000;
                 }
             } catch (IOException notYet) {
-                Thread.sleep(20);
+                Thread.sleep(2);
             }
         }
         throw new IOException("the server did not answer within " + timeoutMillis + " ms");
@@ -83,7 +197,7 @@ final class ServerProcess {
     /** SIGTERM (a clean shutdown), SIGKILL if it takes too long. */
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
     }

@@ -1,0 +1,90 @@
+package io.vellum.server.crashtest;
+
+import io.vellum.Vellum;
+import io.vellum.aof.FsyncPolicy;
+import io.vellum.server.RespServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A crash test's next server, started before the current one is killed (system property
+ * {@value #PROPERTY} = a scratch directory of its own). Most of a restart is the JVM loading and
+ * initializing some 5000 classes (the command table, Lua, Chronicle, Netty), not recovery; a
+ * standby does that while the load runs: it opens a throwaway store in the scratch directory,
+ * writes, snapshots, reopens it (a replay) and serves a few commands, closes it, says it is
+ * ready ({@code <scratch>.ready}), then waits for a line on stdin before it opens the real
+ * store. It never touches the real store before that line: the restart after it is a real
+ * recovery of what the killed process left, by a process that held nothing of it. End of stdin
+ * (the crash test is gone) exits.
+ */
+public final class Standby {
+    public static final String PROPERTY = "vellum.crashtest.standby";
+
+    private Standby() {
+    }
+
+    /** With {@value #PROPERTY} set: warms up, then waits for the go line (exits at end of input). */
+    public static void awaitGoIfStandby() throws IOException {
+        String scratch = System.getProperty(PROPERTY);
+        if (scratch == null) {
+            return;
+        }
+        Path dir = Path.of(scratch);
+        long t0 = System.nanoTime();
+        try {
+            warmUp(dir);
+        } catch (Exception e) {
+            // a failed warm-up only costs time after the go line
+            System.err.println("standby: the warm-up failed: " + e);
+        }
+        deleteTree(dir);
+        long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        System.out.printf("standby: ready %d ms after the JVM started (warm-up %d ms)%n", jvmUp,
+                (System.nanoTime() - t0) / 1_000_000);
+        System.out.flush();
+        Files.writeString(Path.of(scratch + ".ready"), "ready\n");
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.ISO_8859_1)).readLine();
+        if (line == null) {
+            System.exit(0);
+        }
+    }
+
+    private static void warmUp(Path dir) throws Exception {
+        deleteTree(dir);
+        for (int round = 0; round < 2; round++) {
+            try (Vellum v = Vellum.builder().dir(dir).fsync(FsyncPolicy.ALWAYS).open()) {
+                try (RespServer s = v.serve(0); RespClient c = new RespClient(s.port(), 10_000)) {
+                    for (int i = 0; i < (round == 0 ? 40 : 10); i++) {
+                        Workload.Unit u = (i % 2 == 0 ? new Workload.Mixed() : new Workload.Scripts())
+                                .next(new java.util.Random(i), "w:", "t:0:" + i);
+                        for (String[] cmd : u.commands()) {
+                            c.call(cmd);
+                        }
+                    }
+                    c.call("GET", "w:k1");
+                    c.call("DEBUG", "DIGEST");
+                    if (round == 0) {
+                        c.call("SAVE");
+                    }
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
