@@ -49,7 +49,26 @@ public final class LogFiles {
 
     /** Opens the log's queue for writing (the caller holds the store's {@link DirectoryLock}). */
     public static SingleChronicleQueue openForWrite(Path aofDir, TimeProvider time) {
-        return builder(aofDir, time).build();
+        SingleChronicleQueue q = builder(aofDir, time).build();
+        releaseLocksOfDeadProcesses(q);
+        return q;
+    }
+
+    /**
+     * A process killed while it held Chronicle's write or append lock (a roll, a record being
+     * written) leaves it taken; Chronicle waits out its lock timeout (seconds) before it forces
+     * it. The caller holds the store's {@link DirectoryLock}, so no live process can hold them:
+     * release them now if their holder is dead.
+     */
+    private static void releaseLocksOfDeadProcesses(SingleChronicleQueue q) {
+        try {
+            java.lang.reflect.Method m = SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+            m.setAccessible(true);
+            ((net.openhft.chronicle.queue.impl.single.WriteLock) m.invoke(q)).forceUnlockIfProcessIsDead();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not this Chronicle version's layout: Chronicle still forces it after its timeout
+        }
+        q.appendLock().forceUnlockIfProcessIsDead();
     }
 
     /** Opens the log's queue read-only (tools, replicas, tests): nothing on disk changes. */

@@ -105,6 +105,9 @@ public final class CrashTest {
         }
     }
 
+    /** Servers started ahead, warming up while the load runs: more when starting one takes longer than a round. */
+    private static final int STANDBYS = 2;
+
     private final Options o;
     private final PrintStream out;
     private final List<LoadClient> clients = new ArrayList<>();
@@ -148,7 +151,7 @@ public final class CrashTest {
 
     private ServerProcess start(int round, Path archive) throws IOException {
         return ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
-                o.dir().resolve("standby-" + (round % 2)), archive, rollClock);
+                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock);
     }
 
     private Report run() throws Exception {
@@ -164,7 +167,9 @@ public final class CrashTest {
         Path archive = ServerProcess.classArchive(o.dir().resolve("cds"), logs.resolve("class-archive.log").toFile());
         long archiveMillis = archive == null ? -1 : (System.nanoTime() - a0) / 1_000_000;
         ServerProcess server = start(0, archive);
-        ServerProcess next = null;
+        // the next servers load their classes while the load runs against this one
+        java.util.ArrayDeque<ServerProcess> standbys = new java.util.ArrayDeque<>();
+        int started = 1;
         try (LogCheck log = new LogCheck()) {
             awaitStandby(server);
             server.go();
@@ -174,17 +179,19 @@ public final class CrashTest {
                     server.stop();
                     break;
                 }
-                // the next server loads its classes while the load runs against this one
-                next = start(round, archive);
+                while (standbys.size() < STANDBYS) {
+                    standbys.add(start(started++, archive));
+                }
                 KillPlan plan = KillPlan.draw(random, o.killMinMillis(), o.killMaxMillis(), rollClock != null);
                 runAndKill(server, plan);
-                ServerProcess restarted = next;
-                next = null;
-                server = restarted;
+                server = standbys.poll();
                 awaitStandby(server);
                 server.go();
                 long ms = server.awaitReady(180_000);
                 recovery.add(ms);
+                if (ms > 5000) {
+                    out.printf("  slow recovery after kill %d (%s): %d ms, see server-%d.log%n", kills, plan.kind(), ms, round);
+                }
                 killToReady.add((System.nanoTime() - lastKillNanos) / 1_000_000);
                 restarts++;
                 replayMillis(logs.resolve("server-" + round + ".log"));
@@ -200,8 +207,8 @@ public final class CrashTest {
                     lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis);
         } finally {
             server.kill();
-            if (next != null) {
-                next.kill();
+            for (ServerProcess p : standbys) {
+                p.kill();
             }
         }
     }
