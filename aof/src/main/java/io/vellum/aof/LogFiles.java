@@ -102,6 +102,33 @@ public final class LogFiles {
         return CYCLE_NAME.format(Instant.ofEpochMilli((long) cycle * ROLL_CYCLE.lengthInMillis())) + CYCLE_SUFFIX;
     }
 
+    /** The cycle a cycle file's name stands for (the inverse of {@link #cycleFileName}). */
+    public static int cycleOfFileName(String name) {
+        String stem = name.substring(0, name.length() - CYCLE_SUFFIX.length());
+        long millis = java.time.LocalDateTime.parse(stem, DateTimeFormatter.ofPattern(ROLL_CYCLE.format()))
+                .toInstant(ZoneOffset.UTC).toEpochMilli();
+        return (int) (millis / ROLL_CYCLE.lengthInMillis());
+    }
+
+    /**
+     * Whether a cycle file lacks a finished first header: its process died creating it (a roll).
+     * Read from the file itself: Chronicle, asked to open such a file, waits seconds for the
+     * header to be written.
+     */
+    public static boolean headerUnfinished(Path cycleFile) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(cycleFile)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // read the header word
+            }
+            if (b.hasRemaining()) {
+                return true;
+            }
+            int header = b.getInt(0);
+            return header == 0 || !net.openhft.chronicle.wire.Wires.isReady(header);
+        }
+    }
+
     /** A position as an operator reads it: "7949307494409420800 (20231114-22LS.cq4 #12)". */
     public static String describe(long position) {
         if (position < 0) {

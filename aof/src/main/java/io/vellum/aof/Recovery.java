@@ -50,6 +50,10 @@ final class Recovery {
             LOG.warn("Finished a log repair a crash interrupted: {}", unfinished.describe());
         }
 
+        // Pass 1b: a newest file without its header (the process died creating it, in a roll)
+        // holds no record; Chronicle would wait seconds for the header before reading past it.
+        dropHeaderlessNewestFile();
+
         // Pass 2: open the queue (a new log's directory is made durable before anything goes in it).
         if (!Files.isDirectory(aofDir)) {
             Files.createDirectories(aofDir);
@@ -112,6 +116,26 @@ final class Recovery {
             }
             throw e;
         }
+    }
+
+    private void dropHeaderlessNewestFile() throws IOException {
+        java.util.List<Path> files = LogFiles.cycleFiles(aofDir);
+        if (files.isEmpty()) {
+            return;
+        }
+        Path newest = files.get(files.size() - 1);
+        if (!LogFiles.headerUnfinished(newest)) {
+            return;
+        }
+        String name = newest.getFileName().toString();
+        long position = LogFiles.position(LogFiles.cycleOfFileName(name), 0);
+        String reason = "the newest file " + name + " has no finished header (the process died creating it)";
+        if (!options.loadTruncated) {
+            throw new RecoveryException(tornTailRefusedMessage(new Damage(position, reason, false)));
+        }
+        LogRepair.Result cut = LogRepair.truncate(storeDir, position, "torn tail found on recovery: " + reason);
+        LOG.warn("The log ended with a torn file (a crash cut it): dropped {}; it held no record. Kept in {}", name,
+                cut.backupDir());
     }
 
     /** The serial of the log's last record (0 for an empty log: serials start at 1). */

@@ -186,4 +186,32 @@ class CycleFilesTest {
             assertEquals(bulk("retention"), s.client.call("GET", "after"));
         }
     }
+
+    @Test
+    void aNewestFileWithoutItsHeaderIsDroppedWithoutWaitingForIt() throws Exception {
+        write(2, 3);
+        Path aof = LogFiles.aofDir(dir);
+        List<Path> files = LogFiles.cycleFiles(aof);
+        int last = LogFiles.cycleOfFileName(files.get(files.size() - 1).getFileName().toString());
+        // what a process killed while creating the next hour's file leaves: the file, no header yet
+        Path headless = aof.resolve(LogFiles.cycleFileName(last + 1));
+        Files.write(headless, new byte[64 * 1024]);
+        assertTrue(LogFiles.headerUnfinished(headless));
+        assertFalse(LogFiles.headerUnfinished(files.get(0)));
+        long t0 = System.nanoTime();
+        try (LogStore s = open()) {
+            // Chronicle itself waits out its timeout (10 s and more) for the header of such a file
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 8_000, "recovery waited " + ms + " ms");
+            assertFalse(Files.exists(headless), "moved aside");
+            assertEquals(bulk("v"), s.client.call("GET", "k1-2"));
+            assertEquals(OK, s.client.call("SET", "after", "v")); // (in that hour's file, made again)
+        }
+        try (var removed = Files.list(dir)) {
+            assertEquals(1, removed.filter(p -> p.getFileName().toString().startsWith("aof-removed-")).count());
+        }
+        try (LogStore s = open()) {
+            assertEquals(bulk("v"), s.client.call("GET", "after"));
+        }
+    }
 }

@@ -72,6 +72,18 @@ public sealed interface Action {
     }
 
     /**
+     * The process dies (kill -9) during a BGSAVE: the snapshot's temporary file holds the
+     * fraction {@code written} of the snapshot (in [0, 1)) and was never renamed. Then the store
+     * is opened again: the temporary file is deleted, the previous snapshot and the log used.
+     */
+    record CrashDuringSnapshot(double written) implements Action {
+        @Override
+        public String java() {
+            return "crashDuringSnapshot(" + written + ")";
+        }
+    }
+
+    /**
      * The process dies while writing its last record: the record keeps the fraction {@code kept}
      * of its bytes (in [0, 1)); the rest is zeroes, or gone when {@code truncate} (the file is
      * cut there). Then the store is opened again.
@@ -134,6 +146,10 @@ public sealed interface Action {
 
     static Action crash() {
         return new Crash();
+    }
+
+    static Action crashDuringSnapshot(double written) {
+        return new CrashDuringSnapshot(written);
     }
 
     static Action snapshot(boolean background) {

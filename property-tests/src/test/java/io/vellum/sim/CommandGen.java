@@ -261,7 +261,7 @@ public final class CommandGen {
                 }
                 case 3 -> out.add(new Action.ActiveExpire());
                 case 4 -> out.add(new Action.Reopen());
-                case 5 -> out.add(new Action.Crash());
+                case 5 -> out.add(g.chance(33) ? new Action.CrashDuringSnapshot(g.nextInt(100) / 100.0) : new Action.Crash());
                 case 6 -> out.add(new Action.TornTail(g.nextInt(100) / 100.0, g.chance(50)));
                 default -> out.add(new Action.Snapshot(g.chance(50)));
             }

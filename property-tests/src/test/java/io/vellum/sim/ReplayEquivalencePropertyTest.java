@@ -49,6 +49,11 @@ class ReplayEquivalencePropertyTest {
                     List<String> before = Probe.of(s.store());
                     s.crash();
                     assertProbesEqual(before, Probe.of(s.store()), "store recovered after kill -9, " + where);
+                } else if (a instanceof Action.CrashDuringSnapshot c) {
+                    List<String> before = Probe.of(s.store());
+                    s.crashDuringSnapshot(c.written());
+                    assertProbesEqual(before, Probe.of(s.store()), "store recovered after kill -9 during a BGSAVE, " + where);
+                    assertEquals(List.of(), StoreFiles.snapshotTempFiles(s.dir()), "the unfinished snapshot is deleted, " + where);
                 } else if (a instanceof Action.TornTail t) {
                     List<String> before = Probe.of(s.store());
                     int removedBefore = StoreFiles.removedTails(s.dir()).size();

@@ -156,17 +156,19 @@ public final class Sim {
         long commands;
         long reopens;
         long crashes;
+        long crashesDuringSnapshot;
         long tornTails;
         long tornCoveredSkipped;
         long checks;
 
         void reset() {
-            commands = reopens = crashes = tornTails = tornCoveredSkipped = checks = 0;
+            commands = reopens = crashes = crashesDuringSnapshot = tornTails = tornCoveredSkipped = checks = 0;
         }
 
         @Override
         public String toString() {
-            return commands + " commands, " + reopens + " reopens, " + crashes + " crashes, " + tornTails
+            return commands + " commands, " + reopens + " reopens, " + crashes + " crashes ("
+                    + crashesDuringSnapshot + " during a BGSAVE), " + tornTails
                     + " torn tails (" + tornCoveredSkipped + " left whole: a snapshot covered the record), " + checks
                     + " rebuilt-store checks";
         }

@@ -164,6 +164,8 @@ final class SimStore implements AutoCloseable {
             reopen();
         } else if (a instanceof Action.Crash) {
             crash();
+        } else if (a instanceof Action.CrashDuringSnapshot c) {
+            crashDuringSnapshot(c.written());
         } else if (a instanceof Action.Snapshot snap) {
             snapshot(snap.background());
         } else {
@@ -222,6 +224,28 @@ final class SimStore implements AutoCloseable {
         Sim.STATS.crashes++;
         moveAsIs(d -> {
         });
+    }
+
+    /**
+     * kill -9 during a BGSAVE, and restart: the directory as it was when the snapshot started,
+     * plus the snapshot's temporary file cut at {@code written} of its bytes (what the writer
+     * had written; it renames only a finished, synced file). The snapshot's bytes are those a
+     * SAVE of the live store writes, taken after the copy.
+     */
+    void crashDuringSnapshot(double written) {
+        Sim.STATS.crashes++;
+        Sim.STATS.crashesDuringSnapshot++;
+        Path copy = nextDir();
+        StoreFiles.copy(dir, copy);
+        snapshot(true);
+        Path newest = StoreFiles.newestSnapshot(dir);
+        if (newest != null) {
+            StoreFiles.writeTempSnapshot(copy, newest, written);
+        }
+        store.close();
+        StoreFiles.delete(dir);
+        dir = copy;
+        open();
     }
 
     /**

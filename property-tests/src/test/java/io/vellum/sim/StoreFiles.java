@@ -168,4 +168,40 @@ final class StoreFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The newest finished snapshot of a store, or null. */
+    static Path newestSnapshot(Path storeDir) {
+        try {
+            List<Path> snaps = io.vellum.snapshot.SnapshotFormat.snapshots(io.vellum.snapshot.SnapshotFormat.directory(storeDir));
+            return snaps.isEmpty() ? null : snaps.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the first {@code written} of {@code snapshot}'s bytes as the writer's temporary file in {@code storeDir}. */
+    static void writeTempSnapshot(Path storeDir, Path snapshot, double written) {
+        try {
+            byte[] b = Files.readAllBytes(snapshot);
+            Path dir = io.vellum.snapshot.SnapshotFormat.directory(storeDir);
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(snapshot.getFileName().toString() + ".tmp");
+            Files.write(tmp, java.util.Arrays.copyOf(b, (int) (b.length * written)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The snapshot temporary files of a store (a snapshot a crash interrupted). */
+    static List<Path> snapshotTempFiles(Path storeDir) {
+        Path dir = io.vellum.snapshot.SnapshotFormat.directory(storeDir);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
