@@ -18,7 +18,17 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("server") && !java.util.Arrays.asList(args).contains("--help")
+                && !java.util.Arrays.asList(args).contains("-h")) {
+            // The server takes its arguments as redis-server does, so it needs nothing of picocli,
+            // whose model of every subcommand costs a good part of a second of the JVM's start.
+            int code = ServerCommand.serve(java.util.Arrays.asList(args).subList(1, args.length), null);
+            if (code != 0) {
+                System.exit(code);
+            }
+            return;
+        }
         CommandLine cl = new CommandLine(new Main());
         // "vellum server --port 7000 --appendfsync always": directives are free-form, as redis-server takes them.
         cl.getSubcommands().get("server").setUnmatchedOptionsArePositionalParams(true);

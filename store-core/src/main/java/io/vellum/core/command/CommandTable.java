@@ -52,15 +52,46 @@ public final class CommandTable {
                         if (in == null) {
                             throw new IllegalStateException("missing resource " + RESOURCE);
                         }
-                        CommandTableData.Builder b = CommandTableData.newBuilder();
-                        TextFormat.getParser().merge(new InputStreamReader(in, StandardCharsets.UTF_8), b);
-                        d = b.build();
+                        d = parse(in.readAllBytes());
                         data = d;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                 }
             }
+        }
+        return d;
+    }
+
+    /**
+     * Test harnesses that start many JVMs ({@code vellum crashtest}) name a directory here:
+     * the table, parsed from its text once, is kept there in protobuf's binary form, which
+     * loads in a fraction of the text parse's time (a large share of a JVM's start).
+     */
+    public static final String CACHE_PROPERTY = "vellum.command-table-cache";
+
+    private static CommandTableData parse(byte[] text) throws IOException {
+        String cacheDir = System.getProperty(CACHE_PROPERTY);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text);
+        java.nio.file.Path cached = cacheDir == null ? null
+                : java.nio.file.Path.of(cacheDir, "commands-" + Long.toHexString(crc.getValue()) + "-" + text.length + ".binpb");
+        if (cached != null && java.nio.file.Files.isRegularFile(cached)) {
+            try {
+                return CommandTableData.parseFrom(java.nio.file.Files.readAllBytes(cached));
+            } catch (IOException e) {
+                // a damaged cache: parse the text again
+            }
+        }
+        CommandTableData.Builder b = CommandTableData.newBuilder();
+        TextFormat.getParser().merge(new InputStreamReader(new java.io.ByteArrayInputStream(text), StandardCharsets.UTF_8), b);
+        CommandTableData d = b.build();
+        if (cached != null) {
+            java.nio.file.Files.createDirectories(cached.getParent());
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(cached.getParent(), "commands", ".tmp");
+            java.nio.file.Files.write(tmp, d.toByteArray());
+            java.nio.file.Files.move(tmp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         return d;
     }
