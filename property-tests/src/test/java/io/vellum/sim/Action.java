@@ -117,6 +117,22 @@ public sealed interface Action {
         }
     }
 
+    /** The replica is killed (kill -9) and restarted: it recovers from its own log and follows on from there. */
+    record ReplicaRestart() implements Action {
+        @Override
+        public String java() {
+            return "replicaRestart()";
+        }
+    }
+
+    /** The replica's link to the primary drops for the next {@code steps} actions, then it catches up. */
+    record LinkDrop(int steps) implements Action {
+        @Override
+        public String java() {
+            return "linkDrop(" + steps + ")";
+        }
+    }
+
     // ------------------------------------------------------------------ factories (used by printed runs)
 
     static Action cmd(String... args) {
@@ -150,6 +166,14 @@ public sealed interface Action {
 
     static Action crashDuringSnapshot(double written) {
         return new CrashDuringSnapshot(written);
+    }
+
+    static Action replicaRestart() {
+        return new ReplicaRestart();
+    }
+
+    static Action linkDrop(int steps) {
+        return new LinkDrop(steps);
     }
 
     static Action snapshot(boolean background) {

@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
  *       record, and the cut record was reported (moved aside);</li>
  *   <li>at the end: a recovery of a copy of the directory (the newest snapshot and the log after
  *       it; then each older snapshot kept and the log after it), and a replay of the whole log
- *       into an engine without one, all equal the live store.</li>
+ *       into an engine without one, all equal the live store;</li>
+ *   <li>for a replica ({@link SimReplica}) that applies the primary's records as they are logged,
+ *       restarts (kill -9) and loses its link now and then: after catching up, at every reopen
+ *       and crash of the primary and at the end, it equals the primary; after its own restart, it
+ *       equals itself before.</li>
  * </ul>
  */
 class ReplayEquivalencePropertyTest {
@@ -28,27 +32,55 @@ class ReplayEquivalencePropertyTest {
 
     @Test
     void aStoreRebuiltFromItsLogAnswersLikeTheStoreThatWroteIt() {
-        Sim.check("replay equivalence", CI_SEQUENCES, CommandGen.sequences(20, 100, CommandGen.Mix.ALL),
+        Sim.check("replay equivalence", CI_SEQUENCES, g -> withReplicaActions(g, CommandGen.sequence(g, 20, 100, CommandGen.Mix.ALL)),
                 ReplayEquivalencePropertyTest::check, "ReplayEquivalencePropertyTest.check");
+    }
+
+    /** Inserts replica restarts and link drops (each about 3 in 100 actions). */
+    static List<Action> withReplicaActions(Gen g, List<Action> actions) {
+        List<Action> out = new java.util.ArrayList<>();
+        for (Action a : actions) {
+            if (g.chance(3)) {
+                out.add(new Action.ReplicaRestart());
+            } else if (g.chance(3)) {
+                out.add(new Action.LinkDrop(g.between(1, 15)));
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static void assertReplicaEqual(SimStore s, SimReplica r, String where) {
+        r.catchUp(s.dir());
+        assertProbesEqual(Probe.of(s.store()), r.probes(s.micros()), "replica caught up vs the primary, " + where);
     }
 
     /** The property on one sequence (printed failing runs call this). */
     static void check(List<Action> actions) {
-        try (SimStore s = SimStore.create()) {
+        try (SimStore s = SimStore.create(); SimReplica replica = new SimReplica(s.root())) {
             int step = 0;
             for (Action a : actions) {
                 step++;
                 String where = "after step " + step + " (" + a.java() + ")";
                 if (a instanceof Action.Command || a instanceof Action.Transaction) {
                     s.run(a);
+                } else if (a instanceof Action.ReplicaRestart) {
+                    List<String> before = replica.probes(s.micros());
+                    replica.restart();
+                    assertProbesEqual(before, replica.probes(s.micros()), "replica restarted after kill -9, " + where);
+                } else if (a instanceof Action.LinkDrop d) {
+                    replica.dropLink(d.steps());
+                    continue;
                 } else if (a instanceof Action.Reopen) {
                     List<String> before = Probe.of(s.store());
                     s.reopen();
                     assertProbesEqual(before, Probe.of(s.store()), "reopened store, " + where);
+                    assertReplicaEqual(s, replica, where);
                 } else if (a instanceof Action.Crash) {
                     List<String> before = Probe.of(s.store());
                     s.crash();
                     assertProbesEqual(before, Probe.of(s.store()), "store recovered after kill -9, " + where);
+                    assertReplicaEqual(s, replica, where);
                 } else if (a instanceof Action.CrashDuringSnapshot c) {
                     List<String> before = Probe.of(s.store());
                     s.crashDuringSnapshot(c.written());
@@ -58,6 +90,7 @@ class ReplayEquivalencePropertyTest {
                     List<String> before = Probe.of(s.store());
                     int removedBefore = StoreFiles.removedTails(s.dir()).size();
                     List<UnitRecord> records = s.tornTail(t.kept(), t.truncate());
+                    replica.resyncIfAhead(s.dir(), ((io.vellum.aof.AppendOnlyLog) s.engine().log()).lastSerial());
                     if (records.isEmpty()) {
                         assertProbesEqual(before, Probe.of(s.store()), "empty log, " + where);
                         continue;
@@ -71,8 +104,12 @@ class ReplayEquivalencePropertyTest {
                 } else if (!s.perform(a)) {
                     throw new IllegalArgumentException("not in this property: " + a);
                 }
+                replica.tick(s.dir());
             }
             checkRebuilt(s, "at the end");
+            assertReplicaEqual(s, replica, "at the end");
+            Sim.STATS.replicaRestarts += replica.restarts;
+            Sim.STATS.replicaResyncs += replica.resyncs;
         }
     }
 

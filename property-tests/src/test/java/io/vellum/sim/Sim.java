@@ -159,10 +159,12 @@ public final class Sim {
         long crashesDuringSnapshot;
         long tornTails;
         long tornCoveredSkipped;
+        long replicaRestarts;
+        long replicaResyncs;
         long checks;
 
         void reset() {
-            commands = reopens = crashes = crashesDuringSnapshot = tornTails = tornCoveredSkipped = checks = 0;
+            commands = reopens = crashes = crashesDuringSnapshot = tornTails = tornCoveredSkipped = replicaRestarts = replicaResyncs = checks = 0;
         }
 
         @Override
@@ -170,7 +172,9 @@ public final class Sim {
             return commands + " commands, " + reopens + " reopens, " + crashes + " crashes ("
                     + crashesDuringSnapshot + " during a BGSAVE), " + tornTails
                     + " torn tails (" + tornCoveredSkipped + " left whole: a snapshot covered the record), " + checks
-                    + " rebuilt-store checks";
+                    + " rebuilt-store checks"
+                    + (replicaRestarts + replicaResyncs > 0 ? ", replica: " + replicaRestarts + " restarts, " + replicaResyncs
+                    + " full resyncs" : "");
         }
     }
 }
