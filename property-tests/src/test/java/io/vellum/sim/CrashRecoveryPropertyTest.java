@@ -21,22 +21,28 @@ class CrashRecoveryPropertyTest {
 
     @Test
     void withAppendfsyncAlwaysNoAcknowledgedWriteIsLostAcrossKillNine() throws Exception {
-        run("always", Integer.getInteger("vellum.kills", 2));
+        // seed 20261228's kills: right after a log roll, then twice during a BGSAVE
+        run("always", Integer.getInteger("vellum.kills", 3), 20261228L);
     }
 
     @Test
     void withAppendfsyncEverysecAKillLosesNothingEither() throws Exception {
-        run("everysec", Integer.getInteger("vellum.kills", 1));
+        // seed 20261218's kills: during a BGSAVE, then at a random moment
+        run("everysec", Integer.getInteger("vellum.kills", 2), 20261218L);
     }
 
-    private void run(String fsync, int kills) throws Exception {
-        long seed = Long.getLong("vellum.seed", System.nanoTime());
+    /**
+     * The default build runs fixed seeds (the kinds of kill and the load times are the seed's;
+     * the timing is not); {@code -Dvellum.seed=N} runs another, a soak draws fresh ones.
+     */
+    private void run(String fsync, int kills, long ciSeed) throws Exception {
+        long seed = Long.getLong("vellum.seed", Long.getLong("vellum.soak", 0L) > 0 ? System.nanoTime() : ciSeed);
         // a soak (-Dvellum.soak=S, or -Psoak) kills for S seconds per policy instead of a count
         long soakMillis = Long.getLong("vellum.soak", 0L) * 1000;
         if (soakMillis > 0) {
             kills = 0;
         }
-        CrashTest.Options o = new CrashTest.Options(tmp.resolve(fsync), soakMillis > 0 ? soakMillis : 30 * 60_000L, 20, 1000,
+        CrashTest.Options o = new CrashTest.Options(tmp.resolve(fsync), soakMillis > 0 ? soakMillis : 30 * 60_000L, 300, 1000,
                 fsync, 4, "mixed", seed, kills, 2000);
         CrashTest.Report r = CrashTest.run(o, System.out);
         r.print(System.out, o);

@@ -70,7 +70,7 @@ public final class CommandTable {
      */
     public static final String CACHE_PROPERTY = "vellum.command-table-cache";
 
-    private static CommandTableData parse(byte[] text) throws IOException {
+    static CommandTableData parse(byte[] text) throws IOException {
         String cacheDir = System.getProperty(CACHE_PROPERTY);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(text);
