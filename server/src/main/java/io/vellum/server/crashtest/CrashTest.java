@@ -106,7 +106,7 @@ public final class CrashTest {
     }
 
     /** Servers started ahead, warming up while the load runs: more when starting one takes longer than a round. */
-    private static final int STANDBYS = 2;
+    private static final int STANDBYS = 4;
 
     private final Options o;
     private final PrintStream out;
