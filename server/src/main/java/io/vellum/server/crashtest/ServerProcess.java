@@ -95,6 +95,10 @@ final class ServerProcess {
         cmd.add("-Xms32m");
         cmd.add("-Xmx256m");
         cmd.add("-XX:-UsePerfData");
+        String rounds = System.getProperty("vellum.crashtest.warmup-rounds");
+        if (rounds != null) {
+            cmd.add("-Dvellum.crashtest.warmup-rounds=" + rounds);
+        }
         // C1 compiles ten times less eagerly: a server lives a second or two, mostly starting
         // (measured: a standby's CPU time 1.5 s -> 1.2 s)
         cmd.add("-XX:Tier3InvocationThreshold=2000");

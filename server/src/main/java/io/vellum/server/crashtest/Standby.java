@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class Standby {
     public static final String PROPERTY = "vellum.crashtest.standby";
+    /** Warm-up rounds: one is cheaper to start; two also run recovery's code (snapshot load, replay) before the kill. */
+    private static final int ROUNDS = Integer.getInteger("vellum.crashtest.warmup-rounds", 1);
 
     private Standby() {
     }
@@ -57,7 +59,7 @@ public final class Standby {
 
     private static void warmUp(Path dir) throws Exception {
         deleteTree(dir);
-        for (int round = 0; round < 2; round++) { // the second round recovers what the first wrote
+        for (int round = 0; round < ROUNDS; round++) { // a second round recovers what the first wrote
             try (Vellum v = Vellum.builder().dir(dir).fsync(round == 0 ? FsyncPolicy.NO : FsyncPolicy.ALWAYS).open()) {
                 try (RespServer s = v.serve(0); RespClient c = new RespClient(s.port(), 10_000)) {
                     for (int i = 0; i < (round == 0 ? 20 : 4); i++) {
