@@ -218,6 +218,18 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
+        if (run != null && isBusy()) {
+            // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
+            engine.serveWhileBusy();
+            if (run.killed) {
+                throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
+            }
+        }
+    }
+
+    @Override
+    public boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+        return !debug.isEnabled(session);
     }
 
     /**
