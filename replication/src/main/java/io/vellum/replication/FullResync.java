@@ -1,0 +1,215 @@
+package io.vellum.replication;
+
+import io.vellum.aof.AppendOnlyLog;
+import io.vellum.core.engine.Engine;
+import io.vellum.core.spi.ScriptStateProvider;
+import io.vellum.core.spi.UnitRecord;
+import io.vellum.snapshot.LoadProgress;
+import io.vellum.snapshot.ProtoSnapshotStore;
+import io.vellum.snapshot.SnapshotDamagedException;
+import io.vellum.snapshot.SnapshotFormat;
+import io.vellum.snapshot.SnapshotLoader;
+import io.vellum.snapshot.SnapshotReader;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica's side of a full resync ({@link ReplicationProtocol}): the snapshot is received (or,
+ * on the same host, copied) into {@code <dir>/resync/}, verified whole, and only then installed
+ * on the engine thread, replacing the replica's state:
+ * <ol>
+ *   <li>load it (the dataset, the script cache and the function libraries);</li>
+ *   <li>delete the replica's own snapshots (they cover positions of the log about to go);</li>
+ *   <li>drop the replica's log and restart it at the snapshot's serial
+ *       ({@link AppendOnlyLog#restartAt}), logging the record the snapshot ends with (its effects
+ *       are in the snapshot: it is not applied again), so the log's serials go on as the
+ *       primary's do;</li>
+ *   <li>take a snapshot of its own covering that record (SAVE): a restart loads it and replays
+ *       the records after it;</li>
+ *   <li>adopt the primary's log id and the snapshot's serial as its position.</li>
+ * </ol>
+ * A transfer that is cut short, or fails its CRC-32C or the snapshot's own checks, is refused
+ * before anything changes. A crash between steps 3 and 4 leaves a log the next open cannot
+ * replay onto an empty dataset (it refuses to open, naming the record): delete the replica's
+ * directory and let it resync.
+ */
+final class FullResync {
+    private static final Logger LOG = LoggerFactory.getLogger(FullResync.class);
+    static final String STAGING_DIR = "resync";
+
+    /** A transfer's progress, shown by INFO replication's master_sync_* fields. Any thread. */
+    static final class Progress {
+        volatile long total = -1;
+        volatile long read;
+        volatile long lastIoMillis = System.currentTimeMillis();
+        final long startMillis = System.currentTimeMillis();
+    }
+
+    private FullResync() {
+    }
+
+    /** Where a replica stages snapshots (made on demand). */
+    static Path stagingDir(Replication repl) throws IOException {
+        Path d = repl.dir() != null ? repl.dir().resolve(STAGING_DIR) : null;
+        if (d == null) {
+            return Files.createTempDirectory("vellum-resync");
+        }
+        Files.createDirectories(d);
+        try (var s = Files.list(d)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.deleteIfExists(p); // a resync a crash interrupted
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Reads {@code length} snapshot bytes and their CRC-32C from {@code in} into a file of
+     * {@code dir}, and verifies it (transfer CRC, then the snapshot's own checks).
+     *
+     * @throws IOException when the transfer is cut short or fails a check (nothing was changed)
+     */
+    static Path receive(DataInputStream in, long length, Path dir, Progress progress) throws IOException {
+        Path tmp = dir.resolve("transfer.tmp");
+        CRC32C crc = new CRC32C();
+        byte[] buf = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new EOFException("the snapshot transfer was cut short after " + (length - left) + " of " + length
+                            + " bytes: refused, the replica keeps its data");
+                }
+                crc.update(buf, 0, n);
+                out.write(buf, 0, n);
+                left -= n;
+                progress.read = length - left;
+                progress.lastIoMillis = System.currentTimeMillis();
+            }
+        }
+        int sent = in.readInt();
+        if (sent != (int) crc.getValue()) {
+            Files.deleteIfExists(tmp);
+            throw new IOException(String.format("the snapshot transfer failed its checksum (CRC-32C sent %08x, received"
+                    + " bytes %08x): refused, the replica keeps its data", sent, (int) crc.getValue()));
+        }
+        return verified(tmp, dir);
+    }
+
+    /** Checks a snapshot file whole and names it as a snapshot of {@code dir}; refused (deleted) when damaged. */
+    static Path verified(Path file, Path dir) throws IOException {
+        try {
+            SnapshotReader.read(file, (db, key, seq, hasExpire, expireAt, value) -> {
+            });
+        } catch (SnapshotDamagedException e) {
+            Files.deleteIfExists(file);
+            throw new IOException("the snapshot received is damaged, refused (the replica keeps its data): "
+                    + e.getMessage());
+        }
+        Path target = dir.resolve(SnapshotFormat.fileName(0));
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /** Copies the primary's snapshot {@code p} (same host) into {@code dir} and verifies it. */
+    static Path copy(SnapshotSource.Prepared p, Path dir) throws IOException {
+        Path tmp = dir.resolve("transfer.tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            long off = 0;
+            while (off < p.size()) {
+                long n = p.channel().transferTo(off, p.size() - off, out);
+                if (n <= 0) {
+                    throw new EOFException("the primary's snapshot " + p.file() + " ended at byte " + off);
+                }
+                off += n;
+            }
+        }
+        return verified(tmp, dir);
+    }
+
+    /**
+     * Installs the verified snapshot {@code file} covering records up to {@code serial} of log
+     * {@code logId} (steps 1 to 5 above) on the engine thread, and waits for it. {@code last} is
+     * record {@code serial} (null when the serial is 0). Waits for a snapshot the replica is
+     * taking to end first.
+     */
+    static void install(Replication repl, RecordApplier applier, Path file, long serial, UnitRecord last, String logId)
+            throws IOException {
+        Engine engine = repl.engine();
+        long started = System.nanoTime();
+        while (true) {
+            Boolean done;
+            try {
+                done = engine.call(() -> installNow(repl, applier, file, serial, last, logId)).get();
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof IOException io ? io : new IOException("installing the snapshot failed: " + c, c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+            if (done) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a snapshot of ours is being taken
+        }
+        LOG.info("Full resync: loaded the primary's snapshot (records up to {} of log {}) in {} ms", serial, logId,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Engine thread. False when a snapshot of this store is being taken (try again when it ended). */
+    private static boolean installNow(Replication repl, RecordApplier applier, Path file, long serial, UnitRecord last,
+                                      String logId) throws IOException {
+        Engine engine = repl.engine();
+        ProtoSnapshotStore snaps = engine.snapshots() instanceof ProtoSnapshotStore p ? p : null;
+        if (snaps != null && snaps.inProgressVolatile()) {
+            return false;
+        }
+        if (applier.stopped()) {
+            throw new IOException("replication was stopped");
+        }
+        ScriptStateProvider scripts = engine.scripting() instanceof ScriptStateProvider p ? p : null;
+        LoadProgress progress = snaps != null ? snaps.progress() : new LoadProgress();
+        boolean wasLoading = engine.loading();
+        engine.setLoading(true);
+        try {
+            SnapshotLoader.loadNewest(engine, file.getParent(), scripts, progress);
+        } finally {
+            engine.setLoading(wasLoading);
+        }
+        AppendOnlyLog log = repl.log();
+        if (log != null) {
+            for (Path old : SnapshotFormat.snapshots(SnapshotFormat.directory(repl.dir()))) {
+                Files.deleteIfExists(old);
+            }
+            log.restartAt(serial > 0 ? serial - 1 : 0);
+            if (last != null) {
+                log.append(last);
+            }
+            log.sync();
+            if (snaps != null && !snaps.save()) {
+                throw new IOException("the snapshot covering the full resync could not be written (see the log)");
+            }
+        }
+        applier.resetTo(serial);
+        repl.adoptPrimaryLog(logId, applier);
+        Files.deleteIfExists(file);
+        return true;
+    }
+}
