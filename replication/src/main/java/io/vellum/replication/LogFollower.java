@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before following, and every second while idle, it compares its log id with the primary's
  * ({@link LogIdentity}, the primary's {@code replication-id} file): a primary whose log does not
- * continue what this replica applied (it was replaced, or diverged) stops the follower with an
- * error instead of mixing two histories.
+ * continue what this replica applied (it was replaced, or diverged), or whose log no longer
+ * holds the records after this replica's position, is followed again by a full resync from the
+ * primary's newest snapshot ({@link FullResync}) instead of mixing two histories.
  */
 final class LogFollower extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
