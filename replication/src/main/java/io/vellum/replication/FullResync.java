@@ -9,7 +9,7 @@ import io.vellum.snapshot.ProtoSnapshotStore;
 import io.vellum.snapshot.SnapshotDamagedException;
 import io.vellum.snapshot.SnapshotFormat;
 import io.vellum.snapshot.SnapshotLoader;
-import io.vellum.snapshot.SnapshotReader;
+import io.vellum.snapshot.SnapshotRebase;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A replica's side of a full resync ({@link ReplicationProtocol}): the snapshot is received (or,
  * on the same host, copied) into {@code <dir>/resync/}, verified whole, and only then installed
- * on the engine thread, replacing the replica's state:
+ * on the engine thread, replacing the replica's state (the engine answers nothing else
+ * meanwhile, as a Redis replica loading its RDB):
  * <ol>
  *   <li>load it (the dataset, the script cache and the function libraries);</li>
  *   <li>delete the replica's own snapshots (they cover positions of the log about to go);</li>
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       ({@link AppendOnlyLog#restartAt}), logging the record the snapshot ends with (its effects
  *       are in the snapshot: it is not applied again), so the log's serials go on as the
  *       primary's do;</li>
- *   <li>take a snapshot of its own covering that record (SAVE): a restart loads it and replays
- *       the records after it;</li>
+ *   <li>install the snapshot as its own, covering that record of its log
+ *       ({@link SnapshotRebase#install}: the same bytes with the header's position replaced, a
+ *       new checksum), so a restart loads it and replays the records after it;</li>
  *   <li>adopt the primary's log id and the snapshot's serial as its position.</li>
  * </ol>
  * A transfer that is cut short, or fails its CRC-32C or the snapshot's own checks, is refused
@@ -111,11 +113,14 @@ final class FullResync {
         return verified(tmp, dir);
     }
 
-    /** Checks a snapshot file whole and names it as a snapshot of {@code dir}; refused (deleted) when damaged. */
+    /**
+     * Checks a snapshot file's checksum (every byte as its writer wrote it; the records are
+     * checked as they load) and names it as a snapshot of {@code dir}; refused (deleted) when
+     * damaged.
+     */
     static Path verified(Path file, Path dir) throws IOException {
         try {
-            SnapshotReader.read(file, (db, key, seq, hasExpire, expireAt, value) -> {
-            });
+            SnapshotRebase.verifyChecksum(file);
         } catch (SnapshotDamagedException e) {
             Files.deleteIfExists(file);
             throw new IOException("the snapshot received is damaged, refused (the replica keeps its data): "
@@ -203,8 +208,10 @@ final class FullResync {
                 log.append(last);
             }
             log.sync();
-            if (snaps != null && !snaps.save()) {
-                throw new IOException("the snapshot covering the full resync could not be written (see the log)");
+            try {
+                SnapshotRebase.install(file, SnapshotFormat.directory(repl.dir()), log.lastPosition());
+            } catch (SnapshotDamagedException e) {
+                throw new IOException(e.getMessage(), e); // checked before loading: not expected
             }
         }
         applier.resetTo(serial);
