@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 final class FullResync {
     private static final Logger LOG = LoggerFactory.getLogger(FullResync.class);
     static final String STAGING_DIR = "resync";
+    private static final long REPORT_EVERY_MILLIS = 5000;
 
     /** A transfer's progress, shown by INFO replication's master_sync_* fields. Any thread. */
     static final class Progress {
@@ -91,6 +92,7 @@ final class FullResync {
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             long left = length;
+            long lastReport = System.currentTimeMillis();
             while (left > 0) {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, left));
                 if (n < 0) {
@@ -101,7 +103,14 @@ final class FullResync {
                 out.write(buf, 0, n);
                 left -= n;
                 progress.read = length - left;
-                progress.lastIoMillis = System.currentTimeMillis();
+                long now = System.currentTimeMillis();
+                progress.lastIoMillis = now;
+                if (now - lastReport >= REPORT_EVERY_MILLIS) {
+                    lastReport = now;
+                    long rate = (length - left) * 1000 / Math.max(1, now - progress.startMillis);
+                    LOG.info("Full resync: received {} of {} snapshot bytes ({}%), {} bytes/s, about {} s left",
+                            length - left, length, (length - left) * 100 / length, rate, rate > 0 ? left / rate : 0);
+                }
             }
         }
         int sent = in.readInt();
@@ -217,6 +226,9 @@ final class FullResync {
         applier.resetTo(serial);
         repl.adoptPrimaryLog(logId, applier);
         Files.deleteIfExists(file);
+        if (repl.dir() == null) {
+            Files.deleteIfExists(file.getParent()); // a temporary directory of its own
+        }
         return true;
     }
 }
