@@ -95,6 +95,23 @@ class FullResyncTest {
                 awaitCaughtUp(primary, replica, 10_000);
                 assertSameData(primary, replica);
                 assertEquals(null, replica.replication().lastError());
+                primary.execute("SET", "before-the-crash", "1");
+                awaitCaughtUp(primary, replica, 10_000);
+            } finally {
+                replica.close();
+            }
+            // a resync stopped in the middle (its marker left behind): the replica is resynced again
+            java.nio.file.Files.writeString(tmp.resolve("r").resolve(FullResync.INCOMPLETE), "x");
+            String idBefore = info(primary, "master_replid");
+            replica = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open();
+            try {
+                Vellum r = replica;
+                await("the interrupted resync to be redone", 20_000,
+                        () -> !java.nio.file.Files.exists(tmp.resolve("r").resolve(FullResync.INCOMPLETE))
+                                && r.replication().linkUp());
+                awaitCaughtUp(primary, replica, 10_000);
+                assertSameData(primary, replica);
+                assertEquals(idBefore, info(replica, "master_replid"));
             } finally {
                 replica.close();
             }

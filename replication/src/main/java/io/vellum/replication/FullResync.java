@@ -1,6 +1,7 @@
 package io.vellum.replication;
 
 import io.vellum.aof.AppendOnlyLog;
+import io.vellum.aof.LogFiles;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.spi.ScriptStateProvider;
 import io.vellum.core.spi.UnitRecord;
@@ -44,9 +45,11 @@ import org.slf4j.LoggerFactory;
  *   <li>adopt the primary's log id and the snapshot's serial as its position.</li>
  * </ol>
  * A transfer that is cut short, or fails its CRC-32C or the snapshot's own checks, is refused
- * before anything changes. A crash between steps 3 and 4 leaves a log the next open cannot
- * replay onto an empty dataset (it refuses to open, naming the record): delete the replica's
- * directory and let it resync.
+ * before anything changes. Steps 2 to 4 change the replica's files; {@value #INCOMPLETE} marks
+ * them under way, and a store that opens with it (a crash in between) gives its log a new id,
+ * so its primary sends a full resync rather than continue data that may be incomplete. (If the
+ * crash left the log's first record without a snapshot under it, opening may instead refuse
+ * with a replay divergence naming the record: delete the replica's directory and let it resync.)
  */
 final class FullResync {
     private static final Logger LOG = LoggerFactory.getLogger(FullResync.class);
@@ -62,6 +65,24 @@ final class FullResync {
     }
 
     private FullResync() {
+    }
+
+    /**
+     * Written before a resync changes anything on disk and deleted once the new state is whole:
+     * a store that opens with it was stopped in the middle, and its data cannot be trusted.
+     */
+    static final String INCOMPLETE = "resync-incomplete";
+
+    private static void markIncomplete(Path dir) throws IOException {
+        Path f = dir.resolve(INCOMPLETE);
+        Files.writeString(f, "a full resync was under way: this store's data is incomplete until the next one\n");
+        LogFiles.syncFile(f);
+        LogFiles.syncDirectory(dir);
+    }
+
+    /** Whether a full resync of the store in {@code dir} was interrupted (its data is incomplete). */
+    static boolean interrupted(Path dir) {
+        return dir != null && Files.exists(dir.resolve(INCOMPLETE));
     }
 
     /** Where a replica stages snapshots (made on demand). */
@@ -209,6 +230,7 @@ final class FullResync {
         }
         AppendOnlyLog log = repl.log();
         if (log != null) {
+            markIncomplete(repl.dir());
             for (Path old : SnapshotFormat.snapshots(SnapshotFormat.directory(repl.dir()))) {
                 Files.deleteIfExists(old);
             }
@@ -222,6 +244,8 @@ final class FullResync {
             } catch (SnapshotDamagedException e) {
                 throw new IOException(e.getMessage(), e); // checked before loading: not expected
             }
+            Files.delete(repl.dir().resolve(INCOMPLETE));
+            LogFiles.syncDirectory(repl.dir());
         }
         applier.resetTo(serial);
         repl.adoptPrimaryLog(logId, applier);
