@@ -152,6 +152,36 @@ class FullResyncTest {
     }
 
     @Test
+    void aSameHostFollowerOfAPrimaryWhoseLogWasReplacedResyncsNotMerges() throws Exception {
+        Path pdir = tmp.resolve("p");
+        Vellum follower;
+        try (Vellum primary = Vellum.open(pdir)) {
+            follower = Vellum.builder().dir(tmp.resolve("f")).followDir(pdir).open();
+            load(primary, "old", 30);
+            awaitCaughtUp(primary, follower, 10_000);
+        }
+        try {
+            // another store takes the primary's directory: a log that does not continue the follower's
+            try (var files = java.nio.file.Files.walk(pdir)) {
+                for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            try (Vellum primary = Vellum.open(pdir)) {
+                load(primary, "new", 10);
+                assertEquals("OK", text(primary.execute("SAVE")));
+                Vellum f = follower;
+                await("the follower to resync", 20_000, () -> "1".equals(text(f.execute("EXISTS", "new:s1")))
+                        && f.replication().offset() >= primary.replication().offset());
+                assertSameData(primary, follower);
+                assertEquals(new Reply.Int(0), follower.execute("EXISTS", "old:s1"), "replaced, never merged");
+            }
+        } finally {
+            follower.close();
+        }
+    }
+
+    @Test
     void progressIsReportedOnBothSides() throws Exception {
         Path pdir = tmp.resolve("p");
         try (Vellum primary = Vellum.open(pdir);
