@@ -51,7 +51,7 @@ final class ReplicaStream implements Runnable {
     volatile long sent;
     volatile boolean online;
     /** INFO's slaveN state: wait_bgsave (a snapshot is prepared), send_bulk (sent), online (streaming). */
-    volatile String state = "wait_bgsave";
+    volatile String state;
     /** Snapshot bytes sent to this replica in its full resync, and how many there are. */
     volatile long bulkSent;
     volatile long bulkTotal;
@@ -64,6 +64,7 @@ final class ReplicaStream implements Runnable {
                   String fullResyncWhy) {
         this.repl = repl;
         this.fullResyncWhy = fullResyncWhy;
+        this.state = fullResyncWhy == null ? "online" : "wait_bgsave"; // a continued replica is online at once, as in Redis
         this.sessionId = sessionId;
         this.channel = channel;
         this.ip = ip;
