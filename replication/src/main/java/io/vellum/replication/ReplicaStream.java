@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * reads the primary's log from disk ({@link LogTail}, read-only) after the serial the replica
  * asked for and writes every record to the replica's connection as it appears, in the wire
  * format of {@link ReplicationProtocol}. Streaming from the log files keeps the engine thread
- * out of it: a record is on its way as soon as it is appended.
+ * out of it: a record is on its way as soon as it is appended. When the replica's position
+ * cannot be continued (diverged, or gone from the log) it first sends a full resync: a
+ * snapshot ({@link SnapshotSource}), then the records from the snapshot's position.
  *
  * <p>The replica's acks ({@code REPLCONF ACK}) arrive as commands on the same connection and
  * are recorded here by the engine thread; {@code WAIT}, {@code INFO} and {@code ROLE} read them.
