@@ -145,7 +145,10 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return null;
         }
         if (engine.role() == io.vellum.core.engine.Role.REPLICA) {
-            return "READONLY Can not run script with write flag on readonly replica";
+            // Redis derives EVAL's and FCALL's command flags from the script's (evalGetCommandFlags,
+            // scriptFlagsToCmdFlags): a script that may write is a write command, which
+            // processCommand refuses on a read-only replica before scriptPrepareForRun runs.
+            return io.vellum.core.command.Errors.READONLY;
         }
         if (engine.log().failed()) {
             return engine.log().failureReply();
