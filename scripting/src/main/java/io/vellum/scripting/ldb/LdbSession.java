@@ -23,7 +23,12 @@ import org.luaj.vm2.lib.DebugLib;
  * it stops it sends the log lines to the client and waits, on the session's thread, for the
  * client's next debugger command ({@link #offer}).
  *
- * <p>Session thread only, except {@link #offer} and {@link #clientGone} (the engine thread).
+ * <p>In a {@code SCRIPT DEBUG SYNC} session ({@link DebuggedRun} given) the hook is installed
+ * in the store's own Lua state and runs on the engine thread, which waits here while stopped;
+ * the client's commands arrive from its network thread ({@link #offer}).
+ *
+ * <p>Session thread only, except {@link #offer} and {@link #clientGone} (the engine thread,
+ * or the network thread in SYNC mode).
  */
 final class LdbSession extends DebugLib implements LuaDebugger {
     /** LDB_BREAKPOINTS_MAX */
@@ -56,6 +61,9 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     private final String[] src;
     private final Consumer<List<String>> send;
+    /** The SYNC session's run, or null in a forked (YES) session. */
+    private final DebuggedRun sync;
+    private boolean ended;
     private final BlockingQueue<byte[][]> commands = new LinkedBlockingQueue<>();
     private final List<Frame> frames = new ArrayList<>();
     private final List<String> logs = new ArrayList<>();
@@ -72,8 +80,10 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     /**
      * @param script the EVAL body (its lines are what list shows)
      * @param send   writes log lines to the client as one multi-bulk of status replies
+     * @param sync   the run a SYNC session debugs, or null (YES: a throwaway copy)
      */
-    LdbSession(byte[] script, Consumer<List<String>> send) {
+    LdbSession(byte[] script, Consumer<List<String>> send, DebuggedRun sync) {
+        this.sync = sync;
         int len = script.length;
         while (len > 0 && (script[len - 1] == '\n' || script[len - 1] == '\r')) {
             len--;
@@ -95,6 +105,26 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     void clientGone() {
         gone = true;
         commands.add(GONE);
+    }
+
+    boolean isGone() {
+        return gone;
+    }
+
+    /** SYNC: the {@code <endsession>} mark, once, before the script's reply (ldbEndSession). */
+    void end() {
+        if (!ended) {
+            ended = true;
+            log("<endsession>");
+            sendLogs();
+        }
+    }
+
+    @Override
+    public void scriptReturned() {
+        if (sync != null) {
+            end();
+        }
     }
 
     // ------------------------------------------------------------------ logs
@@ -179,6 +209,10 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
+        if (gone && sync != null) {
+            // nobody steps any more: the store's usual checks (SCRIPT KILL) apply again
+            sync.interruptHook().onInstruction(pc, v, top);
+        }
         if (frames.isEmpty()) {
             return;
         }
@@ -202,7 +236,9 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         boolean bp = breakpoints.contains(line) || luabp;
         if (gone) {
             // Nobody will answer: like Redis's timeout with the client gone, end the script.
-            if (System.nanoTime() - goneAtNanos > 5_000_000_000L) {
+            // Not in SYNC mode, whose writes are replayed from the log by running the script to
+            // its end: there SCRIPT KILL (before any write) is the way out, as for any script.
+            if (sync == null && System.nanoTime() - goneAtNanos > 5_000_000_000L) {
                 throw plainError("timeout during Lua debugging with client closing connection");
             }
             return;
@@ -221,13 +257,7 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     /** ldbRepl: runs debugger commands until one returns to the script. */
     private void repl() {
         while (true) {
-            byte[][] argv;
-            try {
-                argv = commands.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                argv = GONE;
-            }
+            byte[][] argv = nextCommand();
             if (argv == GONE || argv.length == 0) {
                 step = false;
                 breakpoints.clear();
@@ -264,10 +294,18 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                     sendLogs();
                 }
                 case "e", "eval" -> {
-                    eval(a);
+                    contained(() -> eval(a));
                     sendLogs();
                 }
-                case "a", "abort" -> throw plainError("script aborted for user request");
+                case "a", "abort" -> {
+                    if (sync == null || !sync.scriptWrote()) {
+                        throw plainError("script aborted for user request");
+                    }
+                    // Redis keeps an aborted script's writes; replay, which runs the logged
+                    // script to its end, could not stop where the user did.
+                    log("<error> Can't abort a script that wrote in SYNC mode: the log could not replay it. Use 'continue'.");
+                    sendLogs();
+                }
                 case "p", "print" -> {
                     if (a.length == 2) {
                         print(a[1]);
@@ -297,13 +335,48 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                 }
                 default -> {
                     if (a.length > 1 && (cmd.equals("r") || cmd.equals("redis"))) {
-                        redis(argv);
+                        contained(() -> redis(argv));
                     } else {
                         log("<error> Unknown Redis Lua debugger command or wrong number of arguments.");
                     }
                     sendLogs();
                 }
             }
+        }
+    }
+
+    /**
+     * The client's next debugger command; {@link #GONE} when it disconnected. In SYNC mode the
+     * engine thread waits here, so the closed connection is noticed by polling, not by the
+     * engine's close listener (which runs only after the script).
+     */
+    private byte[][] nextCommand() {
+        try {
+            if (sync == null) {
+                return commands.take();
+            }
+            while (true) {
+                byte[][] argv = commands.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (argv != null) {
+                    return argv;
+                }
+                if (sync.clientClosed().getAsBoolean()) {
+                    gone = true;
+                    return GONE;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return GONE;
+        }
+    }
+
+    /** A debugger eval or redis command: in SYNC mode it must not change what the logged script does. */
+    private void contained(Runnable action) {
+        if (sync == null) {
+            action.run();
+        } else {
+            sync.contained(action);
         }
     }
 
