@@ -215,6 +215,22 @@ class LdbSyncProtocolTest {
     }
 
     @Test
+    void aClientGoneWhileStoppedLeavesTheScriptToFinishAndTheServerServes() {
+        try (RawClient c = new RawClient("127.0.0.1", server.port())) {
+            c.call("DEL", "ldbs:gone");
+            c.call("SCRIPT", "DEBUG", "sync");
+            assertTrue(c.call("EVAL", "redis.call('SET', KEYS[1], 'a')\nredis.call('APPEND', KEYS[1], 'b')\nreturn 1", "1", "ldbs:gone")
+                    .text().contains("Stopped at 1"));
+            c.call("n");
+        }
+        try (RawClient other = new RawClient("127.0.0.1", server.port())) {
+            // the engine was waiting for the debugger; it notices the closed connection and runs the rest
+            assertEquals("$2\\r\\nab\\r\\n", other.call("GET", "ldbs:gone").text());
+            assertEquals("+PONG\\r\\n", other.call("PING").text());
+        }
+    }
+
+    @Test
     void anEmbeddedConnectionCannotDebugInSyncMode() {
         assertEquals(new Reply.Error("ERR SCRIPT DEBUG SYNC needs a network connection: the debugger reads its commands "
                 + "from the socket while the server waits"), server.store.execute("SCRIPT", "DEBUG", "sync"));
