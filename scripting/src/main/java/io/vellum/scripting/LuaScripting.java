@@ -32,6 +32,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     private final RedisApi api = new RedisApi(this);
     private final LuaSandbox sandbox;
     private final ScriptCache cache = new ScriptCache();
+    private final ScriptMemory memory = new ScriptMemory();
     private final FunctionLibraries functions;
     private Engine engine;
     private volatile ScriptRun current;
@@ -56,6 +57,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public void attach(Engine engine) {
         this.engine = engine;
+        sandbox.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
     }
 
     Engine engine() {
@@ -285,6 +287,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         int db = ctx.session().db();
         sandbox.startRun();
         sandbox.hook.clear();
+        memory.startRun();
         current = run;
         try {
             Varargs result;
@@ -327,27 +330,12 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (run != null && run.killed) {
             throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
         }
-        if (run != null && nearlyOutOfMemory()) {
+        if (run != null && memory.exceeded(engine.config().scriptMaxMemory.get())) {
             throw new LuaError("not enough memory");
         }
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
-    }
-
-    /**
-     * The per-script memory bound: a script that fills the heap (a table grown without end)
-     * ends with Lua's "not enough memory" before the JVM runs out, checked every 2^16
-     * instructions; a collection confirms before the script is failed.
-     */
-    private static boolean nearlyOutOfMemory() {
-        Runtime rt = Runtime.getRuntime();
-        long max = rt.maxMemory();
-        if (rt.totalMemory() - rt.freeMemory() < max / 100 * 85) {
-            return false;
-        }
-        System.gc();
-        return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
     }
 
     // ------------------------------------------------------------------ snapshots
