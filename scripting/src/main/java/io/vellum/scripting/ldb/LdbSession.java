@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -35,6 +36,8 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     private static final int MAX_BREAKPOINTS = 64;
     /** LDB_MAX_LEN_DEFAULT */
     private static final int MAX_LEN_DEFAULT = 256;
+    /** Instructions between two count events (Redis sets its ldb hook with a count of 100000). */
+    private static final int COUNT_EVENT = 100_000;
     /** Lua frames deep before "stack overflow", as the interrupt hook counts them (its MAX_DEPTH). */
     private static final int MAX_DEPTH = 3000;
     private static final byte[][] GONE = new byte[0][];
@@ -76,6 +79,11 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     private int maxlen = MAX_LEN_DEFAULT;
     private boolean maxlenHintSent;
     private long goneAtNanos;
+    /** Lua instructions run (the count hook's counter). */
+    private long instructions;
+    /** When the script last resumed (rctx->start_time, reset after each stop). */
+    private long resumedNanos = System.nanoTime();
+    private LongSupplier timeLimitMillis = () -> 5000;
 
     /**
      * @param script the EVAL body (its lines are what list shows)
@@ -94,6 +102,11 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     void setGlobals(LuaTable globals) {
         this.globals = globals;
+    }
+
+    /** busy-reply-threshold: running this long without a stop stops the script ("timeout reached"). */
+    void setTimeLimit(LongSupplier millis) {
+        this.timeLimitMillis = millis;
     }
 
     /** The client sent commands while the session runs (engine thread). */
@@ -219,38 +232,55 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         Frame f = frames.get(frames.size() - 1);
         int old = f.pc;
         f.pc = pc;
+        // Lua 5.1's traceexec: a count event every COUNT_EVENT instructions, then a line
+        // event on a new line or on a jump backwards (only user_script's matter).
+        boolean countEvent = ++instructions % COUNT_EVENT == 0;
         if (!f.userScript()) {
             return;
         }
         int[] li = f.closure.p.lineinfo;
-        // Lua 5.1's traceexec: a line event on a new line, or on a jump backwards.
+        if (countEvent) {
+            hook(li[pc], true);
+        }
         if (old >= 0 && pc > old && li[pc] == li[old]) {
             return;
         }
-        lineHook(li[pc]);
+        hook(li[pc], false);
     }
 
-    /** luaLdbLineHook */
-    private void lineHook(int line) {
+    /** luaLdbLineHook, for a line event or a count event (where it checks for a timeout). */
+    private void hook(int line, boolean countEvent) {
         currentLine = line;
         boolean bp = breakpoints.contains(line) || luabp;
+        boolean timeout = false;
+        if (countEvent && !step && !bp) {
+            long limit = timeLimitMillis.getAsLong();
+            if (System.nanoTime() - resumedNanos < (limit != 0 ? limit : 5000) * 1_000_000L) {
+                return;
+            }
+            timeout = true;
+            step = true;
+        }
         if (gone) {
             // Nobody will answer: like Redis's timeout with the client gone, end the script.
             // Not in SYNC mode, whose writes are replayed from the log by running the script to
             // its end: there SCRIPT KILL (before any write) is the way out, as for any script.
-            if (sync == null && System.nanoTime() - goneAtNanos > 5_000_000_000L) {
+            if (sync == null && (timeout || System.nanoTime() - goneAtNanos > 5_000_000_000L)) {
                 throw plainError("timeout during Lua debugging with client closing connection");
             }
+            step = false;
             return;
         }
         if (step || bp) {
-            String reason = bp ? (luabp ? "redis.breakpoint() called" : "break point") : "step over";
+            String reason = bp ? (luabp ? "redis.breakpoint() called" : "break point")
+                    : timeout ? "timeout reached, infinite loop?" : "step over";
             step = false;
             luabp = false;
             log("* Stopped at " + line + ", stop reason = " + reason);
             logSourceLine(line);
             sendLogs();
             repl();
+            resumedNanos = System.nanoTime();
         }
     }
 

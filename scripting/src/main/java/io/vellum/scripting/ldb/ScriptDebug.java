@@ -153,6 +153,7 @@ public final class ScriptDebug {
         Engine engine = ctx.engine();
         LdbSession ldb = new LdbSession(ctx.arg(1), lines -> sendNow(s, lines), scripting.debuggedRun(s::isClosed));
         ldb.setGlobals(scripting.debuggerGlobals());
+        ldb.setTimeLimit(engine.config().busyReplyThreshold::get);
         scripting.attachDebugger(ldb, ldb);
         syncClient = s;
         syncSession = ldb;
@@ -227,6 +228,7 @@ public final class ScriptDebug {
         LdbSession ldb = new LdbSession(ctx.arg(1), lines -> engine.execute(() -> sendLines(engine, s, lines)), null);
         lua.attachDebugger(ldb, ldb);
         ldb.setGlobals(lua.debuggerGlobals());
+        ldb.setTimeLimit(engine.config().busyReplyThreshold::get);
         running.put(s, ldb);
         s.setInterceptor(ldb::offer);
         byte[][] argv = ctx.argv().clone();
