@@ -221,6 +221,24 @@ class ScriptDiffTest extends DifferentialTest {
     }
 
     @Test
+    void functionNamesAreFoundWhateverTheirCase() {
+        // (Redis 7.0 crashes deleting a library that registered two names equal but for case)
+        same("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('myf', function() return 1 end)");
+        same("FUNCTION", "LOAD", "#!lua name=b\nredis.register_function('MYF', function() return 2 end)");
+        same("FCALL", "MYF", "0");
+        same("FCALL", "myf", "0");
+        same("FCALL_RO", "Myf", "0");
+        same("FUNCTION", "STATS");
+        same("FUNCTION", "LOAD", "#!lua name=A\nredis.register_function('zz', function() return 1 end)");
+        same("FUNCTION", "DELETE", "A");
+        same("FUNCTION", "DELETE", "a");
+        same("FCALL", "MYF", "0");
+        same("FUNCTION", "LOAD", "#!lua name=b\nredis.register_function('MYF', function() return 2 end)");
+        same("FCALL", "myf", "0");
+        same("FUNCTION", "FLUSH");
+    }
+
+    @Test
     void functionDumpRestoreRoundTrip() {
         both("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('fa', function() return 'a' end)");
         byte[] dump = vellum.call("FUNCTION", "DUMP").node().scalar();
