@@ -239,6 +239,19 @@ class ScriptDiffTest extends DifferentialTest {
     }
 
     @Test
+    void readOnlyScriptsRefuseCommandsThatMayReplicate() {
+        both("PFADD", "hll", "a", "b");
+        same("EVAL_RO", "return redis.call('publish', 'c', 'm')", "0");
+        same("EVAL_RO", "return redis.pcall('spublish', 'c', 'm')", "0");
+        same("EVAL_RO", "return redis.call('pfcount', KEYS[1])", "1", "hll");
+        same("EVAL", "#!lua flags=no-writes\nreturn redis.call('publish', 'c', 'm')", "0");
+        same("EVAL", "return redis.call('pfcount', KEYS[1])", "1", "hll");
+        same("FCALL_RO", "nosuch", "0");
+        // the flag is hidden from COMMAND INFO, as in Redis
+        same("COMMAND", "INFO", "publish", "spublish", "pfcount");
+    }
+
+    @Test
     void functionDumpRestoreRoundTrip() {
         both("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('fa', function() return 'a' end)");
         byte[] dump = vellum.call("FUNCTION", "DUMP").node().scalar();
