@@ -239,6 +239,16 @@ class ScriptDiffTest extends DifferentialTest {
     }
 
     @Test
+    void setReplArgumentCountErrorIsRedis72s() {
+        // KnownDifferences SET_REPL_TEXT_72: the 7.0 oracle says "requires two arguments"
+        for (String script : new String[] {"return redis.set_repl()", "return redis.set_repl(1, 2)"}) {
+            String sha = vellum.call("SCRIPT", "LOAD", script).node().scalarText();
+            assertEquals("-ERR redis.set_repl() requires one argument. script: " + sha + ", on @user_script:1.\\r\\n",
+                    vellum.call("EVAL", script, "0").text());
+        }
+    }
+
+    @Test
     void readOnlyScriptsRefuseCommandsThatMayReplicate() {
         both("PFADD", "hll", "a", "b");
         same("EVAL_RO", "return redis.call('publish', 'c', 'm')", "0");
