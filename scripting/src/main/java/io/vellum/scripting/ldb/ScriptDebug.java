@@ -46,15 +46,17 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>SYNC.</b> {@code SCRIPT DEBUG SYNC} runs the script as Redis does: on the real dataset,
- * as an ordinary unit of the engine thread, which waits in the line hook while the script is
- * stopped, so every other client waits too (their commands queue up and run after the
- * script). The client's debugger commands reach the session from its network thread: while
+ * as an ordinary unit of the engine thread (a session in debug mode never runs its scripts on
+ * a network thread: {@code runsOnNetworkThread}), which waits in the line hook while the
+ * script is stopped, so every other client waits too (their commands queue up and run after
+ * the script). The client's debugger commands reach the session from its network thread: while
  * the session runs, {@link #isBusy()} is true and the network layer hands each command it
  * reads to {@link #whileBusy} first (the path SCRIPT KILL takes during a busy script). Log
  * lines are written and flushed to the client's connection from the engine thread. The
  * changes are kept, and the unit is logged as any EVAL is: the script call with its time, seed
  * and Lua generator state, so replay, which runs the script without a debugger, reproduces
- * them and checks its digest. For that to hold, the debugger must not change what the script
+ * them (its digest check covers the keys changed and the reply, not the values written:
+ * LdbSyncProtocolTest compares the replayed dataset itself). For that to hold, the debugger must not change what the script
  * does ({@link DebuggedRun#contained}): its {@code eval} and {@code redis} commands may not
  * write or draw randomness, {@code abort} is refused once the script wrote, the unit's time
  * stays frozen across stops (Redis refreshes it after each stop), and a client that goes away
