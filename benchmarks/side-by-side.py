@@ -146,8 +146,9 @@ def main():
             for kind in order:
                 proc, port = start(kind, a.persistence, os.path.join(work, "run%d" % run))
                 try:
-                    # warm-up (JIT for Vellum; page cache for both)
-                    bench(port, "set", 16, min(a.requests, 100000), a.clients)
+                    # warm-up of every test (JIT for Vellum; page cache for both)
+                    for t in tests:
+                        bench(port, t, 16, min(a.requests, 100000), a.clients)
                     for t in tests:
                         for p in pipelines:
                             cpu0 = cpu_seconds(proc.pid)

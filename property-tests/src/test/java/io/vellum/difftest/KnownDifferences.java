@@ -121,6 +121,9 @@ import java.util.List;
  *       7.0 accepted. A blocked XREADGROUP whose group is destroyed answers the command's
  *       own NOGROUP error, as 7.2 runs it again (BLOCKING_RETRY_72); 7.0 answered "NOGROUP the
  *       consumer group this client was blocked on no longer exists".</li>
+ *   <li><b>SET_REPL_TEXT_72</b> — redis.set_repl() with a wrong argument count says "requires
+ *       one argument" in 7.2 (redis/redis#11415, merged October 2022 for 7.2); 7.0 says "requires
+ *       two arguments". ScriptDiffTest checks Vellum's text directly.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real {@code redis-cli --ldb --eval} against the in-process server: debugger commands
  * typed on its stdin, its whole output compared with the same session against the real
- * redis-server (whose SCRIPT DEBUG YES forks), plus assertions on what the session shows.
+ * redis-server (whose SCRIPT DEBUG YES forks), plus assertions on what the session shows;
+ * and {@code redis-cli --ldb-sync-mode}, whose session keeps the script's writes.
  */
 class LdbCliTest {
     @RegisterExtension
@@ -64,9 +65,14 @@ class LdbCliTest {
 
     /** One debugging session of {@code script} on both servers; Vellum's output, checked equal to Redis's. */
     private static String session(String name, String script, String input, String... keysAndArgs) throws IOException {
+        return modeSession("--ldb", name, script, input, keysAndArgs);
+    }
+
+    /** {@code mode}: --ldb (SCRIPT DEBUG YES) or --ldb-sync-mode (SCRIPT DEBUG SYNC). */
+    private static String modeSession(String mode, String name, String script, String input, String... keysAndArgs) throws IOException {
         Path file = dir.resolve(name + ".lua");
         Files.writeString(file, script, StandardCharsets.ISO_8859_1);
-        List<String> args = new ArrayList<>(List.of("--ldb", "--eval", file.toString()));
+        List<String> args = new ArrayList<>(List.of(mode, "--eval", file.toString()));
         args.addAll(List.of(keysAndArgs));
         String[] a = args.toArray(new String[0]);
         String redis = cli(RedisOracle.get().port(), input, a);
@@ -113,6 +119,23 @@ class LdbCliTest {
         assertTrue(out.contains("<error> Unknown Redis Lua debugger command or wrong number of arguments.\n"), out);
         assertTrue(out.contains("Redis Lua debugger help:\n"), out);
         assertTrue(out.contains("In top level:\n-> 1   "), out);
+    }
+
+    @Test
+    void syncModeStepsThroughTheScriptAndKeepsItsWrites() throws IOException {
+        for (int port : new int[] {RedisOracle.get().port(), server.port()}) {
+            cli(port, null, "DEL", "ldbsync:k1");
+        }
+        String out = modeSession("--ldb-sync-mode", "sync", SCRIPT, "s\nn\np a\nb 9\nc\nc\np\nc\n", "ldbsync:k1", ",", "v1");
+        assertTrue(out.contains("* Stopped at 1, stop reason = step over\n-> 1   local a = redis.call('SET', KEYS[1], ARGV[1])\n"), out);
+        assertTrue(out.contains("<redis> SET ldbsync:k1 v1\n<reply> \"+OK\"\n* Stopped at 2, stop reason = step over\n"), out);
+        assertTrue(out.contains("<value> {[\"ok\"]=\"OK\"}\n"), out);
+        assertTrue(out.contains("* Stopped at 8, stop reason = redis.breakpoint() called\n"), out);
+        assertTrue(out.contains("* Stopped at 9, stop reason = break point\n"), out);
+        assertTrue(out.endsWith("\n\"v1\"\n\n(Lua debugging session ended)\n\n"), out);
+        // kept: the key the script set exists after the session, on both servers
+        assertEquals("v1\n", cli(server.port(), null, "GET", "ldbsync:k1"));
+        assertEquals("v1\n", cli(RedisOracle.get().port(), null, "GET", "ldbsync:k1"));
     }
 
     @Test

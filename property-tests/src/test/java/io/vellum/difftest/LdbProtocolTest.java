@@ -63,10 +63,39 @@ class LdbProtocolTest {
         assertEquals("*2\\r\\n:1\\r\\n$3\\r\\narg\\r\\n", vellum.get(vellum.size() - 2));
         assertEquals("true", vellum.get(vellum.size() - 1));
         try (RawClient c = new RawClient("127.0.0.1", server.port())) {
-            // SYNC mode is not implemented: it answers what SCRIPT DEBUG answered while unbound
-            assertEquals("-ERR unknown subcommand 'DEBUG'. Try SCRIPT HELP.\\r\\n", c.call("SCRIPT", "DEBUG", "sync").text());
             // the session's INCR was on the throwaway copy
             assertEquals("$2\\r\\n41\\r\\n", c.call("GET", "ldbp:counter").text());
+        }
+    }
+
+    /** A debugged infinite loop: after busy-reply-threshold without a stop, the debugger stops it (YES or SYNC). */
+    private static List<String> timeoutSession(int port, String mode) {
+        List<String> replies = new ArrayList<>();
+        try (RawClient admin = new RawClient("127.0.0.1", port); RawClient c = new RawClient("127.0.0.1", port)) {
+            admin.call("CONFIG", "SET", "busy-reply-threshold", "200");
+            try {
+                replies.add(c.call("SCRIPT", "DEBUG", mode).text());
+                replies.add(c.call("EVAL", "local i = 0\nwhile true do i = i + 1 end\n", "0").text());
+                replies.add(c.call("c").text());
+                replies.add(c.call("b").text());
+                c.send(RawClient.encode(RawClient.argv("a")));
+                replies.add(c.read().text());
+                replies.add(c.read().text().replaceAll("script: [0-9a-f]{40}", "script: <sha>"));
+                replies.add(Boolean.toString(c.closedByPeer(5000)));
+            } finally {
+                admin.call("CONFIG", "SET", "busy-reply-threshold", "5000");
+            }
+        }
+        return replies;
+    }
+
+    @Test
+    void anInfiniteLoopStopsWithTimeoutReached() {
+        for (String mode : new String[] {"yes", "sync"}) {
+            List<String> vellum = timeoutSession(server.port(), mode);
+            assertEquals(timeoutSession(RedisOracle.get().port(), mode), vellum, mode);
+            assertTrue(vellum.get(2).startsWith("*2\\r\\n+* Stopped at 2, stop reason = timeout reached, infinite loop?\\r\\n"),
+                    vellum.get(2));
         }
     }
 }

@@ -221,6 +221,47 @@ class ScriptDiffTest extends DifferentialTest {
     }
 
     @Test
+    void functionNamesAreFoundWhateverTheirCase() {
+        // (Redis 7.0 crashes deleting a library that registered two names equal but for case)
+        same("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('myf', function() return 1 end)");
+        same("FUNCTION", "LOAD", "#!lua name=b\nredis.register_function('MYF', function() return 2 end)");
+        same("FCALL", "MYF", "0");
+        same("FCALL", "myf", "0");
+        same("FCALL_RO", "Myf", "0");
+        same("FUNCTION", "STATS");
+        same("FUNCTION", "LOAD", "#!lua name=A\nredis.register_function('zz', function() return 1 end)");
+        same("FUNCTION", "DELETE", "A");
+        same("FUNCTION", "DELETE", "a");
+        same("FCALL", "MYF", "0");
+        same("FUNCTION", "LOAD", "#!lua name=b\nredis.register_function('MYF', function() return 2 end)");
+        same("FCALL", "myf", "0");
+        same("FUNCTION", "FLUSH");
+    }
+
+    @Test
+    void setReplArgumentCountErrorIsRedis72s() {
+        // KnownDifferences SET_REPL_TEXT_72: the 7.0 oracle says "requires two arguments"
+        for (String script : new String[] {"return redis.set_repl()", "return redis.set_repl(1, 2)"}) {
+            String sha = vellum.call("SCRIPT", "LOAD", script).node().scalarText();
+            assertEquals("-ERR redis.set_repl() requires one argument. script: " + sha + ", on @user_script:1.\\r\\n",
+                    vellum.call("EVAL", script, "0").text());
+        }
+    }
+
+    @Test
+    void readOnlyScriptsRefuseCommandsThatMayReplicate() {
+        both("PFADD", "hll", "a", "b");
+        same("EVAL_RO", "return redis.call('publish', 'c', 'm')", "0");
+        same("EVAL_RO", "return redis.pcall('spublish', 'c', 'm')", "0");
+        same("EVAL_RO", "return redis.call('pfcount', KEYS[1])", "1", "hll");
+        same("EVAL", "#!lua flags=no-writes\nreturn redis.call('publish', 'c', 'm')", "0");
+        same("EVAL", "return redis.call('pfcount', KEYS[1])", "1", "hll");
+        same("FCALL_RO", "nosuch", "0");
+        // the flag is hidden from COMMAND INFO, as in Redis
+        same("COMMAND", "INFO", "publish", "spublish", "pfcount");
+    }
+
+    @Test
     void functionDumpRestoreRoundTrip() {
         both("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('fa', function() return 'a' end)");
         byte[] dump = vellum.call("FUNCTION", "DUMP").node().scalar();

@@ -52,9 +52,21 @@ final class EvalCommands {
     /* EVAL script numkeys [key ...] [arg ...], EVALSHA sha1 numkeys ..., and their _RO forms */
     private void eval(CommandContext ctx, boolean bySha, boolean ro) {
         int numkeys = numkeys(ctx, null);
-        if (scripting.debug().intercept(ctx, bySha)) {
-            return;
+        switch (scripting.debug().intercept(ctx, bySha, scripting)) {
+            case TAKEN -> {
+            }
+            case SYNC -> {
+                try {
+                    run(ctx, bySha, ro, numkeys);
+                } finally {
+                    scripting.debug().endSync(ctx, scripting);
+                }
+            }
+            case NONE -> run(ctx, bySha, ro, numkeys);
         }
+    }
+
+    private void run(CommandContext ctx, boolean bySha, boolean ro, int numkeys) {
         ScriptCache.Script s;
         if (bySha) {
             byte[] sha = ctx.arg(1);

@@ -90,12 +90,21 @@ final class FunctionLibraries {
         return m;
     }
 
+    /**
+     * Function names are found case-insensitively across libraries (Redis's functionDictType
+     * compares with strcasecmp), while a library keeps the names as registered: FCALL MYF runs
+     * myf, and a library may not register MYF while another has myf.
+     */
+    private static String key(String name) {
+        return io.vellum.core.util.Text.lower(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
     Function function(String name) {
-        return functions.get(name);
+        return functions.get(key(name));
     }
 
     Library libraryOf(String function) {
-        return functionLibrary.get(function);
+        return functionLibrary.get(key(function));
     }
 
     Map<String, Library> libraries() {
@@ -103,7 +112,11 @@ final class FunctionLibraries {
     }
 
     int functionCount() {
-        return functions.size();
+        int n = 0;
+        for (Library l : libraries.values()) {
+            n += l.functions.size();
+        }
+        return n;
     }
 
     boolean loading() {
@@ -126,7 +139,7 @@ final class FunctionLibraries {
             throw new CommandError("ERR Library '" + lib.name + "' already exists");
         }
         for (String f : lib.functions.keySet()) {
-            Library owner = functionLibrary.get(f);
+            Library owner = functionLibrary.get(key(f));
             if (owner != null && owner != old) {
                 throw new CommandError("ERR Function " + f + " already exists");
             }
@@ -177,16 +190,20 @@ final class FunctionLibraries {
     void link(Library lib) {
         libraries.put(lib.name, lib);
         for (Function f : lib.functions.values()) {
-            functions.put(f.name(), f);
-            functionLibrary.put(f.name(), lib);
+            // dictAdd: of two names equal but for case in one library, the first stays
+            if (functions.putIfAbsent(key(f.name()), f) == null) {
+                functionLibrary.put(key(f.name()), lib);
+            }
         }
     }
 
     void unlink(Library lib) {
         libraries.remove(lib.name);
         for (String f : lib.functions.keySet()) {
-            functions.remove(f);
-            functionLibrary.remove(f);
+            if (functionLibrary.get(key(f)) == lib) {
+                functions.remove(key(f));
+                functionLibrary.remove(key(f));
+            }
         }
     }
 

@@ -45,6 +45,7 @@ final class LuaSandbox {
 
     final SandboxGlobals globals = new SandboxGlobals();
     final InterruptHook hook;
+    private java.util.function.LongSupplier memoryLimit = () -> 0;
     private final Lrand48 rand;
     /** Deterministic "addresses" for tostring, numbered per script run. */
     private final Map<LuaValue, Integer> ids = new IdentityHashMap<>();
@@ -98,6 +99,11 @@ final class LuaSandbox {
         g.seal();
         this.hook = new InterruptHook(onInterrupt);
         g.debuglib = hook;
+    }
+
+    /** script-max-memory, in bytes (0: no bound); string.rep refuses a larger result at once. */
+    void setMemoryLimit(java.util.function.LongSupplier limit) {
+        this.memoryLimit = limit;
     }
 
     /** Before a script runs: fresh tostring ids. */
@@ -314,7 +320,8 @@ final class LuaSandbox {
                     return LuaValue.EMPTYSTRING;
                 }
                 long size = (long) str.length() * n;
-                if (size > maxStringBytes()) {
+                long bound = memoryLimit.getAsLong();
+                if (size > maxStringBytes() || bound > 0 && size > bound) {
                     throw new LuaError("not enough memory");
                 }
                 byte[] b = new byte[(int) size];

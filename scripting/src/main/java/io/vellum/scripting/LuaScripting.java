@@ -32,6 +32,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     private final RedisApi api = new RedisApi(this);
     private final LuaSandbox sandbox;
     private final ScriptCache cache = new ScriptCache();
+    private final ScriptMemory memory = new ScriptMemory();
     private final FunctionLibraries functions;
     private Engine engine;
     private volatile ScriptRun current;
@@ -56,6 +57,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public void attach(Engine engine) {
         this.engine = engine;
+        sandbox.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
     }
 
     Engine engine() {
@@ -103,6 +105,112 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         sandbox.globals.debuglib = lineHook;
     }
 
+    /** Ends a SYNC debugging session's hold on this state: the interrupt hook is back. */
+    public void detachDebugger() {
+        this.debugger = null;
+        sandbox.globals.debuglib = sandbox.hook;
+    }
+
+    /** The run a SYNC debugging session debugs: whichever script runs on this state. */
+    public io.vellum.scripting.ldb.DebuggedRun debuggedRun(java.util.function.BooleanSupplier clientClosed) {
+        return new io.vellum.scripting.ldb.DebuggedRun() {
+            @Override
+            public boolean scriptWrote() {
+                ScriptRun run = current;
+                return run != null && run.wroteDirty;
+            }
+
+            @Override
+            public void contained(Runnable action) {
+                containDebuggerAction(action);
+            }
+
+            @Override
+            public java.util.function.BooleanSupplier clientClosed() {
+                return clientClosed;
+            }
+
+            @Override
+            public org.luaj.vm2.lib.DebugLib interruptHook() {
+                return sandbox.hook;
+            }
+        };
+    }
+
+    /** See {@link io.vellum.scripting.ldb.DebuggedRun#contained}. */
+    private void containDebuggerAction(Runnable action) {
+        ScriptRun run = current;
+        if (run == null) {
+            action.run();
+            return;
+        }
+        long randState = rand.state();
+        int resp = run.resp;
+        LuaTable keys = copyGlobalTable("KEYS");
+        LuaTable args = copyGlobalTable("ARGV");
+        run.debuggerRefusal = "This command is not allowed from the debugger in SYNC mode: "
+                + "replay of the logged script could not repeat it";
+        try {
+            action.run();
+        } finally {
+            run.debuggerRefusal = null;
+            rand.setState(randState);
+            run.resp = resp;
+            restoreGlobalTable("KEYS", keys);
+            restoreGlobalTable("ARGV", args);
+        }
+    }
+
+    /** A copy of a global table's entries and metatable (null when the global is not a table). */
+    private LuaTable copyGlobalTable(String name) {
+        LuaValue t = sandbox.globals.rawget(name);
+        if (!t.istable()) {
+            return null;
+        }
+        LuaTable copy = new LuaTable();
+        for (LuaValue k = LuaValue.NIL; ; ) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            copy.rawset(k, n.arg(2));
+        }
+        LuaValue meta = t.getmetatable();
+        copy.rawset(LuaValue.valueOf("\0vellum-meta"), meta == null ? LuaValue.NIL : meta);
+        return copy;
+    }
+
+    private void restoreGlobalTable(String name, LuaTable copy) {
+        LuaValue v = sandbox.globals.rawget(name);
+        if (copy == null || !v.istable()) {
+            return;
+        }
+        LuaTable t = (LuaTable) v;
+        java.util.List<LuaValue> now = new java.util.ArrayList<>();
+        for (LuaValue k = LuaValue.NIL; ; ) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            now.add(k);
+        }
+        for (LuaValue k : now) {
+            t.rawset(k, LuaValue.NIL);
+        }
+        LuaValue metaKey = LuaValue.valueOf("\0vellum-meta");
+        for (LuaValue k = LuaValue.NIL; ; ) {
+            Varargs n = copy.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            if (!k.equals(metaKey)) {
+                t.rawset(k, n.arg(2));
+            }
+        }
+        LuaValue meta = copy.rawget(metaKey);
+        t.setmetatable(meta.isnil() ? null : meta);
+    }
+
     /** The sandbox's globals, for the debugger's print and eval. */
     public LuaTable debuggerGlobals() {
         return sandbox.globals;
@@ -145,7 +253,10 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return null;
         }
         if (engine.role() == io.vellum.core.engine.Role.REPLICA) {
-            return "READONLY Can not run script with write flag on readonly replica";
+            // Redis derives EVAL's and FCALL's command flags from the script's (evalGetCommandFlags,
+            // scriptFlagsToCmdFlags): a script that may write is a write command, which
+            // processCommand refuses on a read-only replica before scriptPrepareForRun runs.
+            return io.vellum.core.command.Errors.READONLY;
         }
         if (engine.log().failed()) {
             return engine.log().failureReply();
@@ -179,6 +290,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         int db = ctx.session().db();
         sandbox.startRun();
         sandbox.hook.clear();
+        memory.startRun();
         current = run;
         try {
             Varargs result;
@@ -189,14 +301,17 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             } else {
                 result = fn.invoke(keys, args);
             }
+            debuggerScriptReturned();
             LuaReplies.write(ctx.reply(), result.arg1(), run.resp);
         } catch (LuaError e) {
+            debuggerScriptReturned();
             if (run.discard) {
                 ctx.discardUnit();
             }
             ErrorInfo info = ErrorInfo.of(e);
             ctx.reply().error(LuaReplies.oneLine(info.reply(run.funcName)));
         } catch (StackOverflowError e) {
+            debuggerScriptReturned();
             ctx.reply().error("ERR " + (run.functionMode ? "user_function" : "user_script") + ":1: stack overflow script: "
                     + run.funcName + ", on @" + (run.functionMode ? "user_function" : "user_script") + ":1.");
         } finally {
@@ -206,33 +321,36 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         }
     }
 
+    private void debuggerScriptReturned() {
+        if (debugger != null) {
+            debugger.scriptReturned();
+        }
+    }
+
     /** The hook saw the flag: a kill ends the script with Redis's error (pcall cannot catch it). */
     private void onInterrupt() {
         ScriptRun run = current;
         if (run != null && run.killed) {
             throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
         }
-        if (run != null && nearlyOutOfMemory()) {
+        if (run != null && memory.exceeded(engine.config().scriptMaxMemory.get())) {
             throw new LuaError("not enough memory");
         }
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
+        if (run != null && isBusy()) {
+            // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
+            engine.serveWhileBusy();
+            if (run.killed) {
+                throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
+            }
+        }
     }
 
-    /**
-     * The per-script memory bound: a script that fills the heap (a table grown without end)
-     * ends with Lua's "not enough memory" before the JVM runs out, checked every 2^16
-     * instructions; a collection confirms before the script is failed.
-     */
-    private static boolean nearlyOutOfMemory() {
-        Runtime rt = Runtime.getRuntime();
-        long max = rt.maxMemory();
-        if (rt.totalMemory() - rt.freeMemory() < max / 100 * 85) {
-            return false;
-        }
-        System.gc();
-        return rt.totalMemory() - rt.freeMemory() > max / 100 * 80;
+    @Override
+    public boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+        return !debug.isEnabled(session);
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -285,6 +403,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     @Override
     public boolean isBusy() {
+        if (debug.isBusy()) {
+            return true;
+        }
         ScriptRun run = current;
         if (run == null || engine == null) {
             return false;
@@ -331,6 +452,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     @Override
     public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+        if (debug.whileBusy(session, argv)) {
+            return null;
+        }
         ScriptRun run = current;
         if (run == null || spec == null || run.ctx.session() == session) {
             return null;

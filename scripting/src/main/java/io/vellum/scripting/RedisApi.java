@@ -246,6 +246,10 @@ final class RedisApi {
             return "This Redis command is not allowed from script";
         }
         boolean write = spec.isWrite();
+        if (run.debuggerRefusal != null && (write || spec.has(CommandFlag.MAY_REPLICATE)
+                || spec.def().getTipsList().contains("nondeterministic_output"))) {
+            return run.debuggerRefusal;
+        }
         if (run.readOnly && (write || spec.has(CommandFlag.MAY_REPLICATE))) {
             return "Write commands are not allowed from read-only scripts.";
         }

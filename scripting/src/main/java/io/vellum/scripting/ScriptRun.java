@@ -19,6 +19,11 @@ final class ScriptRun {
     volatile boolean killed;
     /** Stopped by SHUTDOWN NOSAVE: nothing of the unit is logged. */
     volatile boolean discard;
+    /**
+     * Set while a SYNC debugging session's eval or redis command runs: the error text for
+     * commands that would change what replay of the logged script reproduces.
+     */
+    String debuggerRefusal;
     /** The protocol commands reply in (redis.setresp); 2 at start. */
     int resp = 2;
 

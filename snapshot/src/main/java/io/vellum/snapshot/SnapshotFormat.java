@@ -42,12 +42,12 @@ public final class SnapshotFormat {
     }
 
     /** The file name of a snapshot covering {@code position} (-1, no log, is written as 0). */
-    static String fileName(long position) {
+    public static String fileName(long position) {
         return String.format("%s%020d%s", PREFIX, Math.max(0, position), SUFFIX);
     }
 
     /** The position in a snapshot file's name, or -2 when the name is not a snapshot's. */
-    static long positionOfName(String name) {
+    public static long positionOfName(String name) {
         if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.length() != PREFIX.length() + 20 + SUFFIX.length()) {
             return -2;
         }

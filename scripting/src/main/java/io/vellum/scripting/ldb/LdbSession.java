@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -23,13 +24,20 @@ import org.luaj.vm2.lib.DebugLib;
  * it stops it sends the log lines to the client and waits, on the session's thread, for the
  * client's next debugger command ({@link #offer}).
  *
- * <p>Session thread only, except {@link #offer} and {@link #clientGone} (the engine thread).
+ * <p>In a {@code SCRIPT DEBUG SYNC} session ({@link DebuggedRun} given) the hook is installed
+ * in the store's own Lua state and runs on the engine thread, which waits here while stopped;
+ * the client's commands arrive from its network thread ({@link #offer}).
+ *
+ * <p>Session thread only, except {@link #offer} and {@link #clientGone} (the engine thread,
+ * or the network thread in SYNC mode).
  */
 final class LdbSession extends DebugLib implements LuaDebugger {
     /** LDB_BREAKPOINTS_MAX */
     private static final int MAX_BREAKPOINTS = 64;
     /** LDB_MAX_LEN_DEFAULT */
     private static final int MAX_LEN_DEFAULT = 256;
+    /** Instructions between two count events (Redis sets its ldb hook with a count of 100000). */
+    private static final int COUNT_EVENT = 100_000;
     /** Lua frames deep before "stack overflow", as the interrupt hook counts them (its MAX_DEPTH). */
     private static final int MAX_DEPTH = 3000;
     private static final byte[][] GONE = new byte[0][];
@@ -56,6 +64,9 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     private final String[] src;
     private final Consumer<List<String>> send;
+    /** The SYNC session's run, or null in a forked (YES) session. */
+    private final DebuggedRun sync;
+    private boolean ended;
     private final BlockingQueue<byte[][]> commands = new LinkedBlockingQueue<>();
     private final List<Frame> frames = new ArrayList<>();
     private final List<String> logs = new ArrayList<>();
@@ -68,12 +79,19 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     private int maxlen = MAX_LEN_DEFAULT;
     private boolean maxlenHintSent;
     private long goneAtNanos;
+    /** Lua instructions run (the count hook's counter). */
+    private long instructions;
+    /** When the script last resumed (rctx->start_time, reset after each stop). */
+    private long resumedNanos = System.nanoTime();
+    private LongSupplier timeLimitMillis = () -> 5000;
 
     /**
      * @param script the EVAL body (its lines are what list shows)
      * @param send   writes log lines to the client as one multi-bulk of status replies
+     * @param sync   the run a SYNC session debugs, or null (YES: a throwaway copy)
      */
-    LdbSession(byte[] script, Consumer<List<String>> send) {
+    LdbSession(byte[] script, Consumer<List<String>> send, DebuggedRun sync) {
+        this.sync = sync;
         int len = script.length;
         while (len > 0 && (script[len - 1] == '\n' || script[len - 1] == '\r')) {
             len--;
@@ -86,6 +104,11 @@ final class LdbSession extends DebugLib implements LuaDebugger {
         this.globals = globals;
     }
 
+    /** busy-reply-threshold: running this long without a stop stops the script ("timeout reached"). */
+    void setTimeLimit(LongSupplier millis) {
+        this.timeLimitMillis = millis;
+    }
+
     /** The client sent commands while the session runs (engine thread). */
     void offer(List<byte[][]> argvs) {
         commands.addAll(argvs);
@@ -95,6 +118,26 @@ final class LdbSession extends DebugLib implements LuaDebugger {
     void clientGone() {
         gone = true;
         commands.add(GONE);
+    }
+
+    boolean isGone() {
+        return gone;
+    }
+
+    /** SYNC: the {@code <endsession>} mark, once, before the script's reply (ldbEndSession). */
+    void end() {
+        if (!ended) {
+            ended = true;
+            log("<endsession>");
+            sendLogs();
+        }
+    }
+
+    @Override
+    public void scriptReturned() {
+        if (sync != null) {
+            end();
+        }
     }
 
     // ------------------------------------------------------------------ logs
@@ -179,55 +222,72 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
+        if (gone && sync != null) {
+            // nobody steps any more: the store's usual checks (SCRIPT KILL) apply again
+            sync.interruptHook().onInstruction(pc, v, top);
+        }
         if (frames.isEmpty()) {
             return;
         }
         Frame f = frames.get(frames.size() - 1);
         int old = f.pc;
         f.pc = pc;
+        // Lua 5.1's traceexec: a count event every COUNT_EVENT instructions, then a line
+        // event on a new line or on a jump backwards (only user_script's matter).
+        boolean countEvent = ++instructions % COUNT_EVENT == 0;
         if (!f.userScript()) {
             return;
         }
         int[] li = f.closure.p.lineinfo;
-        // Lua 5.1's traceexec: a line event on a new line, or on a jump backwards.
+        if (countEvent) {
+            hook(li[pc], true);
+        }
         if (old >= 0 && pc > old && li[pc] == li[old]) {
             return;
         }
-        lineHook(li[pc]);
+        hook(li[pc], false);
     }
 
-    /** luaLdbLineHook */
-    private void lineHook(int line) {
+    /** luaLdbLineHook, for a line event or a count event (where it checks for a timeout). */
+    private void hook(int line, boolean countEvent) {
         currentLine = line;
         boolean bp = breakpoints.contains(line) || luabp;
+        boolean timeout = false;
+        if (countEvent && !step && !bp) {
+            long limit = timeLimitMillis.getAsLong();
+            if (System.nanoTime() - resumedNanos < (limit != 0 ? limit : 5000) * 1_000_000L) {
+                return;
+            }
+            timeout = true;
+            step = true;
+        }
         if (gone) {
             // Nobody will answer: like Redis's timeout with the client gone, end the script.
-            if (System.nanoTime() - goneAtNanos > 5_000_000_000L) {
+            // Not in SYNC mode, whose writes are replayed from the log by running the script to
+            // its end: there SCRIPT KILL (before any write) is the way out, as for any script.
+            if (sync == null && (timeout || System.nanoTime() - goneAtNanos > 5_000_000_000L)) {
                 throw plainError("timeout during Lua debugging with client closing connection");
             }
+            step = false;
             return;
         }
         if (step || bp) {
-            String reason = bp ? (luabp ? "redis.breakpoint() called" : "break point") : "step over";
+            String reason = bp ? (luabp ? "redis.breakpoint() called" : "break point")
+                    : timeout ? "timeout reached, infinite loop?" : "step over";
             step = false;
             luabp = false;
             log("* Stopped at " + line + ", stop reason = " + reason);
             logSourceLine(line);
             sendLogs();
             repl();
+            resumedNanos = System.nanoTime();
         }
     }
 
     /** ldbRepl: runs debugger commands until one returns to the script. */
     private void repl() {
         while (true) {
-            byte[][] argv;
-            try {
-                argv = commands.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                argv = GONE;
-            }
+            byte[][] argv = nextCommand();
             if (argv == GONE || argv.length == 0) {
                 step = false;
                 breakpoints.clear();
@@ -264,10 +324,18 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                     sendLogs();
                 }
                 case "e", "eval" -> {
-                    eval(a);
+                    contained(() -> eval(a));
                     sendLogs();
                 }
-                case "a", "abort" -> throw plainError("script aborted for user request");
+                case "a", "abort" -> {
+                    if (sync == null || !sync.scriptWrote()) {
+                        throw plainError("script aborted for user request");
+                    }
+                    // Redis keeps an aborted script's writes; replay, which runs the logged
+                    // script to its end, could not stop where the user did.
+                    log("<error> Can't abort a script that wrote in SYNC mode: the log could not replay it. Use 'continue'.");
+                    sendLogs();
+                }
                 case "p", "print" -> {
                     if (a.length == 2) {
                         print(a[1]);
@@ -297,13 +365,48 @@ final class LdbSession extends DebugLib implements LuaDebugger {
                 }
                 default -> {
                     if (a.length > 1 && (cmd.equals("r") || cmd.equals("redis"))) {
-                        redis(argv);
+                        contained(() -> redis(argv));
                     } else {
                         log("<error> Unknown Redis Lua debugger command or wrong number of arguments.");
                     }
                     sendLogs();
                 }
             }
+        }
+    }
+
+    /**
+     * The client's next debugger command; {@link #GONE} when it disconnected. In SYNC mode the
+     * engine thread waits here, so the closed connection is noticed by polling, not by the
+     * engine's close listener (which runs only after the script).
+     */
+    private byte[][] nextCommand() {
+        try {
+            if (sync == null) {
+                return commands.take();
+            }
+            while (true) {
+                byte[][] argv = commands.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (argv != null) {
+                    return argv;
+                }
+                if (sync.clientClosed().getAsBoolean()) {
+                    gone = true;
+                    return GONE;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return GONE;
+        }
+    }
+
+    /** A debugger eval or redis command: in SYNC mode it must not change what the logged script does. */
+    private void contained(Runnable action) {
+        if (sync == null) {
+            action.run();
+        } else {
+            sync.contained(action);
         }
     }
 

@@ -19,4 +19,12 @@ public interface LuaDebugger {
 
     /** redis.call's result as Lua sees it (logged as {@code <reply>} while stepping). */
     void redisReply(LuaValue result);
+
+    /**
+     * The script returned or failed; its reply is written next. A SYNC session ends here, so
+     * the {@code <endsession>} line precedes the reply as in Redis (whose ldbEndSession writes
+     * to the socket while the reply still waits in the client's buffer).
+     */
+    default void scriptReturned() {
+    }
 }

@@ -30,8 +30,8 @@ public final class RedisLuaLibraries {
 
     /**
      * Installs the libraries into {@code g}: {@code bit}, {@code struct}, {@code cmsgpack},
-     * {@code cjson}, and Lua 5.1's {@code string.format}, {@code tonumber} and {@code unpack}
-     * over LuaJ's.
+     * {@code cjson}, and Lua 5.1's {@code string.format}, {@code tonumber}, {@code unpack} and
+     * table functions ({@link Lua51TableLib}) over LuaJ's.
      *
      * @param interruptCheck run every 64 KiB of output while cjson.encode or cmsgpack.pack
      *     builds a result (library code runs no Lua instructions, so an instruction hook never
@@ -43,6 +43,11 @@ public final class RedisLuaLibraries {
         LuaValue string = g.get("string");
         if (string.istable()) {
             ((LuaTable) string).rawset("format", new StringFormat());
+        }
+        LuaValue table = g.get("table");
+        LuaValue math = g.get("math");
+        if (table.istable() && math.istable()) {
+            Lua51TableLib.install((LuaTable) table, (LuaTable) math);
         }
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());

@@ -37,6 +37,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         release = releases.forLoop(ctx.channel().eventLoop());
+        release.opened(ctx.channel());
         session = engine.openSession(new NettyConnection(ctx.channel()));
         ctx.fireChannelActive();
     }
@@ -76,8 +77,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void submitBatch() {
         if (!batch.isEmpty()) {
-            engine.submitHere(session, batch);
+            // a new list first: a busy script run by submitHere reads this connection again
+            List<byte[][]> commands = batch;
             batch = new ArrayList<>();
+            engine.submitHere(session, commands);
             release.schedule();
         }
     }
@@ -85,6 +88,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
+            release.closed(ctx.channel());
             engine.closeSession(session);
             engine.runHere();
             release.schedule();

@@ -13,11 +13,26 @@ import io.vellum.core.engine.Engine;
 final class IterationRelease implements Runnable {
     private final Engine engine;
     private final EventLoop loop;
+    private final BusyPump pump = new BusyPump();
+    private boolean pumpRegistered;
     private boolean scheduled;
 
     IterationRelease(Engine engine, EventLoop loop) {
         this.engine = engine;
         this.loop = loop;
+    }
+
+    /** A connection of this loop opened (on the loop's thread). */
+    void opened(io.netty.channel.Channel c) {
+        if (!pumpRegistered) {
+            pumpRegistered = true;
+            engine.setBusyPump(pump);
+        }
+        pump.add(c);
+    }
+
+    void closed(io.netty.channel.Channel c) {
+        pump.remove(c);
     }
 
     /** Asks for a release at the end of the current iteration (once, however often asked). */

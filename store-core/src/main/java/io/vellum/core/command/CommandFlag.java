@@ -22,22 +22,37 @@ public enum CommandFlag {
     ASKING("asking"),
     FAST("fast"),
     NO_AUTH("no_auth"),
-    MAY_REPLICATE("may_replicate"),
-    SENTINEL("sentinel"),
-    ONLY_SENTINEL("only_sentinel"),
+    MAY_REPLICATE("may_replicate", true),
+    SENTINEL("sentinel", true),
+    ONLY_SENTINEL("only_sentinel", true),
     NO_MANDATORY_KEYS("no_mandatory_keys"),
-    PROTECTED("protected"),
+    PROTECTED("protected", true),
     NO_ASYNC_LOADING("no_async_loading"),
     NO_MULTI("no_multi"),
     MOVABLEKEYS("movablekeys"),
     ALLOW_BUSY("allow_busy"),
-    MODULE_GETKEYS("module_getkeys"),
+    MODULE_GETKEYS("module_getkeys", true),
     MODULE_NO_CLUSTER("module_no_cluster");
 
     private final String redisName;
+    private final boolean hidden;
 
     CommandFlag(String redisName) {
+        this(redisName, false);
+    }
+
+    CommandFlag(String redisName, boolean hidden) {
         this.redisName = redisName;
+        this.hidden = hidden;
+    }
+
+    /**
+     * A flag COMMAND INFO does not show ("Hidden on purpose" in Redis's addReplyCommandFlags):
+     * the table holds it (may_replicate decides what read-only scripts refuse) but COMMAND
+     * answers as Redis does.
+     */
+    public boolean hidden() {
+        return hidden;
     }
 
     /** The name COMMAND INFO prints. */

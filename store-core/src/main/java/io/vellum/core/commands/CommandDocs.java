@@ -28,7 +28,8 @@ final class CommandDocs {
         r.array(10);
         r.bulk(spec.fullName());
         r.integer(d.getArity());
-        statusSet(r, d.getFlagsList());
+        statusSet(r, d.getFlagsList().stream()
+                .filter(f -> !io.vellum.core.command.CommandFlag.byRedisName(f).hidden()).toList());
         r.integer(d.getFirstKey());
         r.integer(d.getLastKey());
         r.integer(d.getKeyStep());

@@ -89,6 +89,10 @@ public final class Engine implements AutoCloseable {
     private final ReentrantLock owner = new ReentrantLock();
     /** True while a network thread runs a batch here: units that may run user code go to the engine thread. */
     private boolean runningHere;
+    /** Per network thread: what serves its connections while a script it runs is busy. */
+    private final ThreadLocal<Runnable> busyPump = new ThreadLocal<>();
+    private static final java.util.Set<String> SCRIPT_CALLS =
+            java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
     /** When the parked engine thread will wake by itself (wall millis). */
     private volatile long engineWakeAt;
     private final List<Session> withOutput = new ArrayList<>();
@@ -550,6 +554,26 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers, for the calling network thread, what keeps its connections served (their
+     * -BUSY replies, SCRIPT KILL) while a script it runs is busy: scripts then run on it
+     * like any other command instead of costing a hand-off to the engine thread.
+     */
+    public void setBusyPump(Runnable pump) {
+        busyPump.set(pump);
+    }
+
+    /**
+     * A busy script calls this now and then from between its instructions (Redis's
+     * processEventsWhileBlocked): a network thread running it reads its connections.
+     */
+    public void serveWhileBusy() {
+        Runnable pump = busyPump.get();
+        if (pump != null) {
+            pump.run();
+        }
+    }
+
     private void wakeEngineThread() {
         if (parked) {
             LockSupport.unpark(thread);
@@ -721,14 +745,19 @@ public final class Engine implements AutoCloseable {
             case "exec":
                 for (byte[][] q : s.queued()) {
                     CommandSpec qs = resolve(q);
-                    if (qs != null && qs.has(io.vellum.core.command.CommandFlag.NOSCRIPT)) {
+                    if (qs != null && qs.has(io.vellum.core.command.CommandFlag.NOSCRIPT) && !scriptRunsHere(s, qs)) {
                         return false;
                     }
                 }
                 return true;
             default:
-                return false;
+                return scriptRunsHere(s, spec);
         }
+    }
+
+    private boolean scriptRunsHere(Session s, CommandSpec spec) {
+        return SCRIPT_CALLS.contains(spec.fullName()) && busyPump.get() != null
+                && scripting != null && scripting.runsOnNetworkThread(s);
     }
 
     /** Runs a blocked-then-released session's queued commands. */
