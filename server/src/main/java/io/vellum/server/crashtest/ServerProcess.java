@@ -69,8 +69,10 @@ final class ServerProcess {
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(Main.class.getName());
+        // A snapshot every second (once 50 units changed something) keeps each restart's replay
+        // short, and puts kills in the middle of background saves at random as well.
         cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", storeDir.toString(),
-                "--appendfsync", fsync));
+                "--appendfsync", fsync, "--save", "1 50"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
         return new ServerProcess(p, port, marker(scratch));
     }
