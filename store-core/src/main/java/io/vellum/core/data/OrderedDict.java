@@ -158,6 +158,16 @@ public final class OrderedDict<V> {
         return null;
     }
 
+    /**
+     * Makes room for {@code expected} entries in all, so that inserting up to that many grows
+     * nothing on the way (snapshot loading knows each database's key count up front).
+     */
+    public void reserve(int expected) {
+        if (expected > keys.length) {
+            rebuild(expected);
+        }
+    }
+
     /** Inserts a key known to be absent with an explicit sequence number (snapshot load). */
     public void insertWithSeq(byte[] key, V value, long seq) {
         if (seq < nextSeq) {
