@@ -122,12 +122,16 @@ public final class SnapshotLoader {
 
                 @Override
                 public void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, Value value) {
-                    ks.db(db).loadKey(key, value, hasExpire ? expireAt : -1, seq);
+                    ks.db(db).appendLoadedKey(key, value, hasExpire ? expireAt : -1, seq);
                     progress.key();
                 }
 
                 @Override
                 public void scripts(Scripts s) {
+                    // Every key is read: index them (inside the read, so a repeated key is damage).
+                    for (int i = 0; i < ks.count(); i++) {
+                        ks.db(i).finishLoad();
+                    }
                     scriptSection[0] = s;
                 }
             });

@@ -119,6 +119,15 @@ public final class SnapshotBenchmark {
                 System.out.printf("read and verify only #%d: %d ms, %.2f M keys/s (CPU %d ms)%n", i + 1, ns / 1_000_000,
                         n[0] / (ns / 1e9) / 1e6, (cpuNanos() - c) / 1_000_000);
             }
+            for (int i = 0; i < 2; i++) {
+                long t = System.nanoTime();
+                long c = cpuNanos();
+                long[] n = new long[1];
+                io.vellum.snapshot.SnapshotReader.readValues(file, (db, k, seq, he, x, v) -> n[0]++);
+                long ns = System.nanoTime() - t;
+                System.out.printf("read, verify and decode values (no keyspace) #%d: %d ms, %.2f M keys/s (CPU %d ms)%n", i + 1,
+                        ns / 1_000_000, n[0] / (ns / 1e9) / 1e6, (cpuNanos() - c) / 1_000_000);
+            }
             long[] wall = new long[runs];
             for (int i = 0; i < runs; i++) {
                 Engine fresh = Engine.builder().log(LOG).build();
@@ -135,6 +144,9 @@ public final class SnapshotBenchmark {
             }
             long m = median(wall);
             System.out.printf("load median: %d ms, %.2f M keys/s%n", m / 1_000_000, keys / (m / 1e9) / 1e6);
+        }
+        if (Boolean.getBoolean("vellum.bench.keep")) {
+            System.out.println("store directory kept (for SnapshotColdLoad): " + dir);
         }
         if (!phases.contains("latency") && !phases.contains("heap")) {
             engine.close();
