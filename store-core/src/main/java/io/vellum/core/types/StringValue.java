@@ -110,6 +110,11 @@ public final class StringValue extends Value {
         return raw;
     }
 
+    /** Made without tryObjectEncoding (stored as StringData.never_int): never "int". */
+    public boolean isNeverInt() {
+        return !intCandidate;
+    }
+
     // ------------------------------------------------------------------ in-place changes
 
     /**
