@@ -36,13 +36,26 @@ final class ChunkEncoder {
     private CodedOutputStream out;
     private long bytes;
 
+    private final java.util.function.Supplier<byte[]> chunks;
+
     ChunkEncoder(Consumer<ByteBuffer> sink) {
+        this(sink, () -> null);
+    }
+
+    /**
+     * {@code chunks} gives a {@link #CHUNK}-byte array the sink is done with, or null for a new
+     * one: a snapshot then reuses a few dozen arrays instead of leaving its whole size behind
+     * for the garbage collector, whose pauses would stop clients during a BGSAVE.
+     */
+    ChunkEncoder(Consumer<ByteBuffer> sink, java.util.function.Supplier<byte[]> chunks) {
         this.sink = sink;
+        this.chunks = chunks;
         newChunk(CHUNK);
     }
 
     private void newChunk(int size) {
-        buf = new byte[size];
+        byte[] reused = size == CHUNK ? chunks.get() : null;
+        buf = reused != null ? reused : new byte[size];
         out = CodedOutputStream.newInstance(buf);
     }
 

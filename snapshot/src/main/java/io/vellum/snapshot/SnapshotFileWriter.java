@@ -37,6 +37,8 @@ final class SnapshotFileWriter implements Runnable {
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final CRC32C crc = new CRC32C();
+    /** Chunk arrays written out, for the encoder to fill again (ChunkEncoder's chunk supplier). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long records = -1;
     private volatile boolean failed;
 
@@ -46,6 +48,11 @@ final class SnapshotFileWriter implements Runnable {
         this.tmp = dir.resolve(SnapshotFormat.fileName(position).replace(SnapshotFormat.SUFFIX, SnapshotFormat.TMP_SUFFIX));
         this.log = log;
         this.resume = resume;
+    }
+
+    /** A chunk array already written out, or null (engine thread). */
+    byte[] reusableChunk() {
+        return free.poll();
     }
 
     Path target() {
@@ -137,6 +144,9 @@ final class SnapshotFileWriter implements Runnable {
                 }
                 crc.update(b.duplicate());
                 size += writeFully(ch, b);
+                if (b.hasArray() && b.array().length == ChunkEncoder.CHUNK && free.size() < QUEUE_CHUNKS) {
+                    free.add(b.array());
+                }
             }
             if (failed) {
                 throw new IOException("the snapshot was aborted");

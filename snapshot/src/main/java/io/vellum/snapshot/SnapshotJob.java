@@ -139,7 +139,7 @@ final class SnapshotJob implements KeyspaceObserver {
         this.sources = list.toArray(new Source[0]);
         this.total = keys;
         h.setKeys(keys);
-        this.encoder = new ChunkEncoder(this::handOver);
+        this.encoder = new ChunkEncoder(this::handOver, writer::reusableChunk);
         encoder.magic();
         encoder.delimited(h.build());
         engine.addObserver(this);
