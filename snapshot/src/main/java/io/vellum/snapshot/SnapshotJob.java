@@ -50,7 +50,7 @@ final class SnapshotJob implements KeyspaceObserver {
      * Keys a slice writes at least before it yields to waiting units: the snapshot still moves
      * on (a few µs per batch) when clients keep the engine busy without pause.
      */
-    private static final int MIN_KEYS = 16;
+    private static final int MIN_KEYS = 4;
 
     private final Engine engine;
     private final long position;
