@@ -239,8 +239,19 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             return null;
         }
         long position = engine.log().lastPosition();
+        long name;
+        try {
+            List<Path> existing = SnapshotFormat.snapshots(dir);
+            long newest = existing.isEmpty() ? -2 : SnapshotFormat.positionOfName(existing.get(0).getFileName().toString());
+            name = SnapshotFormat.nameNumber(position, newest);
+        } catch (IOException e) {
+            LOG.error("Cannot list the snapshot directory {}: {}", dir, e.toString());
+            lastBgsaveOk = false;
+            lastBgsaveTryMillis = System.currentTimeMillis();
+            return null;
+        }
         SnapshotJob[] self = new SnapshotJob[1];
-        SnapshotFileWriter w = new SnapshotFileWriter(dir, position, engine.log(), () -> self[0].resume());
+        SnapshotFileWriter w = new SnapshotFileWriter(dir, name, engine.log(), () -> self[0].resume());
         SnapshotJob j = new SnapshotJob(engine, w, scripts, sliceNanos);
         self[0] = j;
         job = j;
@@ -319,8 +330,11 @@ public final class ProtoSnapshotStore implements SnapshotStore {
                 LOG.info("Retention: deleted snapshot {}", snaps.get(i).getFileName());
             }
             if (snaps.size() >= KEEP) {
-                long covered = SnapshotFormat.positionOfName(snaps.get(KEEP - 1).getFileName().toString());
-                engine.log().releaseCoveredBy(covered);
+                // The covered position is the header's: a name may be a save sequence number.
+                long covered = SnapshotReader.header(snaps.get(KEEP - 1)).getLogPosition();
+                if (covered >= 0) {
+                    engine.log().releaseCoveredBy(covered);
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Retention after a snapshot failed: {}", e.toString());

@@ -42,10 +42,11 @@ final class SnapshotFileWriter implements Runnable {
     private volatile long records = -1;
     private volatile boolean failed;
 
-    SnapshotFileWriter(Path dir, long position, CommandLog log, Runnable resume) {
+    /** Writes {@code dir/snapshot-<nameNumber>.vsnap} (SnapshotFormat.nameNumber). */
+    SnapshotFileWriter(Path dir, long nameNumber, CommandLog log, Runnable resume) {
         this.dir = dir;
-        this.target = dir.resolve(SnapshotFormat.fileName(position));
-        this.tmp = dir.resolve(SnapshotFormat.fileName(position).replace(SnapshotFormat.SUFFIX, SnapshotFormat.TMP_SUFFIX));
+        this.target = dir.resolve(SnapshotFormat.fileName(nameNumber));
+        this.tmp = dir.resolve(SnapshotFormat.fileName(nameNumber).replace(SnapshotFormat.SUFFIX, SnapshotFormat.TMP_SUFFIX));
         this.log = log;
         this.resume = resume;
     }

@@ -140,6 +140,25 @@ public final class SnapshotReader {
         });
     }
 
+    /**
+     * The header of {@code file} alone (not verified against the checksum: the caller trusts a
+     * snapshot it wrote, as retention does).
+     *
+     * @throws IOException when the file cannot be read or does not start as a snapshot
+     */
+    public static Header header(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file)) {
+            CodedInputStream in = CodedInputStream.newInstance(raw, 4096);
+            if (!Arrays.equals(in.readRawBytes(SnapshotFormat.MAGIC.length), SnapshotFormat.MAGIC)) {
+                throw new IOException(file + " is not a Vellum snapshot (no magic)");
+            }
+            int limit = in.pushLimit(in.readRawVarint32());
+            Header h = Header.parseFrom(in);
+            in.popLimit(limit);
+            return h;
+        }
+    }
+
     private static <V> Summary read(Path file, KeyHandler<V> visitor) throws SnapshotDamagedException, IOException {
         long size = Files.size(file);
         long minimum = SnapshotFormat.MAGIC.length + 2 + SnapshotFormat.TRAILER_SIZE;
