@@ -37,7 +37,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Run by hand (a main class, not JMH: each figure is one long operation):
  * <pre>mvn -q -o -pl benchmarks -am package -DskipTests
- * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys [sliceMicros]]</pre>
+ * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys [sliceMicros [phases]]]</pre>
+ * {@code phases} is a comma-separated subset of {@code save,rdb,load,latency,heap} (default all).
+ * SAVE and load run {@code -Dvellum.bench.runs=N} times (default 3) and print their median; the
+ * latency figure is the median p99 ratio of {@code -Dvellum.bench.pairs=N} (default 3) pairs of
+ * 4-second phases without then with BGSAVE, so that both halves of a pair see the same machine.
+ * Times are wall clock, with the working thread's CPU time and the GC time beside them: on a
+ * shared machine the wall clock also counts waiting for a processor. Repeated loads run in a
+ * warm JVM; {@link SnapshotColdLoad} measures one in a fresh JVM, as a restart does
+ * ({@code -Dvellum.bench.keep=true} keeps the store directory for it).
  * The engine runs with a log that keeps nothing, so the figures are the snapshot's alone.
  */
 public final class SnapshotBenchmark {
