@@ -74,8 +74,9 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     }
 
     /**
-     * How long one slice of a BGSAVE may run between units; default 250 µs. Shorter slices
-     * delay clients less and take longer overall.
+     * How long one slice of a BGSAVE may run between units while none waits; default 250 µs.
+     * A slice ends early (after a few keys) as soon as a unit waits, so this bounds the delay
+     * of the units that arrive during a slice only on an engine too busy to look.
      */
     public ProtoSnapshotStore sliceMicros(long micros) {
         this.sliceNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(1, micros));

@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * more). Extra memory is the serialized keys changed during the snapshot, not a copy of the
  * dataset.
  *
+ * <p><b>Slices and latency.</b> A slice runs until its time budget is spent, or, after a few
+ * keys, until a unit waits in the engine's inbox: a write arriving during a BGSAVE waits for
+ * a few keys' encoding, not for a whole slice.
+ *
  * <p><b>Threads.</b> Everything here runs on the engine thread; the encoded chunks go to a
  * {@link SnapshotFileWriter}, whose thread does the I/O. Values are read only on the engine
  * thread, so they need no locking.
