@@ -78,7 +78,7 @@ public final class Vellum implements AutoCloseable {
         }
         eb.commands(replication.commands());
         this.engine = eb.build();
-        this.aof = openLog(engine, b.dir, b.config, snapshots);
+        this.aof = openLog(engine, b.dir, b.config, snapshots, b.logClock);
         if (aof != null) {
             engine.addInfoContributor((section, fields) -> {
                 if (section.equals("persistence")) {
@@ -113,7 +113,8 @@ public final class Vellum implements AutoCloseable {
      * Recovers the store (before the engine starts): loads the newest intact snapshot, replays
      * the log after the position it covers, and makes the log the engine's.
      */
-    private static AppendOnlyLog openLog(Engine engine, Path dir, StoreConfig config, ProtoSnapshotStore snapshots) {
+    private static AppendOnlyLog openLog(Engine engine, Path dir, StoreConfig config, ProtoSnapshotStore snapshots,
+                                         net.openhft.chronicle.core.time.TimeProvider logClock) {
         if (dir == null) {
             return null;
         }
@@ -131,7 +132,11 @@ public final class Vellum implements AutoCloseable {
             return null;
         }
         try {
-            return AppendOnlyLog.open(engine, AofOptions.of(dir, config).base(snapshots::load));
+            AofOptions options = AofOptions.of(dir, config).base(snapshots::load);
+            if (logClock != null) {
+                options.time(logClock);
+            }
+            return AppendOnlyLog.open(engine, options);
         } catch (IOException | RuntimeException e) {
             engine.close();
             if (e instanceof IOException io) {
@@ -251,6 +256,7 @@ public final class Vellum implements AutoCloseable {
     public static final class Builder {
         private Path dir;
         private Path followDir;
+        private net.openhft.chronicle.core.time.TimeProvider logClock;
         private final StoreConfig config = new StoreConfig();
 
         private Builder() {
@@ -310,6 +316,15 @@ public final class Vellum implements AutoCloseable {
          */
         public Builder appendOnly(boolean on) {
             config.appendonly.set(on);
+            return this;
+        }
+
+        /**
+         * The clock that names the log's hourly files; default the system clock. Tests move it
+         * on to make the log roll to new files (and retention delete old ones).
+         */
+        public Builder logClock(net.openhft.chronicle.core.time.TimeProvider clock) {
+            this.logClock = clock;
             return this;
         }
 

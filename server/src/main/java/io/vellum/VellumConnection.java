@@ -139,7 +139,8 @@ public final class VellumConnection implements AutoCloseable {
     /** Runs one command (binary arguments, not copied: do not modify them) and waits. */
     public Reply execute(byte[]... argv) {
         try {
-            return executeAsync(argv).get();
+            // the caller waits anyway: run the command on its thread when the engine is free
+            return send(argv, true).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a reply", e);
@@ -150,6 +151,10 @@ public final class VellumConnection implements AutoCloseable {
 
     /** Sends one command; the future completes with its reply. */
     public CompletableFuture<Reply> executeAsync(byte[]... argv) {
+        return send(argv, false);
+    }
+
+    private CompletableFuture<Reply> send(byte[][] argv, boolean runHere) {
         if (closed) {
             throw new IllegalStateException("connection closed");
         }
@@ -157,7 +162,12 @@ public final class VellumConnection implements AutoCloseable {
         synchronized (waiting) {
             waiting.add(w);
         }
-        engine.submit(session, List.<byte[][]>of(argv));
+        if (runHere) {
+            engine.submitHere(session, List.<byte[][]>of(argv));
+            engine.releaseHere();
+        } else {
+            engine.submit(session, List.<byte[][]>of(argv));
+        }
         return w.future;
     }
 

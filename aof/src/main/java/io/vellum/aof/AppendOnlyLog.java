@@ -268,6 +268,32 @@ public final class AppendOnlyLog implements CommandLog {
         return failureReply;
     }
 
+    /**
+     * A replica's full resync: drops every record of the log (its files are deleted) and starts
+     * it again so that the next record appended gets serial {@code lastSerial + 1}, continuing
+     * the numbering of the primary whose snapshot replaced the dataset. The caller then appends
+     * the record the snapshot ends with and takes a snapshot covering it, so a restart loads
+     * that snapshot and replays the records after it. Engine thread.
+     */
+    public void restartAt(long lastSerial) throws IOException {
+        closeQueue();
+        syncer.forgetFiles();
+        for (Path p : LogFiles.cycleFiles(aofDir)) {
+            java.nio.file.Files.deleteIfExists(p);
+        }
+        java.nio.file.Files.deleteIfExists(aofDir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
+        LogFiles.syncDirectory(aofDir);
+        queue = LogFiles.openForWrite(aofDir, options.time);
+        openAppender();
+        appenderBroken = false;
+        nextSerial = lastSerial + 1;
+        appendedSerial = lastSerial;
+        syncedSerial = lastSerial;
+        lastPosition = -1;
+        size = 0;
+        LOG.warn("The log was dropped for a full resync: it continues with record {}", nextSerial);
+    }
+
     // ------------------------------------------------------------------ files
 
     /**
@@ -289,8 +315,10 @@ public final class AppendOnlyLog implements CommandLog {
                 takeOver(p, false);
             }
         }
-        // The engine thread takes the appender over from the opening thread.
-        appender.singleThreadedCheckReset();
+        // Units run on the engine thread or on a network thread holding the engine (Engine's
+        // owner lock), one at a time: the lock orders every use of the appender, so
+        // Chronicle's same-thread check would only refuse a correct hand-over.
+        appender.singleThreadedCheckDisabled(true);
     }
 
     /** The appender writes to a cycle file it did not write to before. */

@@ -115,6 +115,16 @@ final class FileSyncer implements AutoCloseable {
         }
     }
 
+    /** Stops tracking every file (their records are being dropped): waits for a running sync. */
+    void forgetFiles() {
+        syncLock.lock();
+        try {
+            close();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         synchronized (filesLock) {

@@ -13,8 +13,6 @@ import io.vellum.VellumConnection;
 import io.vellum.core.reply.Reply;
 import io.vellum.server.RespServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Failover: a replica is promoted while the primary is gone; every write that WAIT confirmed
  * is on it; it takes writes under a new log id; the old primary comes back as its replica and
- * converges (when it holds nothing the new primary lacks), or is refused with the divergence
- * named (when it does: never merged).
+ * converges: by continuing (when it holds nothing the new primary lacks), or by a full resync
+ * that replaces its diverged history (when it does: never merged).
  */
 class FailoverTest {
     @TempDir
@@ -94,7 +92,7 @@ class FailoverTest {
     }
 
     @Test
-    void anOldPrimaryAheadOfThePromotedReplicaIsRefusedWithTheDivergenceNamed() throws Exception {
+    void anOldPrimaryAheadOfThePromotedReplicaFullResyncsAndConverges() throws Exception {
         Path pdir = tmp.resolve("p");
         Vellum primary = Vellum.open(pdir);
         RespServer ps = primary.serve(0);
@@ -104,28 +102,42 @@ class FailoverTest {
             AtomicBoolean stop = new AtomicBoolean();
             long[] confirmed = {0};
             long[] attempted = {0};
+            Vellum p = primary;
             Thread w = writer(primary, stop, confirmed, attempted);
             await("writes confirmed by WAIT", 20_000, () -> confirmed[0] >= 100);
             // the replica is cut off, then promoted, while the primary goes on writing
             replica.execute("REPLICAOF", "NO", "ONE");
             long promotedAt = replica.replication().offset();
             await("the old primary to write past the promotion point", 20_000,
-                    () -> primary.replication().offset() > promotedAt);
+                    () -> p.replication().offset() > promotedAt);
             stop.set(true);
             w.join();
             for (long i = 0; i < confirmed[0]; i++) {
                 assertEquals(Long.toString(i), text(replica.execute("GET", "w" + i)), "confirmed write w" + i);
             }
-            List<String> before = new ArrayList<>();
-            before.add(ReplicaTestSupport.digest(primary));
+            primary.execute("SET", "only-on-old-primary", "1");
+            for (int i = 0; i < 50; i++) {
+                replica.execute("HSET", "after", "f" + i, "v" + i);
+            }
+            long oldOffset = primary.replication().offset();
+            assertTrue(oldOffset > promotedAt);
             primary.execute("REPLICAOF", "127.0.0.1", Integer.toString(rs.port()));
-            Vellum p = primary;
-            await("the divergence to be named", 10_000, () -> {
-                String e = info(p, "vellum_replication_error");
-                return e != null && e.contains("FULLRESYNC-NEEDED") && e.contains("diverged");
-            });
-            assertEquals(before.get(0), ReplicaTestSupport.digest(primary), "nothing merged into the old primary");
-            assertTrue(primary.replication().offset() > promotedAt);
+            await("the old primary to full-resync", 20_000, () -> "up".equals(info(p, "master_link_status")));
+            awaitCaughtUp(replica, primary, 20_000);
+            assertSameData(replica, primary);
+            assertEquals(new Reply.Int(0), primary.execute("EXISTS", "only-on-old-primary"), "never merged");
+            assertEquals(info(replica, "master_replid"), info(primary, "master_replid"));
+            // it follows from here on, and WAIT on the new primary counts it
+            replica.execute("SADD", "confirmed-on-new-primary", "x");
+            assertEquals(new Reply.Int(1), replica.execute("WAIT", "1", "10000"));
+            assertEquals(new Reply.Int(1), primary.execute("SISMEMBER", "confirmed-on-new-primary", "x"));
+            // and it restarts from what the resync left on its disk
+            primary.close();
+            primary = Vellum.builder().dir(pdir).replicaOf("127.0.0.1", rs.port()).open();
+            replica.execute("SADD", "confirmed-on-new-primary", "y");
+            assertEquals(new Reply.Int(1), replica.execute("WAIT", "1", "10000"));
+            awaitCaughtUp(replica, primary, 10_000);
+            assertSameData(replica, primary);
         } finally {
             replica.close();
             primary.close();

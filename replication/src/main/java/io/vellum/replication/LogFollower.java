@@ -2,6 +2,7 @@ package io.vellum.replication;
 
 import io.vellum.aof.LogDamageException;
 import io.vellum.aof.LogFiles;
+import io.vellum.core.spi.UnitRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before following, and every second while idle, it compares its log id with the primary's
  * ({@link LogIdentity}, the primary's {@code replication-id} file): a primary whose log does not
- * continue what this replica applied (it was replaced, or diverged) stops the follower with an
- * error instead of mixing two histories.
+ * continue what this replica applied (it was replaced, or diverged), or whose log no longer
+ * holds the records after this replica's position, is followed again by a full resync from the
+ * primary's newest snapshot ({@link FullResync}) instead of mixing two histories.
  */
 final class LogFollower extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
@@ -98,6 +100,56 @@ final class LogFollower extends Upstream {
         }
     }
 
+    /** Why this replica cannot continue from the log of {@code primary} (a full resync is needed), or null. */
+    private String resyncReason(LogIdentity primary) throws LogDamageException {
+        long applied = applier.applied();
+        if (!primary.canContinue(repl.identity().id(), applied, Long.MAX_VALUE)) {
+            return "the log in " + primaryDir + " (id " + primary.id() + ") does not continue what this replica applied"
+                    + " (record " + applied + " of log " + repl.identity().id() + ")";
+        }
+        try (LogTail tail = new LogTail(primaryDir)) {
+            LogTail.Seek seek = tail.seekAfter(applied);
+            return seek == LogTail.Seek.OK ? null : seek == LogTail.Seek.GONE
+                    ? "the records after " + applied + " are no longer in " + primaryDir
+                    : "the log in " + primaryDir + " ends before record " + applied
+                            + ": this replica holds records the primary does not";
+        }
+    }
+
+    /**
+     * Full resync on the same host: the primary's newest snapshot whose position is still in its
+     * log, copied into this replica's dir, verified and installed ({@link FullResync}); the tail
+     * then continues after it.
+     */
+    private void resync(LogIdentity primary, String why) throws IOException, LogDamageException {
+        LOG.warn("Full resync from {}: {}", primaryDir, why);
+        FullResync.Progress progress = new FullResync.Progress();
+        sync = progress;
+        state = "sync";
+        try (SnapshotSource.Prepared p = SnapshotSource.newestUsable(primaryDir)) {
+            if (p == null) {
+                throw new IOException(ReplicationProtocol.FULL_RESYNC_NEEDED + " " + why + ", and " + primaryDir
+                        + " has no snapshot whose position is still in its log (waiting for one: SAVE on the primary)");
+            }
+            progress.total = p.size();
+            Path file = FullResync.copy(p, FullResync.stagingDir(repl));
+            progress.read = p.size();
+            UnitRecord last = null;
+            if (p.serial() > 0) {
+                try (LogTail t = new LogTail(primaryDir)) {
+                    if (t.seekAfter(p.serial() - 1) != LogTail.Seek.OK || !t.next()) {
+                        throw new IOException("record " + p.serial() + " (the last the snapshot " + p.file().getFileName()
+                                + " covers) left " + primaryDir + ": resyncing again");
+                    }
+                    last = t.record();
+                }
+            }
+            FullResync.install(repl, applier, file, p.serial(), last, primary.id());
+        } finally {
+            sync = null;
+        }
+    }
+
     private void follow() throws IOException, LogDamageException {
         Path aof = LogFiles.aofDir(primaryDir);
         state = "connecting";
@@ -108,19 +160,16 @@ final class LogFollower extends Upstream {
         if (primary == null) {
             throw new IOException(primaryDir + " has no " + LogIdentity.FILE + " yet (waiting for the primary to open it)");
         }
-        long applied = applier.applied();
-        if (!primary.canContinue(repl.identity().id(), applied, Long.MAX_VALUE)) {
-            throw new IOException(ReplicationProtocol.FULL_RESYNC_NEEDED + " the log in " + primaryDir + " (id "
-                    + primary.id() + ") does not continue what this replica applied (record " + applied + " of log "
-                    + repl.identity().id() + ")");
+        String why = resyncReason(primary);
+        if (why != null) {
+            resync(primary, why);
         }
+        long applied = applier.applied();
         try (LogTail tail = new LogTail(primaryDir)) {
             LogTail.Seek seek = tail.seekAfter(applied);
             if (seek != LogTail.Seek.OK) {
-                throw new IOException(ReplicationProtocol.FULL_RESYNC_NEEDED + " " + (seek == LogTail.Seek.GONE
-                        ? "the records after " + applied + " are no longer in " + primaryDir
-                        : "the log in " + primaryDir + " ends before record " + applied
-                                + ": this replica holds records the primary does not"));
+                throw new IOException("the records after " + applied + " left " + primaryDir + " while this replica"
+                        + " resynced: it resyncs again");
             }
             repl.adoptPrimaryLog(primary.id(), applier);
             up = true;

@@ -88,6 +88,22 @@ final class LogTail implements AutoCloseable {
         return Seek.GONE;
     }
 
+    /**
+     * The serial of the record at {@code position}, or -1 when the log does not hold it (a
+     * snapshot's position whose file retention deleted). Leaves the tail anywhere: seek after.
+     */
+    long serialAt(long position) throws LogDamageException {
+        queue.refreshDirectoryListing();
+        if (!scanner.seekTo(position)) {
+            return -1;
+        }
+        scanner.forgetSerial();
+        if (!scanner.next() || scanner.position() != position) {
+            return -1;
+        }
+        return scanner.serial();
+    }
+
     private Seek seekTo(long position, long serialBefore) {
         if (!scanner.seekTo(position)) {
             return Seek.AHEAD;

@@ -70,6 +70,12 @@ final class RecordApplier {
         return submitted - applied;
     }
 
+    /** A full resync replaced the data: it now holds the records up to {@code serial}. Engine thread. */
+    void resetTo(long serial) {
+        applied = serial;
+        submitted = serial;
+    }
+
     void setLogId(String id) {
         this.logId = id;
     }

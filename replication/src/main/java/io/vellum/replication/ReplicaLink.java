@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * authenticates with {@code masterauth}, asks to continue after the last record it applied,
  * then reads records and hands them to the {@link RecordApplier} in batches (what has arrived
  * together). A dropped link reconnects with backoff (100 ms doubling to 5 s) and continues
- * from what was applied; a refused handshake (divergence, records gone) is retried at the
- * longest backoff and shown in INFO; a divergence found while applying stops the link.
+ * from what was applied. When the primary cannot continue from there (the replica's log
+ * diverged, or the records it needs are gone) it sends a full resync, which {@link FullResync}
+ * verifies and installs before the stream goes on; a refused or failed transfer is retried
+ * with backoff and shown in INFO. A divergence found while applying stops the link.
  *
  * <p>Threads: a reader (connects, reads, submits) and an acker (sends {@code REPLCONF ACK}
  * after each batch applied and every second). Blocking sockets: one connection, no selector
@@ -147,45 +150,36 @@ final class ReplicaLink extends Upstream {
         String myId = applied == 0 ? ReplicationProtocol.NO_LOG : repl.identity().id();
         send(ReplicationProtocol.PSYNC, myId, Long.toString(applied));
         String line = readLine(in);
-        if (!line.startsWith(ReplicationProtocol.CONTINUE + " ")) {
-            throw new IOException("the primary refused to continue after record " + applied + " of log " + myId + ": " + line);
+        long[] serial = new long[1];
+        RecordCodec codec = new RecordCodec();
+        byte[][] buf = {new byte[4096]};
+        String logId;
+        if (line.startsWith(ReplicationProtocol.FULLRESYNC + " ")) {
+            logId = fullResync(in, line, codec, buf);
+        } else {
+            if (!line.startsWith(ReplicationProtocol.CONTINUE + " ")) {
+                throw new IOException("the primary refused to continue after record " + applied + " of log " + myId + ": " + line);
+            }
+            String[] w = line.split(" ");
+            if (w.length != 3 || w[1].length() != 40 || Long.parseLong(w[2]) != applied) {
+                throw new IOException("malformed reply to " + ReplicationProtocol.PSYNC + ": " + line);
+            }
+            logId = w[1];
+            repl.adoptPrimaryLog(logId, applier);
         }
-        String[] w = line.split(" ");
-        if (w.length != 3 || w[1].length() != 40 || Long.parseLong(w[2]) != applied) {
-            throw new IOException("malformed reply to " + ReplicationProtocol.PSYNC + ": " + line);
-        }
-        repl.adoptPrimaryLog(w[1], applier);
         state = "connected";
         up = true;
         lastError = null;
         lastIoMillis = System.currentTimeMillis();
-        LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, w[1], applied);
+        LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, logId, applier.applied());
         LockSupport.unpark(acker);
-        long[] serial = new long[1];
-        RecordCodec codec = new RecordCodec();
-        byte[] buf = new byte[4096];
         while (running) {
             List<RecordApplier.Item> batch = new ArrayList<>();
             do {
-                int len = in.readInt();
-                lastIoMillis = System.currentTimeMillis();
-                if (len == 0) {
-                    continue; // heartbeat
+                UnitRecord r = readFrame(in, codec, buf, serial);
+                if (r != null) {
+                    batch.add(new RecordApplier.Item(serial[0], r));
                 }
-                if (len < 0 || len > ReplicationProtocol.MAX_FRAME) {
-                    throw new IOException("the primary sent a frame of " + len + " bytes: not a record");
-                }
-                if (buf.length < len) {
-                    buf = new byte[Math.max(len, buf.length * 2)];
-                }
-                in.readFully(buf, 0, len);
-                UnitRecord r;
-                try {
-                    r = codec.read(buf, 0, len, serial);
-                } catch (DamagedRecordException e) {
-                    throw new IOException("the primary sent a record that is not well-formed: " + e.getMessage());
-                }
-                batch.add(new RecordApplier.Item(serial[0], r));
             } while (batch.size() < MAX_BATCH && in.available() >= 4);
             if (batch.isEmpty()) {
                 continue;
@@ -199,6 +193,82 @@ final class ReplicaLink extends Upstream {
             }
         }
         return true;
+    }
+
+    /** One frame: a record (its serial in {@code serial[0]}), or null for a heartbeat. */
+    private UnitRecord readFrame(DataInputStream in, RecordCodec codec, byte[][] buf, long[] serial) throws IOException {
+        int len = in.readInt();
+        lastIoMillis = System.currentTimeMillis();
+        if (len == 0) {
+            return null; // heartbeat
+        }
+        if (len < 0 || len > ReplicationProtocol.MAX_FRAME) {
+            throw new IOException("the primary sent a frame of " + len + " bytes: not a record");
+        }
+        if (buf[0].length < len) {
+            buf[0] = new byte[Math.max(len, buf[0].length * 2)];
+        }
+        in.readFully(buf[0], 0, len);
+        try {
+            return codec.read(buf[0], 0, len, serial);
+        } catch (DamagedRecordException e) {
+            throw new IOException("the primary sent a record that is not well-formed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The primary answered +FULLRESYNC: receive the snapshot, verify it, read the record it ends
+     * with, install both ({@link FullResync}). Returns the primary's log id.
+     */
+    private String fullResync(DataInputStream in, String line, RecordCodec codec, byte[][] buf) throws IOException {
+        String[] w = line.split(" ", 3);
+        if (w.length < 2 || w[1].length() != 40) {
+            throw new IOException("malformed reply to " + ReplicationProtocol.PSYNC + ": " + line);
+        }
+        String logId = w[1];
+        LOG.warn("Full resync from primary {}:{}: {}", host, port, w.length > 2 ? w[2] : "");
+        FullResync.Progress progress = new FullResync.Progress();
+        sync = progress;
+        state = "sync";
+        try {
+            String snap;
+            do {
+                snap = readLine(in); // keepalives while the primary prepares its snapshot
+                progress.lastIoMillis = lastIoMillis = System.currentTimeMillis();
+            } while (snap.isEmpty());
+            String[] s = snap.split(" ");
+            if (s.length != 3 || !s[0].equals(ReplicationProtocol.SNAPSHOT)) {
+                throw new IOException("the primary sent " + snap + " where " + ReplicationProtocol.SNAPSHOT + " was expected");
+            }
+            long serial;
+            long length;
+            try {
+                serial = Long.parseLong(s[1]);
+                length = Long.parseLong(s[2]);
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed " + ReplicationProtocol.SNAPSHOT + " line: " + snap);
+            }
+            if (serial < 0 || length <= 0 || length > ReplicationProtocol.MAX_SNAPSHOT) {
+                throw new IOException("malformed " + ReplicationProtocol.SNAPSHOT + " line: " + snap);
+            }
+            progress.total = length;
+            Path file = FullResync.receive(in, length, FullResync.stagingDir(repl), progress);
+            UnitRecord last = null;
+            if (serial > 0) {
+                long[] got = new long[1];
+                do {
+                    last = readFrame(in, codec, buf, got);
+                } while (last == null);
+                if (got[0] != serial) {
+                    throw new IOException("the primary's snapshot covers record " + serial + " but the stream after it starts"
+                            + " with record " + got[0]);
+                }
+            }
+            FullResync.install(repl, applier, file, serial, last, logId);
+            return logId;
+        } finally {
+            sync = null;
+        }
     }
 
     private void expectOk(DataInputStream in, String what) throws IOException {

@@ -78,6 +78,11 @@ public final class Replication implements AutoCloseable {
         this.dir = dir;
         try {
             identity = dir != null ? LogIdentity.loadOrCreate(dir) : LogIdentity.fresh();
+            if (FullResync.interrupted(dir)) {
+                LOG.warn("A full resync of {} was interrupted: its data may be incomplete. It gets a new log id, so"
+                        + " that its primary resyncs it again instead of continuing", dir);
+                saveIdentity(LogIdentity.fresh());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the log id of " + dir + ": " + e.getMessage(), e);
         }

@@ -195,22 +195,21 @@ final class ReplicationCommands implements CommandGroup {
         }
         LogIdentity id = repl.identity();
         long last = repl.offset();
+        String fullResync = null;
         if (!id.canContinue(askedId, serial, last)) {
-            String why = askedId.equals(id.id()) || askedId.equals(id.previousId())
+            fullResync = askedId.equals(id.id()) || askedId.equals(id.previousId())
                     ? "the replica holds records up to " + serial + " of log " + askedId + " that this primary does not"
                     + " have (this log, " + id.id() + ", ends at " + last
                     + (askedId.equals(id.previousId()) ? " and continued log " + askedId + " after record " + id.previousEnd() : "")
                     + "): the histories diverged"
                     : "this primary's log " + id.id() + " does not continue log " + askedId;
-            throw new CommandError("ERR " + ReplicationProtocol.FULL_RESYNC_NEEDED + " " + why
-                    + "; a full resync needs the snapshot store");
         }
         String addr = s.connection().remoteAddress();
         String ip = addr.startsWith("[") ? addr.substring(1, addr.lastIndexOf(']')) : addr.substring(0, addr.lastIndexOf(':'));
         int port = repl.listeningPorts().getOrDefault(s.id(), 0);
-        ReplicaStream r = new ReplicaStream(s.id(), channel, ip, port, repl.dir(), id.id(), serial);
+        ReplicaStream r = new ReplicaStream(repl, s.id(), channel, ip, port, id.id(), serial, fullResync);
         repl.addReplica(r);
         r.start();
-        // No reply from here: the stream writes +CONTINUE, then the records.
+        // No reply from here: the stream writes +CONTINUE (or a full resync), then the records.
     }
 }

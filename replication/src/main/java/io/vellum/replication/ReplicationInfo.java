@@ -21,14 +21,25 @@ final class ReplicationInfo {
             s.put("role", "master");
         } else {
             long applied = u.applier().applied();
+            FullResync.Progress sync = u.sync();
             s.put("role", "slave")
                     .put("master_host", u.host())
                     .put("master_port", u.port())
                     .put("master_link_status", u.up() ? "up" : "down")
                     .put("master_last_io_seconds_ago", u.lastIoMillis() == 0 ? -1 : (now - u.lastIoMillis()) / 1000)
-                    .put("master_sync_in_progress", 0)
+                    .put("master_sync_in_progress", sync != null ? 1 : 0)
                     .put("slave_read_repl_offset", applied + u.applier().backlog())
                     .put("slave_repl_offset", applied);
+            if (sync != null) {
+                // Redis's fields while an RDB transfers (-1 total: the snapshot is still being prepared)
+                long total = sync.total;
+                long read = sync.read;
+                s.put("master_sync_total_bytes", total)
+                        .put("master_sync_read_bytes", read)
+                        .put("master_sync_left_bytes", total < 0 ? -1 : total - read)
+                        .put("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f", total <= 0 ? 0.0 : 100.0 * read / total))
+                        .put("master_sync_last_io_seconds_ago", (now - sync.lastIoMillis) / 1000);
+            }
             if (!u.up()) {
                 long since = repl.linkDownSinceMillis();
                 s.put("master_link_down_since_seconds", since < 0 ? -1 : (now - since) / 1000);
@@ -39,7 +50,7 @@ final class ReplicationInfo {
         }
         java.util.List<String> slaves = new java.util.ArrayList<>();
         for (ReplicaStream r : repl.replicas()) {
-            slaves.add("ip=" + r.ip + ",port=" + r.listeningPort + ",state=" + (r.online ? "online" : "wait_bgsave")
+            slaves.add("ip=" + r.ip + ",port=" + r.listeningPort + ",state=" + r.state
                     + ",offset=" + r.ackApplied + ",lag=" + Math.max(0, (now - r.lastAckMillis) / 1000));
         }
         s.put("connected_slaves", slaves.size());

@@ -23,10 +23,29 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code logid} and {@code serial} say where the replica is: it has applied every record of
  * log {@code logid} up to serial {@code serial} ({@code ? 0} for an empty replica). The primary
- * continues when its log holds that prefix ({@link LogIdentity#canContinue}); otherwise it
- * answers {@code -ERR FULLRESYNC-NEEDED <why>} and closes the connection: the replica holds
- * records the primary does not (divergence), or the primary no longer has the records the
- * replica needs. A full resync (a snapshot, then the stream) needs the snapshot store.
+ * continues when its log holds that prefix ({@link LogIdentity#canContinue}) and the records
+ * after it. Otherwise (the replica holds records the primary does not: divergence, never
+ * merged; or the primary's log no longer has the records the replica needs) it answers with a
+ * <b>full resync</b>: a snapshot of its dataset, then the stream from the snapshot's position.
+ *
+ * <pre>
+ * VELLUM.PSYNC &lt;logid&gt; &lt;serial&gt;                   +FULLRESYNC &lt;logid&gt; &lt;why&gt;\r\n
+ *                                            \n (a keepalive, each second while the snapshot is prepared)
+ *                                            +SNAPSHOT &lt;serial&gt; &lt;length&gt;\r\n
+ *                                            &lt;length&gt; bytes: a snapshot file (snapshot.proto), covering
+ *                                              the records of log &lt;logid&gt; up to serial &lt;serial&gt;
+ *                                            int32 (big-endian): CRC-32C of those &lt;length&gt; bytes
+ *                                            then frames as after +CONTINUE, starting with record
+ *                                              &lt;serial&gt; itself when &lt;serial&gt; &gt; 0
+ * </pre>
+ *
+ * <p>The replica writes the snapshot to {@code <dir>/resync/}, checks the length, the transfer's
+ * CRC-32C and the whole file (the snapshot's own checksum and framing, {@code SnapshotReader}),
+ * and only then replaces its state ({@link FullResync}): it loads the snapshot, drops its log
+ * and restarts it at {@code <serial>}, logs record {@code <serial>} (the one the snapshot ends
+ * with; not applied again: its effects are in the snapshot) and takes a snapshot of its own
+ * covering it, so a restart loads that and replays what follows. A transfer that is cut short,
+ * too long, or fails a check is refused: the replica keeps its state and reconnects.
  *
  * <p>The replica accepts nothing but well-formed records: a frame longer than
  * {@link #MAX_FRAME}, a record failing its checksum or format, or a serial out of sequence
@@ -36,6 +55,10 @@ final class ReplicationProtocol {
     static final String PSYNC = "VELLUM.PSYNC";
     static final String CONTINUE = "+CONTINUE";
     static final String FULL_RESYNC_NEEDED = "FULLRESYNC-NEEDED";
+    static final String FULLRESYNC = "+FULLRESYNC";
+    static final String SNAPSHOT = "+SNAPSHOT";
+    /** The largest snapshot a replica accepts (a sanity bound on the announced length). */
+    static final long MAX_SNAPSHOT = 1L << 40;
     /** The largest record a replica accepts (proto-max-bulk-len's default, plus room). */
     static final int MAX_FRAME = 600 << 20;
     static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(1);

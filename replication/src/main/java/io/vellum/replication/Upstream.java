@@ -13,6 +13,8 @@ abstract class Upstream implements AutoCloseable {
     protected volatile boolean up;
     protected volatile long lastIoMillis;
     protected volatile String lastError;
+    /** The full resync under way (INFO's master_sync_* fields), or null. */
+    protected volatile FullResync.Progress sync;
 
     Upstream(RecordApplier applier) {
         this.applier = applier;
@@ -27,6 +29,10 @@ abstract class Upstream implements AutoCloseable {
 
     /** INFO master_port (0 for a directory). */
     abstract int port();
+
+    FullResync.Progress sync() {
+        return sync;
+    }
 
     String state() {
         return state;

@@ -145,7 +145,10 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return null;
         }
         if (engine.role() == io.vellum.core.engine.Role.REPLICA) {
-            return "READONLY Can not run script with write flag on readonly replica";
+            // Redis derives EVAL's and FCALL's command flags from the script's (evalGetCommandFlags,
+            // scriptFlagsToCmdFlags): a script that may write is a write command, which
+            // processCommand refuses on a read-only replica before scriptPrepareForRun runs.
+            return io.vellum.core.command.Errors.READONLY;
         }
         if (engine.log().failed()) {
             return engine.log().failureReply();
@@ -218,6 +221,18 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (functions.loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
+        if (run != null && isBusy()) {
+            // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
+            engine.serveWhileBusy();
+            if (run.killed) {
+                throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
+            }
+        }
+    }
+
+    @Override
+    public boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+        return !debug.isEnabled(session);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.vellum.core.engine.Engine;
+import io.vellum.server.resp.LoopReleases;
 import io.vellum.server.resp.RespChannelInitializer;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The RESP server: accepts connections on one or more addresses and feeds their commands to
- * an engine. Netty NIO transport; one event loop thread by default (io-threads), since
- * the engine thread does the work.
+ * an engine. Netty NIO transport; one event loop thread by default (io-threads): it runs
+ * the engine's units itself when no script holds the engine (Engine#submitHere).
  */
 public final class RespServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RespServer.class);
@@ -36,6 +37,7 @@ public final class RespServer implements AutoCloseable {
     /** Starts listening on {@code host:port} (port 0: an ephemeral port, see {@link #port()}). */
     public static RespServer start(Engine engine, String host, int port, int ioThreads) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, ioThreads), NioIoHandler.newFactory());
+        LoopReleases releases = new LoopReleases(engine);
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -47,7 +49,7 @@ public final class RespServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            RespChannelInitializer.configure(ch.pipeline(), engine);
+                            RespChannelInitializer.configure(ch.pipeline(), releases);
                         }
                     });
             Channel ch = b.bind(host, port).sync().channel();

@@ -42,7 +42,7 @@ public final class SnapshotFormat {
     }
 
     /** The file name of a snapshot numbered {@code number} ({@link #nameNumber}). */
-    static String fileName(long number) {
+    public static String fileName(long number) {
         return String.format("%s%020d%s", PREFIX, Math.max(0, number), SUFFIX);
     }
 
@@ -64,7 +64,7 @@ public final class SnapshotFormat {
     }
 
     /** The number in a snapshot file's name, or -2 when the name is not a snapshot's. */
-    static long positionOfName(String name) {
+    public static long positionOfName(String name) {
         if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.length() != PREFIX.length() + 20 + SUFFIX.length()) {
             return -2;
         }

@@ -147,16 +147,30 @@ public final class SnapshotReader {
      * @throws IOException when the file cannot be read or does not start as a snapshot
      */
     public static Header header(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file)) {
-            CodedInputStream in = CodedInputStream.newInstance(raw, 4096);
-            if (!Arrays.equals(in.readRawBytes(SnapshotFormat.MAGIC.length), SnapshotFormat.MAGIC)) {
-                throw new IOException(file + " is not a Vellum snapshot (no magic)");
-            }
-            int limit = in.pushLimit(in.readRawVarint32());
-            Header h = Header.parseFrom(in);
-            in.popLimit(limit);
-            return h;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            return header(ch, file);
         }
+    }
+
+    /**
+     * The header of the snapshot open in {@code ch} (read at its start, whatever the channel's
+     * position; the position is left alone), as {@link #header(Path)}. {@code file} names it in
+     * errors.
+     */
+    public static Header header(java.nio.channels.FileChannel ch, Path file) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // positional reads until the buffer is full or the file ends
+        }
+        CodedInputStream in = CodedInputStream.newInstance(buf.array(), 0, buf.position());
+        if (buf.position() < SnapshotFormat.MAGIC.length
+                || !Arrays.equals(in.readRawBytes(SnapshotFormat.MAGIC.length), SnapshotFormat.MAGIC)) {
+            throw new IOException(file + " is not a Vellum snapshot (no magic)");
+        }
+        int limit = in.pushLimit(in.readRawVarint32());
+        Header h = Header.parseFrom(in);
+        in.popLimit(limit);
+        return h;
     }
 
     private static <V> Summary read(Path file, KeyHandler<V> visitor) throws SnapshotDamagedException, IOException {

@@ -58,6 +58,11 @@ public final class ScriptDebug {
     public ScriptDebug() {
     }
 
+    /** Whether the session's next EVAL starts a debugging session (SCRIPT DEBUG YES). Any thread. */
+    public boolean isEnabled(Session s) {
+        return enabled.containsKey(s);
+    }
+
     /* SCRIPT DEBUG YES|SYNC|NO */
     public void command(CommandContext ctx) {
         if (ctx.argc() != 3) {

@@ -12,18 +12,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Glue between one client channel and the engine: collects the commands of a read and
  * submits them as one batch when the read completes (so a pipeline reaches the engine
- * together), and turns a protocol error into Redis's reply and a closed connection.
+ * together; the engine runs them on this thread when it can, and the replies leave at the
+ * end of the event-loop iteration), and turns a protocol error into Redis's reply and a closed connection.
  * Event-loop thread only.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
 
     private final Engine engine;
+    private final LoopReleases releases;
+    private IterationRelease release;
     private Session session;
     private List<byte[][]> batch = new ArrayList<>();
 
-    ClientHandler(Engine engine) {
-        this.engine = engine;
+    ClientHandler(LoopReleases releases) {
+        this.engine = releases.engine();
+        this.releases = releases;
     }
 
     Session session() {
@@ -32,26 +36,31 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        release = releases.forLoop(ctx.channel().eventLoop());
+        release.opened(ctx.channel());
         session = engine.openSession(new NettyConnection(ctx.channel()));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof byte[][] argv) {
+        if (msg instanceof List<?> commands) {
             io.vellum.core.spi.ScriptingEngine scripting = engine.scripting();
-            if (scripting != null && scripting.isBusy()) {
-                // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
-                // Redis does from processEventsWhileBlocked.
-                String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
-                if (reply != null) {
-                    submitBatch();
-                    ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
-                            java.nio.charset.StandardCharsets.ISO_8859_1));
-                    return;
+            for (Object c : commands) {
+                byte[][] argv = (byte[][]) c;
+                if (scripting != null && scripting.isBusy()) {
+                    // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
+                    // Redis does from processEventsWhileBlocked.
+                    String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
+                    if (reply != null) {
+                        submitBatch();
+                        ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
+                                java.nio.charset.StandardCharsets.ISO_8859_1));
+                        continue;
+                    }
                 }
+                batch.add(argv);
             }
-            batch.add(argv);
         } else if (msg instanceof ProtocolException e) {
             submitBatch();
             Session s = session;
@@ -68,15 +77,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void submitBatch() {
         if (!batch.isEmpty()) {
-            engine.submit(session, batch);
+            // a new list first: a busy script run by submitHere reads this connection again
+            List<byte[][]> commands = batch;
             batch = new ArrayList<>();
+            engine.submitHere(session, commands);
+            release.schedule();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
+            release.closed(ctx.channel());
             engine.closeSession(session);
+            engine.runHere();
+            release.schedule();
         }
         ctx.fireChannelInactive();
     }

@@ -1,5 +1,6 @@
 package io.vellum.server.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -17,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * moves the write to the channel's event loop). Engine thread only.
  */
 final class NettyConnection implements ClientConnection {
+    private static final int KEEP_BUFFER = 64 * 1024;
+
     private final Channel channel;
     private final ByteOutput out = new ByteOutput(512);
     private final RespEncoder encoder = new RespEncoder(out, 2);
@@ -52,8 +55,17 @@ final class NettyConnection implements ClientConnection {
             return;
         }
         int n = out.size();
-        byte[] bytes = out.takeArray();
-        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes, 0, n), channel.voidPromise());
+        ByteBuf bytes;
+        if (out.array().length > KEEP_BUFFER) {
+            // a large reply: hand its array over rather than keep it for this connection
+            bytes = Unpooled.wrappedBuffer(out.takeArray(), 0, n);
+        } else {
+            // the socket writes from direct memory: copy once into a pooled direct buffer
+            bytes = channel.alloc().directBuffer(n);
+            bytes.writeBytes(out.array(), 0, n);
+            out.clear();
+        }
+        channel.writeAndFlush(bytes, channel.voidPromise());
     }
 
     @Override

@@ -8,8 +8,9 @@ public final class RespChannelInitializer {
     private RespChannelInitializer() {
     }
 
-    public static void configure(ChannelPipeline p, Engine engine) {
-        ClientHandler handler = new ClientHandler(engine);
+    public static void configure(ChannelPipeline p, LoopReleases releases) {
+        Engine engine = releases.engine();
+        ClientHandler handler = new ClientHandler(releases);
         p.addLast("resp-decoder", new RespDecoder(
                 () -> engine.config().protoMaxBulkLen.get(),
                 () -> handler.session() != null && engine.authRequired(handler.session())));

@@ -3,11 +3,13 @@ package io.vellum.server.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Decodes client requests into argument vectors ({@code byte[][]}), as Redis's
+ * Decodes client requests into argument vectors ({@code byte[][]}, emitted as one
+ * {@code List<byte[][]>} per read), as Redis's
  * processMultibulkBuffer and processInlineBuffer do, with the same limits and error texts:
  * a multibulk count above 2^31-1, a bulk length above proto-max-bulk-len, an inline request or
  * a count line over 64 KiB. On a protocol error it emits the commands decoded before it,
@@ -47,6 +49,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        // the commands of one read travel the pipeline as one list, not one message each
+        List<byte[][]> commands = null;
         try {
             while (in.isReadable()) {
                 Object cmd;
@@ -58,16 +62,26 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     cmd = inline(in);
                 }
                 if (cmd == null) {
-                    return; // need more bytes
+                    break; // need more bytes
                 }
                 if (cmd != SKIP) {
-                    out.add(cmd);
+                    if (commands == null) {
+                        commands = new ArrayList<>();
+                    }
+                    commands.add((byte[][]) cmd);
                 }
             }
         } catch (ProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
+            if (commands != null) {
+                out.add(commands);
+            }
             out.add(e);
+            return;
+        }
+        if (commands != null) {
+            out.add(commands);
         }
     }
 
@@ -195,12 +209,32 @@ public final class RespDecoder extends ByteToMessageDecoder {
         if (len <= 0 || len > 20) {
             return Long.MIN_VALUE;
         }
-        byte[] b = new byte[len];
-        in.getBytes(from, b);
-        if (!io.vellum.core.util.Longs.isLong(b)) {
+        int i = from;
+        boolean negative = in.getByte(i) == '-';
+        if (negative && ++i == end) {
             return Long.MIN_VALUE;
         }
-        return io.vellum.core.util.Longs.parseValid(b);
+        byte c = in.getByte(i);
+        if (c == '0') {
+            return len == 1 ? 0 : Long.MIN_VALUE; // no leading zeros, no "-0"
+        }
+        // accumulated as a negative number so that Long.MIN_VALUE's digits fit
+        long v = 0;
+        for (; i < end; i++) {
+            c = in.getByte(i);
+            if (c < '0' || c > '9') {
+                return Long.MIN_VALUE;
+            }
+            int d = c - '0';
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 - d;
+        }
+        if (negative) {
+            return v;
+        }
+        return v == Long.MIN_VALUE ? Long.MIN_VALUE : -v;
     }
 
 }

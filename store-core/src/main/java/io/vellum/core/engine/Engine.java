@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -51,10 +52,14 @@ import org.slf4j.LoggerFactory;
  * {@link #applyRecord} replays a record through the same code with the record's time, seed
  * and protocol, and checks the digest.
  *
- * <p><b>Threading.</b> Everything here runs on the engine thread except {@link #submit},
- * {@link #openSession}, {@link #closeSession}, {@link #call}, {@link #execute} and the
- * volatile state readers. Before {@link #start()} the opening thread may call engine-thread
- * methods (recovery replays the log that way).
+ * <p><b>Threading.</b> Units run one at a time under one owner lock. The engine thread takes
+ * it for what arrives from anywhere (embedded callers, timers, replication, scripts); a
+ * network thread or a waiting embedded caller takes it when it is free and runs what has
+ * arrived itself ({@link #submitHere}, {@link #releaseHere}), which saves the two thread
+ * hand-offs a request would otherwise cost. "Engine thread" below means the owner. Any thread
+ * may call {@link #submit}, {@link #openSession}, {@link #closeSession}, {@link #call},
+ * {@link #execute} and the volatile state readers. Before {@link #start()} the opening thread
+ * may call engine-thread methods (recovery replays the log that way).
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -79,7 +84,17 @@ public final class Engine implements AutoCloseable {
     private final String runId = randomHex40();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Object> inbox = new ConcurrentLinkedDeque<>();
+    /** Held by whichever thread runs units: the engine thread, or a network thread running a batch here. */
+    private final ReentrantLock owner = new ReentrantLock();
+    /** True while a network thread runs a batch here: units that may run user code go to the engine thread. */
+    private boolean runningHere;
+    /** Per network thread: what serves its connections while a script it runs is busy. */
+    private final ThreadLocal<Runnable> busyPump = new ThreadLocal<>();
+    private static final java.util.Set<String> SCRIPT_CALLS =
+            java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
+    /** When the parked engine thread will wake by itself (wall millis). */
+    private volatile long engineWakeAt;
     private final List<Session> withOutput = new ArrayList<>();
     private final List<AppendedUnit> appendedInBatch = new ArrayList<>();
     private final List<Cron> crons = new ArrayList<>();
@@ -126,6 +141,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private record Submission(Session session, List<byte[][]> commands) {
+    }
+
+    /** Session bookkeeping that any thread running units may do (never user code, never blocks). */
+    private record SessionTask(Runnable task) {
     }
 
     // ------------------------------------------------------------------ construction
@@ -395,7 +414,7 @@ public final class Engine implements AutoCloseable {
 
     public boolean isEngineThread() {
         Thread t = thread;
-        return t == null || Thread.currentThread() == t;
+        return t == null || owner.isHeldByCurrentThread();
     }
 
     /** Adds an observer of keyspace changes (snapshots, replication...). Engine thread. */
@@ -423,17 +442,17 @@ public final class Engine implements AutoCloseable {
     public Session openSession(ClientConnection connection) {
         boolean noPassword = config.requirepass.get().isEmpty();
         Session s = new Session(nextSessionId.getAndIncrement(), connection, clock.wallMillis(), noPassword);
-        enqueue((Runnable) () -> {
+        enqueue(new SessionTask(() -> {
             sessions.put(s.id(), s);
             totalConnections++;
-        });
+        }));
         return s;
     }
 
     /** The client went away: forget its state. */
     public void closeSession(Session s) {
         s.markClosed();
-        enqueue((Runnable) () -> releaseSession(s));
+        enqueue(new SessionTask(() -> releaseSession(s)));
     }
 
     private void releaseSession(Session s) {
@@ -454,6 +473,111 @@ public final class Engine implements AutoCloseable {
     /** Hands commands to the engine (any thread). Replies go to the session's connection. */
     public void submit(Session session, List<byte[][]> commands) {
         enqueue(new Submission(session, commands));
+    }
+
+    /**
+     * A network thread's fast path: hands commands to the engine and, when no other thread is
+     * running units, runs what has arrived right here, so a request costs no thread hand-off
+     * (DESIGN.md, "The engine and execution units": units still run one at a time, in arrival
+     * order, under one owner). Commands that may run user code (scripts, FUNCTION LOAD, EXEC
+     * of a transaction holding one) and other NOSCRIPT administration go to the engine
+     * thread, so a busy script never stalls the thread that answers {@code -BUSY}. Replies
+     * wait in the connections until {@link #releaseHere()}, which the network thread calls
+     * once per event-loop iteration: one group commit for every connection read in it.
+     */
+    public void submitHere(Session session, List<byte[][]> commands) {
+        if (thread == null || owner.isHeldByCurrentThread()) {
+            enqueue(new Submission(session, commands));
+            return;
+        }
+        // no wake-up here: runHere either runs it or wakes the engine thread
+        inbox.add(new Submission(session, commands));
+        runHere();
+    }
+
+    /** Runs what has arrived on the calling thread if the engine is free (see {@link #submitHere}). */
+    public void runHere() {
+        if (thread == null || owner.isHeldByCurrentThread() || inbox.isEmpty()) {
+            return;
+        }
+        if (!owner.tryLock()) {
+            wakeEngineThread();
+            return;
+        }
+        try {
+            runningHere = true;
+            int n = 0;
+            Object item;
+            while ((item = inbox.poll()) != null) {
+                boolean done;
+                if (item instanceof Submission sub) {
+                    done = processSubmission(sub.session(), sub.commands());
+                } else if (item instanceof SessionTask t) {
+                    t.task().run();
+                    done = true;
+                } else {
+                    inbox.addFirst(item);
+                    done = false;
+                }
+                if (!done || ++n == MAX_BATCH) {
+                    // the rest is the engine thread's: release what ran here first, so its
+                    // replies do not wait behind a script
+                    endBatch();
+                    wakeEngineThread();
+                    return;
+                }
+            }
+        } catch (Throwable e) {
+            LOG.error("engine failure on a network thread (the engine keeps running)", e);
+        } finally {
+            runningHere = false;
+            owner.unlock();
+        }
+    }
+
+    /**
+     * Releases the replies of what ran on network threads: commits the log once, then sends
+     * them. A no-op while another thread runs units (it releases them at the end of its batch).
+     */
+    public void releaseHere() {
+        if (thread == null || owner.isHeldByCurrentThread() || !owner.tryLock()) {
+            return;
+        }
+        try {
+            endBatch();
+            if (!afterBatch.isEmpty() || !inbox.isEmpty()
+                    || (blocked.count() > 0 && blocked.nextDeadline() < engineWakeAt)) {
+                wakeEngineThread();
+            }
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    /**
+     * Registers, for the calling network thread, what keeps its connections served (their
+     * -BUSY replies, SCRIPT KILL) while a script it runs is busy: scripts then run on it
+     * like any other command instead of costing a hand-off to the engine thread.
+     */
+    public void setBusyPump(Runnable pump) {
+        busyPump.set(pump);
+    }
+
+    /**
+     * A busy script calls this now and then from between its instructions (Redis's
+     * processEventsWhileBlocked): a network thread running it reads its connections.
+     */
+    public void serveWhileBusy() {
+        Runnable pump = busyPump.get();
+        if (pump != null) {
+            pump.run();
+        }
+    }
+
+    private void wakeEngineThread() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Runs {@code task} on the engine thread and returns its result. */
@@ -522,40 +646,45 @@ public final class Engine implements AutoCloseable {
             return;
         }
         inbox.add(item);
-        if (parked) {
-            LockSupport.unpark(thread);
-        }
+        wakeEngineThread();
     }
 
     // ------------------------------------------------------------------ the loop
 
     private void loop() {
         while (running) {
+            long waitMillis = -1;
+            owner.lock();
             try {
                 Object item = inbox.poll();
                 if (item == null) {
                     runTimers();
-                    if (runAfterBatch()) {
-                        continue;
+                    if (!runAfterBatch()) {
+                        waitMillis = Math.max(1, millisToNextTimer());
+                        engineWakeAt = clock.wallMillis() + waitMillis;
                     }
-                    parked = true;
-                    if (inbox.isEmpty() && running) {
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millisToNextTimer())));
-                    }
-                    parked = false;
-                    continue;
-                }
-                handle(item);
-                int n = 1;
-                while (n < MAX_BATCH && (item = inbox.poll()) != null) {
+                } else {
                     handle(item);
-                    n++;
+                    int n = 1;
+                    while (n < MAX_BATCH && (item = inbox.poll()) != null) {
+                        handle(item);
+                        n++;
+                    }
+                    endBatch();
+                    runTimers();
+                    runAfterBatch();
                 }
-                endBatch();
-                runTimers();
-                runAfterBatch();
             } catch (Throwable e) {
                 LOG.error("engine loop failure (the engine keeps running)", e);
+            } finally {
+                owner.unlock();
+            }
+            if (waitMillis > 0) {
+                parked = true;
+                if (inbox.isEmpty() && running) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+                }
+                parked = false;
             }
         }
     }
@@ -563,38 +692,87 @@ public final class Engine implements AutoCloseable {
     private void handle(Object item) {
         if (item instanceof Submission sub) {
             processSubmission(sub.session(), sub.commands());
+        } else if (item instanceof SessionTask t) {
+            t.task().run();
         } else if (item instanceof Runnable r) {
             r.run();
         }
     }
 
-    private void processSubmission(Session s, List<byte[][]> commands) {
+    /**
+     * Runs a session's commands; false if, running on a network thread, it stopped at one
+     * that must run on the engine thread (the rest is then first in the inbox).
+     */
+    private boolean processSubmission(Session s, List<byte[][]> commands) {
         if (s.isClosed()) {
-            return;
+            return true;
         }
         if (s.isBlocked() || !s.pending().isEmpty()) {
             s.pending().addAll(commands);
-            return;
+            return true;
         }
         for (int i = 0; i < commands.size(); i++) {
             if (s.closeAfterReply()) {
-                return;
+                return true;
             }
             if (s.isBlocked()) {
                 s.pending().addAll(commands.subList(i, commands.size()));
-                return;
+                return true;
+            }
+            if (runningHere && !runsAnywhere(s, commands.get(i))) {
+                inbox.addFirst(new Submission(s, new ArrayList<>(commands.subList(i, commands.size()))));
+                return false;
             }
             if (s.interceptor() != null) {
                 s.interceptor().accept(new ArrayList<>(commands.subList(i, commands.size())));
-                return;
+                return true;
             }
             executeClientCommand(s, commands.get(i));
         }
+        return true;
+    }
+
+    /**
+     * Whether a command may run on a network thread: it runs no user code and does not
+     * administer the server (Redis's NOSCRIPT flag marks both), or it is transaction control.
+     */
+    private boolean runsAnywhere(Session s, byte[][] argv) {
+        if (s.interceptor() != null) {
+            return false;
+        }
+        CommandSpec spec = resolve(argv);
+        if (spec == null || !spec.has(io.vellum.core.command.CommandFlag.NOSCRIPT)) {
+            return true;
+        }
+        switch (spec.fullName()) {
+            case "multi", "discard", "watch", "unwatch":
+                return true;
+            case "exec":
+                for (byte[][] q : s.queued()) {
+                    CommandSpec qs = resolve(q);
+                    if (qs != null && qs.has(io.vellum.core.command.CommandFlag.NOSCRIPT) && !scriptRunsHere(s, qs)) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return scriptRunsHere(s, spec);
+        }
+    }
+
+    private boolean scriptRunsHere(Session s, CommandSpec spec) {
+        return SCRIPT_CALLS.contains(spec.fullName()) && busyPump.get() != null
+                && scripting != null && scripting.runsOnNetworkThread(s);
     }
 
     /** Runs a blocked-then-released session's queued commands. */
     private void drainPending(Session s) {
         while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
+            if (runningHere && !runsAnywhere(s, s.pending().peek())) {
+                // the engine thread goes on with them (the session's later commands queue behind)
+                inbox.add((Runnable) () -> drainPending(s));
+                return;
+            }
             executeClientCommand(s, s.pending().poll());
         }
     }

@@ -36,6 +36,15 @@ public interface ScriptingEngine extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether this session's scripts may run on a network thread that serves its other
+     * connections while they are busy ({@link Engine#setBusyPump}). False where a script
+     * waits for its own client (a debugging session).
+     */
+    default boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+        return true;
+    }
+
     @Override
     default void close() {
     }

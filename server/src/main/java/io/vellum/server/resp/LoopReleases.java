@@ -1,0 +1,24 @@
+package io.vellum.server.resp;
+
+import io.netty.channel.EventLoop;
+import io.vellum.core.engine.Engine;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** One {@link IterationRelease} per event loop of a server, shared by its connections. */
+public final class LoopReleases {
+    private final Engine engine;
+    private final ConcurrentMap<EventLoop, IterationRelease> byLoop = new ConcurrentHashMap<>();
+
+    public LoopReleases(Engine engine) {
+        this.engine = engine;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    IterationRelease forLoop(EventLoop loop) {
+        return byLoop.computeIfAbsent(loop, l -> new IterationRelease(engine, l));
+    }
+}
