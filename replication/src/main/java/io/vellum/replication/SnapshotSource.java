@@ -3,6 +3,7 @@ package io.vellum.replication;
 import io.vellum.aof.LogDamageException;
 import io.vellum.snapshot.ProtoSnapshotStore;
 import io.vellum.snapshot.SnapshotFormat;
+import io.vellum.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -48,7 +49,6 @@ final class SnapshotSource {
             return null;
         }
         Path f = snaps.get(0);
-        long position = SnapshotFormat.positionOfName(f.getFileName().toString());
         FileChannel ch;
         try {
             ch = FileChannel.open(f, StandardOpenOption.READ);
@@ -56,9 +56,18 @@ final class SnapshotSource {
             return null; // retention deleted it just now: look again
         }
         try {
+            // The header says what the snapshot covers: a name is a save sequence number when the
+            // store has no log (SnapshotFormat.nameNumber).
+            long position;
+            try {
+                position = SnapshotReader.header(ch, f).getLogPosition();
+            } catch (IOException e) {
+                ch.close();
+                return null; // a damaged newest snapshot is no use: a fresh one is asked for
+            }
             long serial;
-            if (position == 0) {
-                serial = 0; // no record (position -1 is named 0): the log from its first record follows
+            if (position <= 0) {
+                serial = 0; // no record (-1; older builds also named that 0): the log from its first record follows
             } else {
                 try (LogTail tail = new LogTail(storeDir)) {
                     serial = tail.serialAt(position);

@@ -2,6 +2,8 @@ package io.vellum.snapshot;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
+import io.vellum.core.types.StringValue;
+import io.vellum.core.types.Value;
 import io.vellum.core.types.proto.StoredValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,19 +25,37 @@ final class ChunkEncoder {
     private static final int TAG_SEQ = 0x18;
     private static final int TAG_EXPIRE = 0x20;
     private static final int TAG_VALUE = 0x2a;
+    /** StoredValue.string, and StringData's value, raw and never_int (values.proto). */
+    private static final int TAG_STRING_VALUE = 0x0a;
+    private static final int TAG_STRING_BYTES = 0x0a;
+    private static final int TAG_STRING_RAW = 0x10;
+    private static final int TAG_STRING_NEVER_INT = 0x18;
 
     private final Consumer<ByteBuffer> sink;
     private byte[] buf;
     private CodedOutputStream out;
     private long bytes;
 
+    private final java.util.function.Supplier<byte[]> chunks;
+
     ChunkEncoder(Consumer<ByteBuffer> sink) {
+        this(sink, () -> null);
+    }
+
+    /**
+     * {@code chunks} gives a {@link #CHUNK}-byte array the sink is done with, or null for a new
+     * one: a snapshot then reuses a few dozen arrays instead of leaving its whole size behind
+     * for the garbage collector, whose pauses would stop clients during a BGSAVE.
+     */
+    ChunkEncoder(Consumer<ByteBuffer> sink, java.util.function.Supplier<byte[]> chunks) {
         this.sink = sink;
+        this.chunks = chunks;
         newChunk(CHUNK);
     }
 
     private void newChunk(int size) {
-        buf = new byte[size];
+        byte[] reused = size == CHUNK ? chunks.get() : null;
+        buf = reused != null ? reused : new byte[size];
         out = CodedOutputStream.newInstance(buf);
     }
 
@@ -89,6 +109,55 @@ final class ChunkEncoder {
      */
     void key(int db, byte[] key, long seqDelta, boolean hasExpire, long expireAt, StoredValue value, byte[] valueBytes) {
         int vs = value != null ? value.getSerializedSize() : valueBytes.length;
+        keyHead(db, key, seqDelta, hasExpire, expireAt, vs);
+        try {
+            if (value != null) {
+                value.writeTo(out);
+            } else {
+                out.writeRawBytes(valueBytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("snapshot encoding overflowed its buffer (a size computation is wrong)", e);
+        }
+    }
+
+    /**
+     * A delimited KeyRecord holding {@code value}. A string (most keys) is written by hand,
+     * byte for byte what its StoredValue would serialize to, without building the message.
+     */
+    void key(int db, byte[] key, long seqDelta, boolean hasExpire, long expireAt, Value value) {
+        if (!(value instanceof StringValue s)) {
+            key(db, key, seqDelta, hasExpire, expireAt, value.toProto(), null);
+            return;
+        }
+        int len = s.length();
+        int data = (len > 0 ? 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len : 0)
+                + (s.isRaw() ? 2 : 0) + (s.isNeverInt() ? 2 : 0);
+        int vs = 1 + CodedOutputStream.computeUInt32SizeNoTag(data) + data;
+        keyHead(db, key, seqDelta, hasExpire, expireAt, vs);
+        try {
+            out.writeUInt32NoTag(TAG_STRING_VALUE);
+            out.writeUInt32NoTag(data);
+            if (len > 0) {
+                out.writeUInt32NoTag(TAG_STRING_BYTES);
+                out.writeUInt32NoTag(len);
+                out.writeRawBytes(s.array(), 0, len);
+            }
+            if (s.isRaw()) {
+                out.writeUInt32NoTag(TAG_STRING_RAW);
+                out.writeUInt32NoTag(1);
+            }
+            if (s.isNeverInt()) {
+                out.writeUInt32NoTag(TAG_STRING_NEVER_INT);
+                out.writeUInt32NoTag(1);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("snapshot encoding overflowed its buffer (a size computation is wrong)", e);
+        }
+    }
+
+    /** A KeyRecord up to its value's bytes, which follow ({@code vs} of them). */
+    private void keyHead(int db, byte[] key, long seqDelta, boolean hasExpire, long expireAt, int vs) {
         int body = (db != 0 ? 1 + CodedOutputStream.computeUInt32SizeNoTag(db) : 0)
                 + 1 + CodedOutputStream.computeByteArraySizeNoTag(key)
                 + (seqDelta != 0 ? 1 + CodedOutputStream.computeUInt64SizeNoTag(seqDelta) : 0)
@@ -113,11 +182,6 @@ final class ChunkEncoder {
             }
             out.writeUInt32NoTag(TAG_VALUE);
             out.writeUInt32NoTag(vs);
-            if (value != null) {
-                value.writeTo(out);
-            } else {
-                out.writeRawBytes(valueBytes);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot encoding overflowed its buffer (a size computation is wrong)", e);
         }

@@ -74,8 +74,9 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     }
 
     /**
-     * How long one slice of a BGSAVE may run between units; default 250 µs. Shorter slices
-     * delay clients less and take longer overall.
+     * How long one slice of a BGSAVE may run between units while none waits; default 250 µs.
+     * A slice ends early (after a few keys) as soon as a unit waits, so this bounds the delay
+     * of the units that arrive during a slice only on an engine too busy to look.
      */
     public ProtoSnapshotStore sliceMicros(long micros) {
         this.sliceNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(1, micros));
@@ -239,8 +240,19 @@ public final class ProtoSnapshotStore implements SnapshotStore {
             return null;
         }
         long position = engine.log().lastPosition();
+        long name;
+        try {
+            List<Path> existing = SnapshotFormat.snapshots(dir);
+            long newest = existing.isEmpty() ? -2 : SnapshotFormat.positionOfName(existing.get(0).getFileName().toString());
+            name = SnapshotFormat.nameNumber(position, newest);
+        } catch (IOException e) {
+            LOG.error("Cannot list the snapshot directory {}: {}", dir, e.toString());
+            lastBgsaveOk = false;
+            lastBgsaveTryMillis = System.currentTimeMillis();
+            return null;
+        }
         SnapshotJob[] self = new SnapshotJob[1];
-        SnapshotFileWriter w = new SnapshotFileWriter(dir, position, engine.log(), () -> self[0].resume());
+        SnapshotFileWriter w = new SnapshotFileWriter(dir, name, engine.log(), () -> self[0].resume());
         SnapshotJob j = new SnapshotJob(engine, w, scripts, sliceNanos);
         self[0] = j;
         job = j;
@@ -319,8 +331,11 @@ public final class ProtoSnapshotStore implements SnapshotStore {
                 LOG.info("Retention: deleted snapshot {}", snaps.get(i).getFileName());
             }
             if (snaps.size() >= KEEP) {
-                long covered = SnapshotFormat.positionOfName(snaps.get(KEEP - 1).getFileName().toString());
-                engine.log().releaseCoveredBy(covered);
+                // The covered position is the header's: a name may be a save sequence number.
+                long covered = SnapshotReader.header(snaps.get(KEEP - 1)).getLogPosition();
+                if (covered >= 0) {
+                    engine.log().releaseCoveredBy(covered);
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Retention after a snapshot failed: {}", e.toString());

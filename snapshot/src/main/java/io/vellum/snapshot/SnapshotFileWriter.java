@@ -37,15 +37,23 @@ final class SnapshotFileWriter implements Runnable {
     private final CompletableFuture<Long> done = new CompletableFuture<>();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final CRC32C crc = new CRC32C();
+    /** Chunk arrays written out, for the encoder to fill again (ChunkEncoder's chunk supplier). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long records = -1;
     private volatile boolean failed;
 
-    SnapshotFileWriter(Path dir, long position, CommandLog log, Runnable resume) {
+    /** Writes {@code dir/snapshot-<nameNumber>.vsnap} (SnapshotFormat.nameNumber). */
+    SnapshotFileWriter(Path dir, long nameNumber, CommandLog log, Runnable resume) {
         this.dir = dir;
-        this.target = dir.resolve(SnapshotFormat.fileName(position));
-        this.tmp = dir.resolve(SnapshotFormat.fileName(position).replace(SnapshotFormat.SUFFIX, SnapshotFormat.TMP_SUFFIX));
+        this.target = dir.resolve(SnapshotFormat.fileName(nameNumber));
+        this.tmp = dir.resolve(SnapshotFormat.fileName(nameNumber).replace(SnapshotFormat.SUFFIX, SnapshotFormat.TMP_SUFFIX));
         this.log = log;
         this.resume = resume;
+    }
+
+    /** A chunk array already written out, or null (engine thread). */
+    byte[] reusableChunk() {
+        return free.poll();
     }
 
     Path target() {
@@ -137,6 +145,9 @@ final class SnapshotFileWriter implements Runnable {
                 }
                 crc.update(b.duplicate());
                 size += writeFully(ch, b);
+                if (b.hasArray() && b.array().length == ChunkEncoder.CHUNK && free.size() < QUEUE_CHUNKS) {
+                    free.add(b.array());
+                }
             }
             if (failed) {
                 throw new IOException("the snapshot was aborted");

@@ -41,12 +41,29 @@ public final class SnapshotFormat {
         return storeDir.resolve(DIR);
     }
 
-    /** The file name of a snapshot covering {@code position} (-1, no log, is written as 0). */
-    public static String fileName(long position) {
-        return String.format("%s%020d%s", PREFIX, Math.max(0, position), SUFFIX);
+    /** The file name of a snapshot numbered {@code number} ({@link #nameNumber}). */
+    public static String fileName(long number) {
+        return String.format("%s%020d%s", PREFIX, Math.max(0, number), SUFFIX);
     }
 
-    /** The position in a snapshot file's name, or -2 when the name is not a snapshot's. */
+    /**
+     * The number that names a new snapshot covering {@code position}, given the highest number
+     * {@code newest} of the snapshots already in the directory (-2 when there are none). With a
+     * log it is the position, so `ls` shows what each file covers. Without one ({@code
+     * appendonly no}: position -1) it is a save sequence number, one more than the newest name:
+     * every snapshot gets its own file, the newest sorts last, and recovery still falls back to
+     * the one before. A position below the newest name (snapshots taken without a log, then a
+     * log whose positions are smaller) gets the sequence number too, so order still means age.
+     * Recovery and retention take the covered position from the header, never from the name.
+     */
+    static long nameNumber(long position, long newest) {
+        if (position >= 0 && position >= newest) {
+            return position;
+        }
+        return Math.max(1, newest + 1);
+    }
+
+    /** The number in a snapshot file's name, or -2 when the name is not a snapshot's. */
     public static long positionOfName(String name) {
         if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.length() != PREFIX.length() + 20 + SUFFIX.length()) {
             return -2;

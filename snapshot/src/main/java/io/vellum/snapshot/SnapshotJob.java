@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * more). Extra memory is the serialized keys changed during the snapshot, not a copy of the
  * dataset.
  *
+ * <p><b>Slices and latency.</b> A slice runs until its time budget is spent, or, after a few
+ * keys, until a unit waits in the engine's inbox: a write arriving during a BGSAVE waits for
+ * a few keys' encoding, not for a whole slice.
+ *
  * <p><b>Threads.</b> Everything here runs on the engine thread; the encoded chunks go to a
  * {@link SnapshotFileWriter}, whose thread does the I/O. Values are read only on the engine
  * thread, so they need no locking.
@@ -44,6 +48,13 @@ final class SnapshotJob implements KeyspaceObserver {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotJob.class);
     /** Keys between two clock reads in a slice. */
     private static final int CLOCK_EVERY = 32;
+    /** Keys between two looks at the engine's inbox in a slice. */
+    private static final int INBOX_EVERY = 4;
+    /**
+     * Keys a slice writes at least before it yields to waiting units: the snapshot still moves
+     * on (a few µs per batch) when clients keep the engine busy without pause.
+     */
+    private static final int MIN_KEYS = 4;
 
     private final Engine engine;
     private final long position;
@@ -132,7 +143,7 @@ final class SnapshotJob implements KeyspaceObserver {
         this.sources = list.toArray(new Source[0]);
         this.total = keys;
         h.setKeys(keys);
-        this.encoder = new ChunkEncoder(this::handOver);
+        this.encoder = new ChunkEncoder(this::handOver, writer::reusableChunk);
         encoder.magic();
         encoder.delimited(h.build());
         engine.addObserver(this);
@@ -315,14 +326,18 @@ final class SnapshotJob implements KeyspaceObserver {
                 } else {
                     byte[] k = dict.keyAt(e);
                     Long exp = s.expires.isEmpty() ? null : s.expires.get(k);
-                    encoder.key(s.db, k, liveSeq - s.prevSeq, exp != null, exp == null ? 0 : exp,
-                            ValueCodec.encode(dict.valueAt(e)), null);
+                    encoder.key(s.db, k, liveSeq - s.prevSeq, exp != null, exp == null ? 0 : exp, dict.valueAt(e));
                     s.prevSeq = liveSeq;
                     s.cursor = liveSeq + 1;
                     e = dict.nextEntry(e + 1);
                 }
                 written++;
-                if (++n % CLOCK_EVERY == 0 && (System.nanoTime() >= deadline || waitingForWriter)) {
+                n++;
+                // A unit waiting in the inbox ends the slice early (past the minimum): it would
+                // otherwise wait out the rest of the slice, which is what the latency of writes
+                // during a BGSAVE is made of.
+                if ((n % CLOCK_EVERY == 0 && System.nanoTime() >= deadline) || waitingForWriter
+                        || (!blocking && n >= MIN_KEYS && n % INBOX_EVERY == 0 && engine.hasWaitingWork())) {
                     return !waitingForWriter && !writer.failed();
                 }
             }

@@ -3,8 +3,8 @@ package io.vellum.snapshot;
 import io.vellum.core.engine.Engine;
 import io.vellum.core.keyspace.Keyspace;
 import io.vellum.core.spi.ScriptStateProvider;
-import io.vellum.core.types.ValueCodec;
-import io.vellum.core.types.proto.StoredValue;
+import io.vellum.core.keyspace.Database;
+import io.vellum.core.types.Value;
 import io.vellum.snapshot.proto.DbInfo;
 import io.vellum.snapshot.proto.Header;
 import io.vellum.snapshot.proto.Scripts;
@@ -93,9 +93,10 @@ public final class SnapshotLoader {
         Keyspace ks = engine.keyspace();
         Scripts[] scriptSection = new Scripts[1];
         long started = System.nanoTime();
+        long maxKeys = Math.min(Files.size(file) / 4, Integer.MAX_VALUE - 16);
         SnapshotReader.Summary sum;
         try {
-            sum = SnapshotReader.read(file, new SnapshotReader.Visitor() {
+            sum = SnapshotReader.readValues(file, new SnapshotReader.ValueVisitor() {
                 @Override
                 public void header(Header h) {
                     if (h.getDatabases() > ks.count()) {
@@ -106,17 +107,31 @@ public final class SnapshotLoader {
                             }
                         }
                     }
+                    for (DbInfo d : h.getDbList()) {
+                        if (d.getDb() < ks.count()) {
+                            // Sized once for the keys to come: no rehashing of a growing keyspace. The
+                            // header is not verified yet (the checksum is at the end): a key record takes
+                            // more than 4 bytes, so a damaged count never reserves more than the file holds.
+                            Database db = ks.db(d.getDb());
+                            db.dict().reserve((int) Math.min(d.getKeys(), maxKeys));
+                            db.expires().reserve((int) Math.min(d.getExpires(), maxKeys));
+                        }
+                    }
                     progress.start(file, h.getKeys());
                 }
 
                 @Override
-                public void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, StoredValue value) {
-                    ks.db(db).loadKey(key, ValueCodec.decode(value), hasExpire ? expireAt : -1, seq);
+                public void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, Value value) {
+                    ks.db(db).appendLoadedKey(key, value, hasExpire ? expireAt : -1, seq);
                     progress.key();
                 }
 
                 @Override
                 public void scripts(Scripts s) {
+                    // Every key is read: index them (inside the read, so a repeated key is damage).
+                    for (int i = 0; i < ks.count(); i++) {
+                        ks.db(i).finishLoad();
+                    }
                     scriptSection[0] = s;
                 }
             });

@@ -1,6 +1,8 @@
 package io.vellum.snapshot;
 
 import com.google.protobuf.CodedInputStream;
+import io.vellum.core.types.StoredValueReader;
+import io.vellum.core.types.Value;
 import io.vellum.core.types.proto.StoredValue;
 import io.vellum.snapshot.proto.Header;
 import io.vellum.snapshot.proto.Scripts;
@@ -20,10 +22,13 @@ import java.util.zip.CRC32C;
  * and where; the visitor may then have seen part of the file and must discard it.
  */
 public final class SnapshotReader {
+    /** Bytes read from the file at a time. */
+    private static final int BUFFER = 1 << 20;
+
     private SnapshotReader() {
     }
 
-    /** What a reader hands over, in file order. */
+    /** What a reader hands over, in file order, values as their stored messages (tools). */
     public interface Visitor {
         default void header(Header h) {
         }
@@ -33,6 +38,35 @@ public final class SnapshotReader {
 
         default void scripts(Scripts s) {
         }
+    }
+
+    /**
+     * What a reader hands over, in file order, values decoded straight into the store's value
+     * types ({@link StoredValueReader}: no generated messages on the way; loading).
+     */
+    public interface ValueVisitor {
+        default void header(Header h) {
+        }
+
+        /**
+         * One key record; {@code seq} is the key's sequence number in its database. The key and
+         * the value are the visitor's to keep.
+         */
+        void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, Value value);
+
+        default void scripts(Scripts s) {
+        }
+    }
+
+    /** How key records' values are decoded and handed over: as messages, or as values. */
+    private interface KeyHandler<V> {
+        void header(Header h);
+
+        V value(CodedInputStream in, int length) throws IOException;
+
+        void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, V value);
+
+        void scripts(Scripts s);
     }
 
     /** What a file held. */
@@ -47,6 +81,99 @@ public final class SnapshotReader {
      * @throws IOException              when the file cannot be read at all
      */
     public static Summary read(Path file, Visitor visitor) throws SnapshotDamagedException, IOException {
+        return read(file, new KeyHandler<StoredValue>() {
+            @Override
+            public void header(Header h) {
+                visitor.header(h);
+            }
+
+            @Override
+            public StoredValue value(CodedInputStream in, int length) throws IOException {
+                int limit = in.pushLimit(length);
+                StoredValue v = StoredValue.parseFrom(in);
+                in.popLimit(limit);
+                return v;
+            }
+
+            @Override
+            public void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, StoredValue value) {
+                visitor.key(db, key, seq, hasExpire, expireAt, value);
+            }
+
+            @Override
+            public void scripts(Scripts s) {
+                visitor.scripts(s);
+            }
+        });
+    }
+
+    /**
+     * Reads and verifies {@code file}, decoding values into the store's types (what loading
+     * uses). A value that is not a valid one makes the file damaged, as a checksum would.
+     *
+     * @throws SnapshotDamagedException when the file is not an intact snapshot (the message names
+     *                                  the file, the byte offset and the reason)
+     * @throws IOException              when the file cannot be read at all
+     */
+    public static Summary readValues(Path file, ValueVisitor visitor) throws SnapshotDamagedException, IOException {
+        StoredValueReader values = new StoredValueReader();
+        return read(file, new KeyHandler<Value>() {
+            @Override
+            public void header(Header h) {
+                visitor.header(h);
+            }
+
+            @Override
+            public Value value(CodedInputStream in, int length) throws IOException {
+                return values.read(in, length);
+            }
+
+            @Override
+            public void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, Value value) {
+                visitor.key(db, key, seq, hasExpire, expireAt, value);
+            }
+
+            @Override
+            public void scripts(Scripts s) {
+                visitor.scripts(s);
+            }
+        });
+    }
+
+    /**
+     * The header of {@code file} alone (not verified against the checksum: the caller trusts a
+     * snapshot it wrote, as retention does).
+     *
+     * @throws IOException when the file cannot be read or does not start as a snapshot
+     */
+    public static Header header(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            return header(ch, file);
+        }
+    }
+
+    /**
+     * The header of the snapshot open in {@code ch} (read at its start, whatever the channel's
+     * position; the position is left alone), as {@link #header(Path)}. {@code file} names it in
+     * errors.
+     */
+    public static Header header(java.nio.channels.FileChannel ch, Path file) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // positional reads until the buffer is full or the file ends
+        }
+        CodedInputStream in = CodedInputStream.newInstance(buf.array(), 0, buf.position());
+        if (buf.position() < SnapshotFormat.MAGIC.length
+                || !Arrays.equals(in.readRawBytes(SnapshotFormat.MAGIC.length), SnapshotFormat.MAGIC)) {
+            throw new IOException(file + " is not a Vellum snapshot (no magic)");
+        }
+        int limit = in.pushLimit(in.readRawVarint32());
+        Header h = Header.parseFrom(in);
+        in.popLimit(limit);
+        return h;
+    }
+
+    private static <V> Summary read(Path file, KeyHandler<V> visitor) throws SnapshotDamagedException, IOException {
         long size = Files.size(file);
         long minimum = SnapshotFormat.MAGIC.length + 2 + SnapshotFormat.TRAILER_SIZE;
         if (size < minimum) {
@@ -57,7 +184,7 @@ public final class SnapshotReader {
         CRC32C crc = new CRC32C();
         CodedInputStream in;
         try (InputStream raw = new CrcPrefixStream(Files.newInputStream(file), dataEnd, crc)) {
-            in = CodedInputStream.newInstance(raw, 1 << 16);
+            in = CodedInputStream.newInstance(raw, BUFFER);
             in.setSizeLimit(Integer.MAX_VALUE);
             long offset = 0;
             Header header;
@@ -131,7 +258,7 @@ public final class SnapshotReader {
         }
     }
 
-    private static void readKey(CodedInputStream in, long[] seqs, Visitor visitor) throws IOException {
+    private static <V> void readKey(CodedInputStream in, long[] seqs, KeyHandler<V> visitor) throws IOException {
         int len = in.readRawVarint32();
         int limit = in.pushLimit(len);
         int db = 0;
@@ -139,7 +266,7 @@ public final class SnapshotReader {
         long seqDelta = 0;
         boolean hasExpire = false;
         long expireAt = 0;
-        StoredValue value = null;
+        V value = null;
         while (true) {
             int tag = in.readTag();
             switch (tag) {
@@ -166,12 +293,7 @@ public final class SnapshotReader {
                     hasExpire = true;
                     expireAt = in.readInt64();
                 }
-                case 0x2a -> {
-                    int vl = in.readRawVarint32();
-                    int vlimit = in.pushLimit(vl);
-                    value = StoredValue.parseFrom(in);
-                    in.popLimit(vlimit);
-                }
+                case 0x2a -> value = visitor.value(in, in.readRawVarint32());
                 default -> {
                     if (!in.skipField(tag)) {
                         throw new IllegalArgumentException("an end-group tag in a key record");

@@ -37,7 +37,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Run by hand (a main class, not JMH: each figure is one long operation):
  * <pre>mvn -q -o -pl benchmarks -am package -DskipTests
- * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys [sliceMicros]]</pre>
+ * java -Xmx4g -cp "benchmarks/target/benchmarks.jar" io.vellum.bench.snapshot.SnapshotBenchmark [keys [sliceMicros [phases]]]</pre>
+ * {@code phases} is a comma-separated subset of {@code save,rdb,load,latency,heap} (default all).
+ * SAVE and load run {@code -Dvellum.bench.runs=N} times (default 3) and print their median; the
+ * latency figure is the median p99 ratio of {@code -Dvellum.bench.pairs=N} (default 3) pairs of
+ * 4-second phases without then with BGSAVE, so that both halves of a pair see the same machine.
+ * Times are wall clock, with the working thread's CPU time and the GC time beside them: on a
+ * shared machine the wall clock also counts waiting for a processor. Repeated loads run in a
+ * warm JVM; {@link SnapshotColdLoad} measures one in a fresh JVM, as a restart does
+ * ({@code -Dvellum.bench.keep=true} keeps the store directory for it).
  * The engine runs with a log that keeps nothing, so the figures are the snapshot's alone.
  */
 public final class SnapshotBenchmark {
@@ -65,6 +73,9 @@ public final class SnapshotBenchmark {
     public static void main(String[] args) throws Exception {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         long sliceMicros = args.length > 1 ? Long.parseLong(args[1]) : 250;
+        // Which figures: any of save, rdb, load, latency, heap (comma-separated); default all.
+        java.util.Set<String> phases = java.util.Set.of((args.length > 2 ? args[2] : "save,rdb,load,latency,heap").split(","));
+        int runs = Integer.getInteger("vellum.bench.runs", 3);
         Path dir = Files.createTempDirectory("vellum-snapshot-bench");
         Path commands = dir.resolve("commands.resp");
         long heapBefore = usedHeap();
@@ -76,37 +87,78 @@ public final class SnapshotBenchmark {
         long datasetHeap = usedHeap() - heapBefore;
         System.out.printf("dataset: %d keys, %.1f MB of heap%n", keys, datasetHeap / 1e6);
 
-        // 1. SAVE and BGSAVE time (engine not started: this thread owns it).
-        for (int i = 0; i < 3; i++) {
-            long t = System.nanoTime();
-            if (!snaps.save()) {
-                throw new IllegalStateException("SAVE failed");
+        // 1. SAVE time (engine not started: this thread owns it). Wall and this thread's CPU time
+        // (the machine may be shared: CPU time shows the work itself).
+        if (phases.contains("save") || !phases.contains("load")) {
+            long[] wall = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                long t = System.nanoTime();
+                long c = cpuNanos();
+                if (!snaps.save()) {
+                    throw new IllegalStateException("SAVE failed");
+                }
+                wall[i] = System.nanoTime() - t;
+                System.out.printf("SAVE #%d: %d ms (engine thread CPU %d ms)%n", i + 1, wall[i] / 1_000_000,
+                        (cpuNanos() - c) / 1_000_000);
             }
-            System.out.printf("SAVE #%d: %d ms%n", i + 1, (System.nanoTime() - t) / 1_000_000);
+            System.out.printf("SAVE median: %d ms%n", median(wall) / 1_000_000);
+        } else if (!snaps.save()) {
+            throw new IllegalStateException("SAVE failed");
         }
         Path file = SnapshotFormat.snapshots(snaps.directory()).get(0);
         long size = Files.size(file);
+        System.out.printf("file size: %d bytes (%.1f MB)%n", size, size / 1e6);
 
         // 2. Redis's RDB of the same data.
-        long rdb = redisRdbSize(commands, dir);
-        System.out.printf("file size: %d bytes (%.1f MB); redis-server RDB: %d bytes (%.1f MB); ratio %.2f%n", size, size / 1e6,
-                rdb, rdb / 1e6, rdb > 0 ? (double) size / rdb : Double.NaN);
+        if (phases.contains("rdb")) {
+            long rdb = redisRdbSize(commands, dir);
+            System.out.printf("redis-server RDB: %d bytes (%.1f MB); ratio %.2f%n", rdb, rdb / 1e6,
+                    rdb > 0 ? (double) size / rdb : Double.NaN);
+        }
 
         // 3. Load rate (and reading and verifying alone, to show what decoding into values costs).
-        for (int i = 0; i < 2; i++) {
-            long t = System.nanoTime();
-            long[] n = new long[1];
-            io.vellum.snapshot.SnapshotReader.read(file, (db, k, seq, he, x, v) -> n[0]++);
-            long ns = System.nanoTime() - t;
-            System.out.printf("read and verify only #%d: %d ms, %.2f M keys/s%n", i + 1, ns / 1_000_000, n[0] / (ns / 1e9) / 1e6);
+        if (phases.contains("load")) {
+            for (int i = 0; i < 2; i++) {
+                long t = System.nanoTime();
+                long c = cpuNanos();
+                long[] n = new long[1];
+                io.vellum.snapshot.SnapshotReader.read(file, (db, k, seq, he, x, v) -> n[0]++);
+                long ns = System.nanoTime() - t;
+                System.out.printf("read and verify only #%d: %d ms, %.2f M keys/s (CPU %d ms)%n", i + 1, ns / 1_000_000,
+                        n[0] / (ns / 1e9) / 1e6, (cpuNanos() - c) / 1_000_000);
+            }
+            for (int i = 0; i < 2; i++) {
+                long t = System.nanoTime();
+                long c = cpuNanos();
+                long[] n = new long[1];
+                io.vellum.snapshot.SnapshotReader.readValues(file, (db, k, seq, he, x, v) -> n[0]++);
+                long ns = System.nanoTime() - t;
+                System.out.printf("read, verify and decode values (no keyspace) #%d: %d ms, %.2f M keys/s (CPU %d ms)%n", i + 1,
+                        ns / 1_000_000, n[0] / (ns / 1e9) / 1e6, (cpuNanos() - c) / 1_000_000);
+            }
+            long[] wall = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                Engine fresh = Engine.builder().log(LOG).build();
+                long gc = gcMillis();
+                long t = System.nanoTime();
+                long c = cpuNanos();
+                new ProtoSnapshotStore(dir).load(fresh);
+                wall[i] = System.nanoTime() - t;
+                System.out.printf("load #%d: %d ms, %.2f M keys/s (loading thread CPU %d ms, GC %d ms)%n", i + 1,
+                        wall[i] / 1_000_000, keys / (wall[i] / 1e9) / 1e6, (cpuNanos() - c) / 1_000_000, gcMillis() - gc);
+                fresh.close();
+                fresh = null;
+                usedHeap();
+            }
+            long m = median(wall);
+            System.out.printf("load median: %d ms, %.2f M keys/s%n", m / 1_000_000, keys / (m / 1e9) / 1e6);
         }
-        for (int i = 0; i < 3; i++) {
-            Engine fresh = Engine.builder().log(LOG).build();
-            long t = System.nanoTime();
-            new ProtoSnapshotStore(dir).load(fresh);
-            long ns = System.nanoTime() - t;
-            System.out.printf("load #%d: %d ms, %.2f M keys/s%n", i + 1, ns / 1_000_000, keys / (ns / 1e9) / 1e6);
-            fresh.close();
+        if (Boolean.getBoolean("vellum.bench.keep")) {
+            System.out.println("store directory kept (for SnapshotColdLoad): " + dir);
+        }
+        if (!phases.contains("latency") && !phases.contains("heap")) {
+            engine.close();
+            return;
         }
 
         // 4 and 5: a started engine, writes from 2 clients, with and without BGSAVE.
@@ -121,18 +173,30 @@ public final class SnapshotBenchmark {
         }
         System.out.printf("BGSAVE on an idle engine: %d ms%n", (System.nanoTime() - t) / 1_000_000);
         // Latency phases sample no heap (a full GC would stall the engine in both).
-        long[] without = writeLoad(engine, keys, null, 6, false);
-        long[] with = writeLoad(engine, keys, snaps, 6, false);
-        System.out.printf("SET latency without BGSAVE: p50 %d us, p99 %d us, p999 %d us (%d ops)%n",
-                without[0], without[1], without[2], without[3]);
-        System.out.printf("SET latency during BGSAVE:  p50 %d us, p99 %d us, p999 %d us (%d ops, %d snapshots)%n",
-                with[0], with[1], with[2], with[3], with[5]);
-        System.out.printf("p99 ratio %.2f%n", (double) with[1] / without[1]);
-        long[] heapWithout = writeLoad(engine, keys, null, 4, true);
-        long[] heapWith = writeLoad(engine, keys, snaps, 8, true);
-        System.out.printf("retained heap under writes: %.1f MB without, %.1f MB at most during BGSAVE (%d snapshots);"
-                + " extra %.1f MB = %.1f%% of the dataset's heap%n", heapWithout[4] / 1e6, heapWith[4] / 1e6, heapWith[5],
-                (heapWith[4] - heapWithout[4]) / 1e6, 100.0 * (heapWith[4] - heapWithout[4]) / datasetHeap);
+        if (phases.contains("latency")) {
+            // Pairs of phases, without then with BGSAVE, so that both see the same machine (a shared
+            // one varies by the minute); the figure is the median of the pairs' p99 ratios.
+            int pairs = Integer.getInteger("vellum.bench.pairs", 3);
+            long[] ratios = new long[pairs];
+            for (int p = 0; p < pairs; p++) {
+                long[] without = writeLoad(engine, keys, null, 4, false);
+                long[] with = writeLoad(engine, keys, snaps, 4, false);
+                System.out.printf("pair %d: SET latency without BGSAVE: p50 %d us, p99 %d us, p999 %d us (%d ops)%n", p + 1,
+                        without[0], without[1], without[2], without[3]);
+                System.out.printf("pair %d: SET latency during BGSAVE:  p50 %d us, p99 %d us, p999 %d us (%d ops, %d snapshots)%n",
+                        p + 1, with[0], with[1], with[2], with[3], with[5]);
+                ratios[p] = with[1] * 1000 / Math.max(1, without[1]);
+                System.out.printf("pair %d: p99 ratio %.2f%n", p + 1, ratios[p] / 1000.0);
+            }
+            System.out.printf("p99 ratio, median of %d pairs: %.2f%n", pairs, median(ratios) / 1000.0);
+        }
+        if (phases.contains("heap")) {
+            long[] heapWithout = writeLoad(engine, keys, null, 4, true);
+            long[] heapWith = writeLoad(engine, keys, snaps, 8, true);
+            System.out.printf("retained heap under writes: %.1f MB without, %.1f MB at most during BGSAVE (%d snapshots);"
+                    + " extra %.1f MB = %.1f%% of the dataset's heap%n", heapWithout[4] / 1e6, heapWith[4] / 1e6, heapWith[5],
+                    (heapWith[4] - heapWithout[4]) / 1e6, 100.0 * (heapWith[4] - heapWithout[4]) / datasetHeap);
+        }
         engine.close();
     }
 
@@ -283,6 +347,24 @@ public final class SnapshotBenchmark {
         }
         Arrays.sort(all);
         return new long[] {all[total / 2], all[(int) (total * 0.99)], all[(int) (total * 0.999)], total, maxHeap, snapshots};
+    }
+
+    private static long median(long[] v) {
+        long[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, b.getCollectionTime());
+        }
+        return t;
     }
 
     private static long usedHeap() {

@@ -49,6 +49,11 @@ public final class OrderedDict<V> {
      * pick, kept up to date after that, dropped whenever compaction removes the tombstones.
      */
     private int[] liveTree;
+    /**
+     * The last this many entries were appended by {@link #appendForLoad} and are not in the
+     * index yet; the next lookup (or {@link #indexAppended}) indexes them.
+     */
+    private int unindexed;
 
     public OrderedDict() {
         this(MIN_CAPACITY);
@@ -68,6 +73,7 @@ public final class OrderedDict<V> {
         live = 0;
         indexUsed = 0;
         liveTree = null;
+        unindexed = 0;
     }
 
     private static int indexSizeFor(int capacity) {
@@ -103,6 +109,9 @@ public final class OrderedDict<V> {
     // ------------------------------------------------------------------ lookup
 
     private int findSlot(byte[] key, int h) {
+        if (unindexed != 0) {
+            indexAppended();
+        }
         int mask = index.length - 1;
         int i = h & mask;
         int perturb = h;
@@ -158,6 +167,19 @@ public final class OrderedDict<V> {
         return null;
     }
 
+    /**
+     * Makes room for {@code expected} entries in all, so that inserting up to that many grows
+     * nothing on the way (snapshot loading knows each database's key count up front).
+     */
+    public void reserve(int expected) {
+        if (unindexed != 0) {
+            indexAppended();
+        }
+        if (expected > keys.length) {
+            rebuild(expected);
+        }
+    }
+
     /** Inserts a key known to be absent with an explicit sequence number (snapshot load). */
     public void insertWithSeq(byte[] key, V value, long seq) {
         if (seq < nextSeq) {
@@ -169,6 +191,101 @@ public final class OrderedDict<V> {
         }
         insertNew(key, value, h, seq);
         nextSeq = seq + 1;
+    }
+
+    /**
+     * Appends an entry without indexing it yet (snapshot loading): sequence numbers must grow.
+     * Looking a key up one by one while loading a million costs a few dependent cache misses
+     * each, between which the decoding of the next record fills the processor; indexing them
+     * all at once afterwards ({@link #indexAppended}, or the next lookup) lets the misses of
+     * consecutive entries overlap. A duplicate key is found then.
+     */
+    public void appendForLoad(byte[] key, V value, long seq) {
+        if (value == null) {
+            throw new NullPointerException("null value");
+        }
+        if (seq < nextSeq) {
+            throw new IllegalArgumentException("sequence " + seq + " is not after " + (nextSeq - 1));
+        }
+        if (filled == keys.length) {
+            indexAppended();
+            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, keys.length) : keys.length * 2;
+            rebuild(cap);
+        }
+        int e = filled++;
+        keys[e] = key;
+        values[e] = value;
+        seqs[e] = seq;
+        hashes[e] = hash(key);
+        live++;
+        if (liveTree != null) {
+            addLive(e, 1);
+        }
+        unindexed++;
+        nextSeq = seq + 1;
+    }
+
+    /**
+     * Indexes the entries {@link #appendForLoad} appended. Throws IllegalArgumentException when
+     * one of them repeats a key (the dictionary must then be discarded).
+     */
+    public void indexAppended() {
+        int n = unindexed;
+        if (n == 0) {
+            return;
+        }
+        unindexed = 0;
+        if ((indexUsed + n + 1) * 3 > index.length * 2) {
+            // Grow the index over the entries indexed so far (distinct already), then add the new ones.
+            int size = indexSizeFor(keys.length);
+            while ((live + 1) * 3 > size * 2) {
+                size *= 2;
+            }
+            index = new int[size];
+            int mask = size - 1;
+            for (int e = 0; e < filled - n; e++) {
+                if (keys[e] != null) {
+                    int h = hashes[e];
+                    int i = h & mask;
+                    int perturb = h;
+                    while (index[i] != 0) {
+                        perturb >>>= 5;
+                        i = (i * 5 + 1 + perturb) & mask;
+                    }
+                    index[i] = e + 1;
+                }
+            }
+            indexUsed = live - n;
+        }
+        int mask = index.length - 1;
+        for (int e = filled - n; e < filled; e++) {
+            int h = hashes[e];
+            byte[] key = keys[e];
+            int i = h & mask;
+            int perturb = h;
+            int free = -1;
+            while (true) {
+                int v = index[i];
+                if (v == 0) {
+                    break;
+                }
+                if (v < 0) {
+                    if (free < 0) {
+                        free = i;
+                    }
+                } else if (hashes[v - 1] == h && Arrays.equals(keys[v - 1], key)) {
+                    throw new IllegalArgumentException("duplicate key in ordered insert");
+                }
+                perturb >>>= 5;
+                i = (i * 5 + 1 + perturb) & mask;
+            }
+            if (free >= 0) {
+                i = free;
+            } else {
+                indexUsed++;
+            }
+            index[i] = e + 1;
+        }
     }
 
     /** Replaces the value at an entry index returned by {@link #indexOf}. */

@@ -615,6 +615,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Whether work waits in the inbox: a slice of background work (a snapshot) yields to it. Any thread. */
+    public boolean hasWaitingWork() {
+        return !inbox.isEmpty();
+    }
+
     /** Runs the tasks queued for after the batch (not those they queue); true if there were any. */
     private boolean runAfterBatch() {
         int n = afterBatch.size();

@@ -317,4 +317,22 @@ public final class Database {
             expires.put(key, expireAtMillis);
         }
     }
+
+    /**
+     * For loading many keys: as {@link #loadKey}, but the key is indexed later, all at once,
+     * by {@link #finishLoad} (or the next lookup), which is several times faster for a large
+     * snapshot (OrderedDict.appendForLoad says why).
+     */
+    public void appendLoadedKey(byte[] key, Value value, long expireAtMillis, long seq) {
+        dict.appendForLoad(key, value, seq);
+        if (expireAtMillis >= 0) {
+            expires.appendForLoad(key, expireAtMillis, expires.nextSeq());
+        }
+    }
+
+    /** Indexes the keys {@link #appendLoadedKey} added; IllegalArgumentException on a repeated key. */
+    public void finishLoad() {
+        dict.indexAppended();
+        expires.indexAppended();
+    }
 }

@@ -158,27 +158,49 @@ public final class HashValue extends Value {
     /** The hash a stored message holds; IllegalArgumentException when it is not a valid hash. */
     static HashValue fromProto(HashData d) {
         int n = d.getFieldCount();
-        if (n == 0 || d.getValueCount() != n || d.getSeqDeltaCount() != n) {
-            throw new IllegalArgumentException("hash with " + n + " fields, " + d.getValueCount() + " values, "
-                    + d.getSeqDeltaCount() + " sequence numbers");
+        byte[][] fields = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            fields[i] = d.getField(i).toByteArray();
         }
-        boolean hashtable = switch (d.getEncoding()) {
+        byte[][] values = new byte[d.getValueCount()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = d.getValue(i).toByteArray();
+        }
+        long[] deltas = new long[d.getSeqDeltaCount()];
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] = d.getSeqDelta(i);
+        }
+        return fromParts(fields, n, values, values.length, deltas, deltas.length, d.getNextSeq(), d.getEncoding());
+    }
+
+    /**
+     * The hash HashData's fields describe (the first {@code n*} items of each array; the byte
+     * arrays become the hash's own); IllegalArgumentException when it is not a valid hash.
+     */
+    static HashValue fromParts(byte[][] fields, int nFields, byte[][] values, int nValues, long[] seqDeltas, int nDeltas,
+            long nextSeq, String encoding) {
+        int n = nFields;
+        if (n == 0 || nValues != n || nDeltas != n) {
+            throw new IllegalArgumentException("hash with " + n + " fields, " + nValues + " values, "
+                    + nDeltas + " sequence numbers");
+        }
+        boolean hashtable = switch (encoding) {
             case "hashtable" -> true;
             case "listpack", "" -> false;
-            default -> throw new IllegalArgumentException("unknown hash encoding " + d.getEncoding());
+            default -> throw new IllegalArgumentException("unknown hash encoding " + encoding);
         };
         OrderedDict<byte[]> dict = new OrderedDict<>(n);
         long seq = 0;
         for (int i = 0; i < n; i++) {
-            long delta = d.getSeqDelta(i);
+            long delta = seqDeltas[i];
             if (delta <= 0) {
                 throw new IllegalArgumentException("hash sequence numbers must increase");
             }
             seq += delta;
             // insertWithSeq refuses duplicate fields
-            dict.insertWithSeq(d.getField(i).toByteArray(), d.getValue(i).toByteArray(), seq);
+            dict.insertWithSeq(fields[i], values[i], seq);
         }
-        dict.advanceNextSeq(d.getNextSeq());
+        dict.advanceNextSeq(nextSeq);
         return new HashValue(dict, hashtable);
     }
 }

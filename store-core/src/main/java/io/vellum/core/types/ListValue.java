@@ -307,28 +307,39 @@ public final class ListValue extends Value implements ListLayout.Elements {
     /** The list a stored message holds; IllegalArgumentException when it is not a valid list. */
     static ListValue fromProto(ListData d) {
         int n = d.getElementCount();
-        if (n == 0) {
-            throw new IllegalArgumentException("empty list");
-        }
-        byte[][] items = new byte[capacityFor(n)][];
+        byte[][] elements = new byte[n][];
         for (int i = 0; i < n; i++) {
             ByteString e = d.getElement(i);
-            items[i] = e.toByteArray();
+            elements[i] = e.toByteArray();
         }
-        ListValue v = new ListValue(items, n);
-        boolean quicklist = switch (d.getEncoding()) {
-            case "quicklist" -> true;
-            case "listpack", "" -> false;
-            default -> throw new IllegalArgumentException("unknown list encoding " + d.getEncoding());
-        };
         int[] shape = new int[d.getNodeCount()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = d.getNode(i);
         }
+        return fromParts(elements, n, d.getEncoding(), shape, shape.length, d.getFill());
+    }
+
+    /**
+     * The list ListData's fields describe (the first {@code n*} items of each array; the byte
+     * arrays become the list's own); IllegalArgumentException when it is not a valid list.
+     */
+    static ListValue fromParts(byte[][] elements, int n, String encoding, int[] nodes, int nNodes, int fill) {
+        if (n == 0) {
+            throw new IllegalArgumentException("empty list");
+        }
+        byte[][] items = new byte[capacityFor(n)][];
+        System.arraycopy(elements, 0, items, 0, n);
+        ListValue v = new ListValue(items, n);
+        boolean quicklist = switch (encoding) {
+            case "quicklist" -> true;
+            case "listpack", "" -> false;
+            default -> throw new IllegalArgumentException("unknown list encoding " + encoding);
+        };
+        int[] shape = Arrays.copyOf(nodes, nNodes);
         if (quicklist && shape.length == 0) {
             shape = new int[] {n}; // an older record without nodes: one node, as after a conversion
         }
-        v.layout.restore(quicklist, quicklist ? d.getFill() : 0, shape);
+        v.layout.restore(quicklist, quicklist ? fill : 0, shape);
         return v;
     }
 }

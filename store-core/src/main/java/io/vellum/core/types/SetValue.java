@@ -1,6 +1,5 @@
 package io.vellum.core.types;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.vellum.core.config.StoreConfig;
 import io.vellum.core.data.IntSet;
@@ -321,11 +320,27 @@ public final class SetValue extends Value {
 
     /** The set a stored message holds; IllegalArgumentException when it is not a valid set. */
     static SetValue fromProto(SetData d) {
-        switch (d.getEncoding()) {
+        byte[][] members = new byte[d.getMemberCount()][];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = d.getMember(i).toByteArray();
+        }
+        long[] deltas = new long[d.getSeqDeltaCount()];
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] = d.getSeqDelta(i);
+        }
+        return fromParts(members, members.length, deltas, deltas.length, d.getNextSeq(), d.getEncoding());
+    }
+
+    /**
+     * The set SetData's fields describe (the first {@code n*} items of each array; the byte
+     * arrays become the set's own); IllegalArgumentException when it is not a valid set.
+     */
+    static SetValue fromParts(byte[][] members, int nMembers, long[] seqDeltas, int nDeltas, long nextSeq, String encoding) {
+        switch (encoding) {
             case "intset" -> {
-                IntSet is = new IntSet(d.getMemberCount());
-                for (ByteString m : d.getMemberList()) {
-                    byte[] b = m.toByteArray();
+                IntSet is = new IntSet(nMembers);
+                for (int i = 0; i < nMembers; i++) {
+                    byte[] b = members[i];
                     if (!Longs.isLong(b) || !is.add(Longs.parseValid(b))) {
                         throw new IllegalArgumentException("intset member is not a distinct integer");
                     }
@@ -333,19 +348,19 @@ public final class SetValue extends Value {
                 return new SetValue(is, null, false);
             }
             case "listpack", "hashtable" -> {
-                if (d.getSeqDeltaCount() != d.getMemberCount()) {
+                if (nDeltas != nMembers) {
                     throw new IllegalArgumentException("set members and sequence numbers differ in count");
                 }
-                OrderedDict<Boolean> dict = new OrderedDict<>(d.getMemberCount());
+                OrderedDict<Boolean> dict = new OrderedDict<>(nMembers);
                 long seq = 0;
-                for (int i = 0; i < d.getMemberCount(); i++) {
-                    seq += d.getSeqDelta(i);
-                    dict.insertWithSeq(d.getMember(i).toByteArray(), Boolean.TRUE, seq);
+                for (int i = 0; i < nMembers; i++) {
+                    seq += seqDeltas[i];
+                    dict.insertWithSeq(members[i], Boolean.TRUE, seq);
                 }
-                dict.advanceNextSeq(d.getNextSeq());
-                return new SetValue(null, dict, d.getEncoding().equals("listpack"));
+                dict.advanceNextSeq(nextSeq);
+                return new SetValue(null, dict, encoding.equals("listpack"));
             }
-            default -> throw new IllegalArgumentException("unknown set encoding '" + d.getEncoding() + "'");
+            default -> throw new IllegalArgumentException("unknown set encoding '" + encoding + "'");
         }
     }
 }

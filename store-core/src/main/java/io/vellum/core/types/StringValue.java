@@ -110,6 +110,11 @@ public final class StringValue extends Value {
         return raw;
     }
 
+    /** Made without tryObjectEncoding (stored as StringData.never_int): never "int". */
+    public boolean isNeverInt() {
+        return !intCandidate;
+    }
+
     // ------------------------------------------------------------------ in-place changes
 
     /**
@@ -202,8 +207,12 @@ public final class StringValue extends Value {
     }
 
     static StringValue fromProto(io.vellum.core.types.proto.StringData d) {
-        byte[] b = d.getValue().toByteArray();
-        return new StringValue(b, b.length, d.getRaw(), !d.getNeverInt(), true);
+        return loaded(d.getValue().toByteArray(), d.getRaw(), d.getNeverInt());
+    }
+
+    /** A stored string (StringData's fields); the array becomes this value's own. */
+    static StringValue loaded(byte[] b, boolean raw, boolean neverInt) {
+        return new StringValue(b, b.length, raw, !neverInt, true);
     }
 
     @Override

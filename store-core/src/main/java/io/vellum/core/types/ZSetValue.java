@@ -347,31 +347,53 @@ public final class ZSetValue extends Value {
 
     /** The sorted set a stored message holds; IllegalArgumentException when it is not valid. */
     static ZSetValue fromProto(ZSetData d) {
+        byte[][] members = new byte[d.getMemberCount()][];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = d.getMember(i).toByteArray();
+        }
+        double[] scores = new double[d.getScoreCount()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = d.getScore(i);
+        }
+        long[] deltas = new long[d.getSeqDeltaCount()];
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] = d.getSeqDelta(i);
+        }
+        return fromParts(members, members.length, scores, scores.length, deltas, deltas.length, d.getNextSeq(),
+                d.getEncoding());
+    }
+
+    /**
+     * The sorted set ZSetData's fields describe (the first {@code n*} items of each array; the
+     * byte arrays become the set's own); IllegalArgumentException when it is not valid.
+     */
+    static ZSetValue fromParts(byte[][] members, int nMembers, double[] scores, int nScores, long[] seqDeltas, int nDeltas,
+            long nextSeq, String encoding) {
         boolean lp;
-        switch (d.getEncoding()) {
+        switch (encoding) {
             case "listpack" -> lp = true;
             case "skiplist" -> lp = false;
-            default -> throw new IllegalArgumentException("unknown sorted set encoding '" + d.getEncoding() + "'");
+            default -> throw new IllegalArgumentException("unknown sorted set encoding '" + encoding + "'");
         }
-        int count = d.getMemberCount();
-        if (d.getScoreCount() != count || d.getSeqDeltaCount() != count) {
+        int count = nMembers;
+        if (nScores != count || nDeltas != count) {
             throw new IllegalArgumentException("sorted set members, scores and sequence numbers differ in count");
         }
         ZSetValue z = new ZSetValue(new OrderedDict<>(count), new ZSkipList(), lp);
         long seq = 0;
         for (int i = 0; i < count; i++) {
-            double score = d.getScore(i);
+            double score = scores[i];
             if (Double.isNaN(score)) {
                 throw new IllegalArgumentException("sorted set score is NaN");
             }
-            byte[] member = d.getMember(i).toByteArray();
-            seq += d.getSeqDelta(i);
+            byte[] member = members[i];
+            seq += seqDeltas[i];
             if (z.dict.containsKey(member)) {
                 throw new IllegalArgumentException("duplicate sorted set member");
             }
             z.dict.insertWithSeq(member, z.list.insert(z.stored(score), member), seq);
         }
-        z.dict.advanceNextSeq(d.getNextSeq());
+        z.dict.advanceNextSeq(nextSeq);
         return z;
     }
 }

@@ -1,0 +1,302 @@
+package io.vellum.core.types;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import io.vellum.core.types.proto.StreamData;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Decodes a {@code StoredValue} message ({@code values.proto}) straight into a {@link Value},
+ * without building the generated messages: the snapshot loader's path, where a million keys
+ * of builders, ByteStrings and copies of every byte cost more than the values themselves.
+ * The result equals {@link ValueCodec#decode} of the same bytes (the types' {@code fromParts}
+ * do the checks for both), and a message that is not a valid value throws
+ * {@link IllegalArgumentException} as there. Streams, rare and deep, go through the
+ * generated parser.
+ *
+ * <p>Accepts what a protobuf parser accepts for these messages (fields in any order, packed
+ * or unpacked repeated numbers, unknown fields skipped), except a StoredValue naming two
+ * types, which the writers never produce and which is refused rather than merged.
+ *
+ * <p>Not thread-safe: one instance per reading thread; it keeps scratch arrays between values
+ * so that decoding allocates only what the value keeps.
+ */
+public final class StoredValueReader {
+    private static final int TAG_STRING = 1;
+    private static final int TAG_LIST = 2;
+    private static final int TAG_SET = 3;
+    private static final int TAG_ZSET = 4;
+    private static final int TAG_HASH = 5;
+    private static final int TAG_STREAM = 6;
+    private static final String[] ENCODINGS = {"listpack", "hashtable", "intset", "skiplist", "quicklist"};
+    private static final byte[][] ENCODING_BYTES = Arrays.stream(ENCODINGS)
+            .map(s -> s.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    private byte[][] bytesA = new byte[16][];
+    private byte[][] bytesB = new byte[16][];
+    private long[] longs = new long[16];
+    private double[] doubles = new double[16];
+    private int[] ints = new int[16];
+    private int nA;
+    private int nB;
+    private int nLongs;
+    private int nDoubles;
+    private int nInts;
+
+    /**
+     * Reads one StoredValue message of {@code length} bytes from {@code in}.
+     *
+     * @throws IOException              when the bytes are not a protobuf message (damaged)
+     * @throws IllegalArgumentException when the message is not a valid value
+     */
+    public Value read(CodedInputStream in, int length) throws IOException {
+        int limit = in.pushLimit(length);
+        Value v = null;
+        while (true) {
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            int field = WireFormat.getTagFieldNumber(tag);
+            if (field >= TAG_STRING && field <= TAG_STREAM && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                if (v != null) {
+                    throw new IllegalArgumentException("a stored value with two types");
+                }
+                int len = in.readRawVarint32();
+                int inner = in.pushLimit(len);
+                v = switch (field) {
+                    case TAG_STRING -> readString(in);
+                    case TAG_LIST -> readList(in);
+                    case TAG_SET -> readSet(in);
+                    case TAG_ZSET -> readZSet(in);
+                    case TAG_HASH -> readHash(in);
+                    default -> StreamValue.fromProto(StreamData.parseFrom(in));
+                };
+                in.popLimit(inner);
+            } else if (!in.skipField(tag)) {
+                throw new IllegalArgumentException("an end-group tag in a stored value");
+            }
+        }
+        in.popLimit(limit);
+        if (v == null) {
+            throw new IllegalArgumentException("unsupported stored value type: VALUE_NOT_SET");
+        }
+        return v;
+    }
+
+    private void reset() {
+        // Drop the references the previous value's arrays left, so scratch keeps nothing alive.
+        Arrays.fill(bytesA, 0, nA, null);
+        Arrays.fill(bytesB, 0, nB, null);
+        nA = 0;
+        nB = 0;
+        nLongs = 0;
+        nDoubles = 0;
+        nInts = 0;
+    }
+
+    private static StringValue readString(CodedInputStream in) throws IOException {
+        byte[] value = null;
+        boolean raw = false;
+        boolean neverInt = false;
+        while (true) {
+            int tag = in.readTag();
+            switch (tag) {
+                case 0 -> {
+                    return StringValue.loaded(value == null ? new byte[0] : value, raw, neverInt);
+                }
+                case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> value = in.readByteArray();
+                case (2 << 3) | WireFormat.WIRETYPE_VARINT -> raw = in.readBool();
+                case (3 << 3) | WireFormat.WIRETYPE_VARINT -> neverInt = in.readBool();
+                default -> skip(in, tag);
+            }
+        }
+    }
+
+    private ListValue readList(CodedInputStream in) throws IOException {
+        reset();
+        String encoding = "";
+        int fill = 0;
+        while (true) {
+            int tag = in.readTag();
+            int field = WireFormat.getTagFieldNumber(tag);
+            int wire = WireFormat.getTagWireType(tag);
+            if (tag == 0) {
+                break;
+            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                addA(in.readByteArray());
+            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                encoding = readEncoding(in);
+            } else if (field == 3 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                int l = in.pushLimit(in.readRawVarint32());
+                while (in.getBytesUntilLimit() > 0) {
+                    addInt(in.readSInt32());
+                }
+                in.popLimit(l);
+            } else if (field == 3 && wire == WireFormat.WIRETYPE_VARINT) {
+                addInt(in.readSInt32());
+            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
+                fill = in.readSInt32();
+            } else {
+                skip(in, tag);
+            }
+        }
+        return ListValue.fromParts(bytesA, nA, encoding, ints, nInts, fill);
+    }
+
+    private SetValue readSet(CodedInputStream in) throws IOException {
+        reset();
+        String encoding = "";
+        long nextSeq = 0;
+        while (true) {
+            int tag = in.readTag();
+            int field = WireFormat.getTagFieldNumber(tag);
+            int wire = WireFormat.getTagWireType(tag);
+            if (tag == 0) {
+                break;
+            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                addA(in.readByteArray());
+            } else if (field == 2) {
+                readLongs(in, wire, tag);
+            } else if (field == 3 && wire == WireFormat.WIRETYPE_VARINT) {
+                nextSeq = in.readUInt64();
+            } else if (field == 4 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                encoding = readEncoding(in);
+            } else {
+                skip(in, tag);
+            }
+        }
+        return SetValue.fromParts(bytesA, nA, longs, nLongs, nextSeq, encoding);
+    }
+
+    private ZSetValue readZSet(CodedInputStream in) throws IOException {
+        reset();
+        String encoding = "";
+        long nextSeq = 0;
+        while (true) {
+            int tag = in.readTag();
+            int field = WireFormat.getTagFieldNumber(tag);
+            int wire = WireFormat.getTagWireType(tag);
+            if (tag == 0) {
+                break;
+            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                addA(in.readByteArray());
+            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                int l = in.pushLimit(in.readRawVarint32());
+                while (in.getBytesUntilLimit() > 0) {
+                    addDouble(in.readDouble());
+                }
+                in.popLimit(l);
+            } else if (field == 2 && wire == WireFormat.WIRETYPE_FIXED64) {
+                addDouble(in.readDouble());
+            } else if (field == 3) {
+                readLongs(in, wire, tag);
+            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
+                nextSeq = in.readUInt64();
+            } else if (field == 5 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                encoding = readEncoding(in);
+            } else {
+                skip(in, tag);
+            }
+        }
+        return ZSetValue.fromParts(bytesA, nA, doubles, nDoubles, longs, nLongs, nextSeq, encoding);
+    }
+
+    private HashValue readHash(CodedInputStream in) throws IOException {
+        reset();
+        String encoding = "";
+        long nextSeq = 0;
+        while (true) {
+            int tag = in.readTag();
+            int field = WireFormat.getTagFieldNumber(tag);
+            int wire = WireFormat.getTagWireType(tag);
+            if (tag == 0) {
+                break;
+            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                addA(in.readByteArray());
+            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                addB(in.readByteArray());
+            } else if (field == 3) {
+                readLongs(in, wire, tag);
+            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
+                nextSeq = in.readUInt64();
+            } else if (field == 5 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                encoding = readEncoding(in);
+            } else {
+                skip(in, tag);
+            }
+        }
+        return HashValue.fromParts(bytesA, nA, bytesB, nB, longs, nLongs, nextSeq, encoding);
+    }
+
+    /** A repeated uint64 field (sequence deltas), packed or not. */
+    private void readLongs(CodedInputStream in, int wire, int tag) throws IOException {
+        if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            int l = in.pushLimit(in.readRawVarint32());
+            while (in.getBytesUntilLimit() > 0) {
+                addLong(in.readUInt64());
+            }
+            in.popLimit(l);
+        } else if (wire == WireFormat.WIRETYPE_VARINT) {
+            addLong(in.readUInt64());
+        } else {
+            skip(in, tag);
+        }
+    }
+
+    /**
+     * An encoding name: one of the known constants without allocating, else the text (which
+     * the type then refuses by name).
+     */
+    private static String readEncoding(CodedInputStream in) throws IOException {
+        byte[] b = in.readByteArray();
+        for (int i = 0; i < ENCODING_BYTES.length; i++) {
+            if (Arrays.equals(b, ENCODING_BYTES[i])) {
+                return ENCODINGS[i];
+            }
+        }
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void skip(CodedInputStream in, int tag) throws IOException {
+        if (!in.skipField(tag)) {
+            throw new IllegalArgumentException("an end-group tag in a stored value");
+        }
+    }
+
+    private void addA(byte[] b) {
+        if (nA == bytesA.length) {
+            bytesA = Arrays.copyOf(bytesA, nA * 2);
+        }
+        bytesA[nA++] = b;
+    }
+
+    private void addB(byte[] b) {
+        if (nB == bytesB.length) {
+            bytesB = Arrays.copyOf(bytesB, nB * 2);
+        }
+        bytesB[nB++] = b;
+    }
+
+    private void addLong(long v) {
+        if (nLongs == longs.length) {
+            longs = Arrays.copyOf(longs, nLongs * 2);
+        }
+        longs[nLongs++] = v;
+    }
+
+    private void addDouble(double v) {
+        if (nDoubles == doubles.length) {
+            doubles = Arrays.copyOf(doubles, nDoubles * 2);
+        }
+        doubles[nDoubles++] = v;
+    }
+
+    private void addInt(int v) {
+        if (nInts == ints.length) {
+            ints = Arrays.copyOf(ints, nInts * 2);
+        }
+        ints[nInts++] = v;
+    }
+}
