@@ -54,9 +54,10 @@ def persistence_args(kind, mode):
         if mode == "none":
             return ["--appendonly", "no", "--save", ""]
         return ["--appendonly", "yes", "--appendfsync", mode, "--save", ""]
+    # no snapshot save points for either server: a BGSAVE in the middle of a run would be noise
     if mode == "none":
-        return ["--appendonly", "no"]
-    return ["--appendonly", "yes", "--appendfsync", mode]
+        return ["--appendonly", "no", "--save", ""]
+    return ["--appendonly", "yes", "--appendfsync", mode, "--save", ""]
 
 
 def start(kind, mode, workdir):

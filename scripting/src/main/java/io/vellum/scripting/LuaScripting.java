@@ -349,7 +349,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     @Override
-    public boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+    public boolean runsOffEngineThread(io.vellum.core.engine.Session session) {
         return !debug.isEnabled(session);
     }
 

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>SYNC.</b> {@code SCRIPT DEBUG SYNC} runs the script as Redis does: on the real dataset,
  * as an ordinary unit of the engine thread (a session in debug mode never runs its scripts on
- * a network thread: {@code runsOnNetworkThread}), which waits in the line hook while the
+ * a network thread: {@code runsOffEngineThread}), which waits in the line hook while the
  * script is stopped, so every other client waits too (their commands queue up and run after
  * the script). The client's debugger commands reach the session from its network thread: while
  * the session runs, {@link #isBusy()} is true and the network layer hands each command it

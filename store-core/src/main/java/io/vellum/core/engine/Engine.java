@@ -760,9 +760,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Scripts run on any thread that runs units: a network thread keeps its connections
+     * served while one is busy ({@link #setBusyPump}), and a waiting embedded caller serves
+     * none; other connections get -BUSY from their own network threads meanwhile. A
+     * debugging session's script stays on the engine thread (it waits for its client).
+     */
     private boolean scriptRunsHere(Session s, CommandSpec spec) {
-        return SCRIPT_CALLS.contains(spec.fullName()) && busyPump.get() != null
-                && scripting != null && scripting.runsOnNetworkThread(s);
+        return SCRIPT_CALLS.contains(spec.fullName()) && scripting != null && scripting.runsOffEngineThread(s);
     }
 
     /** Runs a blocked-then-released session's queued commands. */

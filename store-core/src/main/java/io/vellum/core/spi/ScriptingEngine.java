@@ -37,11 +37,12 @@ public interface ScriptingEngine extends AutoCloseable {
     }
 
     /**
-     * Whether this session's scripts may run on a network thread that serves its other
-     * connections while they are busy ({@link Engine#setBusyPump}). False where a script
-     * waits for its own client (a debugging session).
+     * Whether this session's scripts may run on the thread that submitted them (a network
+     * thread, which serves its other connections while they are busy, see
+     * {@link Engine#setBusyPump}, or a waiting embedded caller). False where a script waits
+     * for its own client (a debugging session): it runs on the engine thread.
      */
-    default boolean runsOnNetworkThread(io.vellum.core.engine.Session session) {
+    default boolean runsOffEngineThread(io.vellum.core.engine.Session session) {
         return true;
     }
 
