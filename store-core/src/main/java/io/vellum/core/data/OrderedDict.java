@@ -133,6 +133,9 @@ public final class OrderedDict<V> {
 
     /** The entry index of {@code key}, or -1. */
     public int indexOf(byte[] key) {
+        if (live == 0) {
+            return -1; // no hashing for nothing (a store without TTLs looks in its expires on every write)
+        }
         int s = findSlot(key, hash(key));
         return s < 0 ? -1 : index[s] - 1;
     }
@@ -330,6 +333,9 @@ public final class OrderedDict<V> {
     /** Removes {@code key}; returns its value or null. */
     @SuppressWarnings("unchecked")
     public V remove(byte[] key) {
+        if (live == 0) {
+            return null;
+        }
         int s = findSlot(key, hash(key));
         if (s < 0) {
             return null;
