@@ -556,8 +556,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Registers, for the calling network thread, what keeps its connections served (their
-     * -BUSY replies, SCRIPT KILL) while a script it runs is busy: scripts then run on it
-     * like any other command instead of costing a hand-off to the engine thread.
+     * -BUSY replies, SCRIPT KILL) while a script it runs is busy. A network thread must
+     * register one: scripts run on whichever thread runs units ({@link #submitHere}).
      */
     public void setBusyPump(Runnable pump) {
         busyPump.set(pump);
@@ -719,7 +719,9 @@ public final class Engine implements AutoCloseable {
                 s.pending().addAll(commands.subList(i, commands.size()));
                 return true;
             }
-            if (runningHere && !runsAnywhere(s, commands.get(i))) {
+            byte[][] argv = commands.get(i);
+            CommandSpec spec = resolve(argv);
+            if (runningHere && !runsAnywhere(s, spec)) {
                 inbox.addFirst(new Submission(s, new ArrayList<>(commands.subList(i, commands.size()))));
                 return false;
             }
@@ -727,7 +729,7 @@ public final class Engine implements AutoCloseable {
                 s.interceptor().accept(new ArrayList<>(commands.subList(i, commands.size())));
                 return true;
             }
-            executeClientCommand(s, commands.get(i));
+            executeClientCommand(s, argv, spec);
         }
         return true;
     }
@@ -736,11 +738,10 @@ public final class Engine implements AutoCloseable {
      * Whether a command may run on a network thread: it runs no user code and does not
      * administer the server (Redis's NOSCRIPT flag marks both), or it is transaction control.
      */
-    private boolean runsAnywhere(Session s, byte[][] argv) {
+    private boolean runsAnywhere(Session s, CommandSpec spec) {
         if (s.interceptor() != null) {
             return false;
         }
-        CommandSpec spec = resolve(argv);
         if (spec == null || !spec.has(io.vellum.core.command.CommandFlag.NOSCRIPT)) {
             return true;
         }
@@ -773,12 +774,13 @@ public final class Engine implements AutoCloseable {
     /** Runs a blocked-then-released session's queued commands. */
     private void drainPending(Session s) {
         while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
-            if (runningHere && !runsAnywhere(s, s.pending().peek())) {
+            CommandSpec spec = resolve(s.pending().peek());
+            if (runningHere && !runsAnywhere(s, spec)) {
                 // the engine thread goes on with them (the session's later commands queue behind)
                 inbox.add((Runnable) () -> drainPending(s));
                 return;
             }
-            executeClientCommand(s, s.pending().poll());
+            executeClientCommand(s, s.pending().poll(), spec);
         }
     }
 
@@ -830,13 +832,13 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ commands
 
     /** A client's command, with every check Redis's processCommand makes before running it. */
-    private void executeClientCommand(Session s, byte[][] argv) {
+    /** Runs one client command; {@code spec} is {@link #resolve}'s answer for it (looked up once). */
+    private void executeClientCommand(Session s, byte[][] argv, CommandSpec spec) {
         totalCommands++;
         ReplySink out = replySinkFor(s);
         if (s.replyMode() == Session.ReplyMode.SKIP) {
             s.setReplyMode(Session.ReplyMode.SKIP_NEXT);
         }
-        CommandSpec spec = resolve(argv);
         // before running it (CLIENT INFO names itself); the time is refreshed by the unit below
         s.noteCommand(spec != null ? spec.fullName() : "NULL", clock.millis());
         String reject = checkExistence(argv, spec);
