@@ -64,18 +64,17 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final int MAX_BATCH = 4096;
-    private static final byte[] DEL = {'D', 'E', 'L'};
 
     private final StoreConfig config;
     private final UnitClock clock;
     private final UnitRandom unitRandom = new UnitRandom();
-    private final RandomGenerator seedSource;
+    final RandomGenerator seedSource;
     private final Keyspace keyspace;
     private final CommandTable table;
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
-    private final UnitState unit = new UnitState();
+    final UnitState unit = new UnitState();
     private final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
     private final List<Consumer<Session>> sessionClosedListeners = new ArrayList<>();
@@ -97,11 +96,10 @@ public final class Engine implements AutoCloseable {
     private volatile long engineWakeAt;
     private final List<Session> withOutput = new ArrayList<>();
     private final List<AppendedUnit> appendedInBatch = new ArrayList<>();
-    private final List<Cron> crons = new ArrayList<>();
     private final java.util.ArrayDeque<Runnable> afterBatch = new java.util.ArrayDeque<>();
-    private final Session internalSession;
-    private final List<byte[]> expiredSeen = new ArrayList<>();
-    private final List<Integer> expiredSeenDb = new ArrayList<>();
+    final Session internalSession;
+    private final ActiveExpiry activeExpiry;
+    private final Timers timers;
 
     private CommandLog log;
     private final ScriptingEngine scripting;
@@ -114,7 +112,6 @@ public final class Engine implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean parked;
     private long dirty;
-    private long lastExpiryCycleMillis;
 
     // INFO stats (read from other threads without locking: approximate is fine)
     private volatile long totalCommands;
@@ -125,19 +122,7 @@ public final class Engine implements AutoCloseable {
     private long errorsSeen;
     private final long startMillis;
 
-    private record AppendedUnit(Session session, long from, long to) {
-    }
-
-    private static final class Cron {
-        final long periodMillis;
-        final Runnable task;
-        long nextMillis;
-
-        Cron(long periodMillis, Runnable task, long now) {
-            this.periodMillis = periodMillis;
-            this.task = task;
-            this.nextMillis = now + periodMillis;
-        }
+    record AppendedUnit(Session session, long from, long to) {
     }
 
     private record Submission(Session session, List<byte[][]> commands) {
@@ -220,7 +205,8 @@ public final class Engine implements AutoCloseable {
         this.keyspace.setObserver(new EngineObserver());
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
-        this.lastExpiryCycleMillis = startMillis;
+        this.activeExpiry = new ActiveExpiry(this, keyspace, clock);
+        this.timers = new Timers(this, config, clock, blocked, activeExpiry, startMillis);
         // a closed or RESET connection loses its subscriptions without being told
         sessionClosedListeners.add(pubSub::forget);
         sessionResetListeners.add(pubSub::forget);
@@ -433,7 +419,7 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code task} on the engine thread about every {@code periodMillis}, between batches. */
     public void addCron(long periodMillis, Runnable task) {
-        crons.add(new Cron(periodMillis, task, clock.wallMillis()));
+        timers.addCron(periodMillis, task);
     }
 
     // ------------------------------------------------------------------ sessions (any thread)
@@ -658,9 +644,9 @@ public final class Engine implements AutoCloseable {
             try {
                 Object item = inbox.poll();
                 if (item == null) {
-                    runTimers();
+                    timers.runTimers();
                     if (!runAfterBatch()) {
-                        waitMillis = Math.max(1, millisToNextTimer());
+                        waitMillis = Math.max(1, timers.millisToNextTimer());
                         engineWakeAt = clock.wallMillis() + waitMillis;
                     }
                 } else {
@@ -671,7 +657,7 @@ public final class Engine implements AutoCloseable {
                         n++;
                     }
                     endBatch();
-                    runTimers();
+                    timers.runTimers();
                     runAfterBatch();
                 }
             } catch (Throwable e) {
@@ -785,7 +771,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Releases the batch: commit the log once, then send every reply written. */
-    private void endBatch() {
+    void endBatch() {
         if (!appendedInBatch.isEmpty()) {
             try {
                 log.commit();
@@ -964,13 +950,13 @@ public final class Engine implements AutoCloseable {
         endUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(argv), replyFrom);
     }
 
-    private void beginUnit(int db, int protocol, long timeMicros, long seed) {
+    void beginUnit(int db, int protocol, long timeMicros, long seed) {
         unitRandom.startUnit(seed);
         unit.reset(db, protocol, timeMicros, seed, dirty);
     }
 
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
-    private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
+    void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
         if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
@@ -1149,7 +1135,7 @@ public final class Engine implements AutoCloseable {
         return true;
     }
 
-    private void expireBlocked() {
+    void expireBlocked() {
         List<BlockedClients.Blocked> expired = blocked.expired(clock.wallMillis());
         for (BlockedClients.Blocked b : expired) {
             if (!b.active) {
@@ -1226,38 +1212,6 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ timers and expiry
 
-    private long millisToNextTimer() {
-        long now = clock.wallMillis();
-        long next = lastExpiryCycleMillis + 1000 / Math.max(1, config.hz.get());
-        for (Cron c : crons) {
-            next = Math.min(next, c.nextMillis);
-        }
-        next = Math.min(next, blocked.nextDeadline());
-        return Math.min(100, Math.max(0, next - now));
-    }
-
-    private void runTimers() {
-        long now = clock.wallMillis();
-        if (blocked.count() > 0 && blocked.nextDeadline() <= now) {
-            expireBlocked();
-        }
-        if (now - lastExpiryCycleMillis >= 1000 / Math.max(1, config.hz.get())) {
-            lastExpiryCycleMillis = now;
-            activeExpireCycle();
-        }
-        for (Cron c : crons) {
-            if (now >= c.nextMillis) {
-                c.nextMillis = now + c.periodMillis;
-                try {
-                    c.task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("periodic task failed", e);
-                }
-            }
-        }
-        endBatch();
-    }
-
     /**
      * The primary's active expiry: per database, samples keys with a TTL (and the expired keys
      * reads saw) and deletes the expired ones in one logged unit, a DEL of those keys
@@ -1265,69 +1219,7 @@ public final class Engine implements AutoCloseable {
      * a time budget. Replicas never run it.
      */
     public void activeExpireCycle() {
-        if (role != Role.PRIMARY || loading) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(25);
-        for (int dbi = 0; dbi < keyspace.count(); dbi++) {
-            Database db = keyspace.db(dbi);
-            boolean seen = expiredSeenDb.contains(dbi);
-            if (db.expiresSize() == 0 && !seen) {
-                continue;
-            }
-            while (System.nanoTime() < deadline) {
-                long nowMicros = clock.source().currentMicros();
-                long nowMs = Math.floorDiv(nowMicros, 1000);
-                List<byte[]> expired = new ArrayList<>();
-                java.util.Set<io.vellum.core.data.DbKey> picked = new java.util.HashSet<>();
-                for (int i = 0; i < expiredSeen.size(); i++) {
-                    if (expiredSeenDb.get(i) == dbi) {
-                        byte[] k = expiredSeen.get(i);
-                        long when = db.expireAt(k);
-                        if (when >= 0 && nowMs > when && picked.add(new io.vellum.core.data.DbKey(dbi, k))) {
-                            expired.add(k);
-                        }
-                    }
-                }
-                int sample = Math.min(20, db.expiresSize());
-                long seed = seedSource.nextLong();
-                RandomGenerator r = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
-                int sampledExpired = 0;
-                for (int i = 0; i < sample; i++) {
-                    io.vellum.core.data.OrderedDict<Long> ex = db.expires();
-                    int e = ex.randomEntry(r);
-                    if (nowMs > ex.valueAt(e)) {
-                        sampledExpired++;
-                        if (picked.add(new io.vellum.core.data.DbKey(dbi, ex.keyAt(e)))) {
-                            expired.add(ex.keyAt(e));
-                        }
-                    }
-                }
-                if (!expired.isEmpty()) {
-                    runExpiryUnit(dbi, expired, nowMicros, seed);
-                }
-                if (sample == 0 || sampledExpired * 4 < sample) {
-                    break;
-                }
-            }
-        }
-        expiredSeen.clear();
-        expiredSeenDb.clear();
-    }
-
-    private void runExpiryUnit(int dbi, List<byte[]> keys, long nowMicros, long seed) {
-        byte[][] argv = new byte[keys.size() + 1][];
-        argv[0] = DEL;
-        for (int i = 0; i < keys.size(); i++) {
-            argv[i + 1] = keys.get(i);
-        }
-        Session s = internalSession;
-        s.selectDb(dbi);
-        s.setProtocol(2);
-        clock.startUnitAt(nowMicros);
-        beginUnit(dbi, 2, nowMicros, seed);
-        invoke(s, argv, unit.effects, 0);
-        endUnit(s, UnitRecord.Kind.EXPIRY, List.<byte[][]>of(argv), 0);
+        activeExpiry.cycle();
     }
 
     // ------------------------------------------------------------------ observers
@@ -1364,10 +1256,7 @@ public final class Engine implements AutoCloseable {
 
         @Override
         public void expiredKeySeen(Database db, byte[] key) {
-            if (expiredSeen.size() < 10_000) {
-                expiredSeen.add(key);
-                expiredSeenDb.add(db.id());
-            }
+            activeExpiry.expiredKeySeen(db, key);
         }
     }
 
@@ -1396,46 +1285,5 @@ public final class Engine implements AutoCloseable {
             scripting.close();
         }
         log.close();
-    }
-
-    /** The connection of the engine's own session (replay, active expiry): replies go nowhere. */
-    private static final class InternalConnection implements ClientConnection {
-        private final DiscardingSink sink = new DiscardingSink(2);
-
-        @Override
-        public ReplySink replies() {
-            return sink;
-        }
-
-        @Override
-        public void setProtocol(int protocol) {
-        }
-
-        @Override
-        public long replyPosition() {
-            return 0;
-        }
-
-        @Override
-        public void replaceReplies(long from, long to, String errorText) {
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void closeAfterFlush() {
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "internal";
-        }
-
-        @Override
-        public String localAddress() {
-            return "internal";
-        }
     }
 }
