@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
     final UnitState unit = new UnitState();
-    private final EffectDigest.Tee tee = new EffectDigest.Tee();
+    final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
     private final List<Consumer<Session>> sessionClosedListeners = new ArrayList<>();
     private final List<Consumer<Session>> sessionResetListeners = new ArrayList<>();
@@ -95,11 +95,13 @@ public final class Engine implements AutoCloseable {
     /** When the parked engine thread will wake by itself (wall millis). */
     private volatile long engineWakeAt;
     private final List<Session> withOutput = new ArrayList<>();
-    private final List<AppendedUnit> appendedInBatch = new ArrayList<>();
+    final List<AppendedUnit> appendedInBatch = new ArrayList<>();
     private final java.util.ArrayDeque<Runnable> afterBatch = new java.util.ArrayDeque<>();
     final Session internalSession;
     private final ActiveExpiry activeExpiry;
     private final Timers timers;
+    private final BlockedCommands blocking;
+    private final RecordReplayer replayer;
 
     private CommandLog log;
     private final ScriptingEngine scripting;
@@ -117,9 +119,9 @@ public final class Engine implements AutoCloseable {
     private volatile long totalCommands;
     private volatile long totalConnections;
     private final ErrorStats errorStats = new ErrorStats();
-    private final ErrorStats.CountingSink counting = new ErrorStats.CountingSink(errorStats);
+    final ErrorStats.CountingSink counting = new ErrorStats.CountingSink(errorStats);
     /** errorStats.total() when the last command finished: later errors belong to the next (Redis's prev_err_count). */
-    private long errorsSeen;
+    long errorsSeen;
     private final long startMillis;
 
     record AppendedUnit(Session session, long from, long to) {
@@ -205,8 +207,10 @@ public final class Engine implements AutoCloseable {
         this.keyspace.setObserver(new EngineObserver());
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
+        this.blocking = new BlockedCommands(this, blocked, clock);
+        this.replayer = new RecordReplayer(this, clock, blocking);
         this.activeExpiry = new ActiveExpiry(this, keyspace, clock);
-        this.timers = new Timers(this, config, clock, blocked, activeExpiry, startMillis);
+        this.timers = new Timers(this, config, clock, blocked, blocking, activeExpiry, startMillis);
         // a closed or RESET connection loses its subscriptions without being told
         sessionClosedListeners.add(pubSub::forget);
         sessionResetListeners.add(pubSub::forget);
@@ -758,7 +762,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Runs a blocked-then-released session's queued commands. */
-    private void drainPending(Session s) {
+    void drainPending(Session s) {
         while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
             CommandSpec spec = resolve(s.pending().peek());
             if (runningHere && !runsAnywhere(s, spec)) {
@@ -972,7 +976,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
-        serveBlocked();
+        blocking.serveBlocked();
     }
 
     /**
@@ -1012,86 +1016,17 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ blocking
 
     void blockCurrent(Session s, byte[][] argv, List<byte[]> keys, long timeoutMillis, Consumer<ReplySink> onTimeout) {
-        BlockedClients.Blocked previous = s.blocked();
-        if (previous != null && previous.sameWait(s.db(), keys)) {
-            // A retry that must keep waiting on the same keys keeps its place in their queues
-            // (Redis serves blocked clients first come, first served, and never requeues a
-            // client it did not serve).
-            previous.keptByRetry = true;
-            return;
-        }
-        long deadline;
-        if (previous != null) {
-            deadline = previous.deadlineMillis;
-            blocked.unblock(previous);
-        } else {
-            deadline = timeoutMillis <= 0 ? 0 : clock.millis() + timeoutMillis;
-        }
-        blocked.block(s, argv, keys, s.db(), deadline, onTimeout);
+        blocking.blockCurrent(s, argv, keys, timeoutMillis, onTimeout);
     }
 
     /** Wakes clients blocked on a key without a key change (CommandContext#signalKeyAsReady). */
     void signalReady(int db, byte[] key) {
-        blocked.signal(db, key);
+        blocking.signalReady(db, key);
     }
 
-    /** Re-runs blocked clients whose keys changed, each as a unit of its own. */
-    private void serveBlocked() {
-        int rounds = 0;
-        while (blocked.hasReady() && rounds++ < 1000) {
-            for (BlockedClients.Blocked b : blocked.takeReady()) {
-                if (!b.active) {
-                    continue;
-                }
-                Session s = b.session;
-                // Take it out of the registry; the retry blocks it again if it still must wait.
-                s.setBlocked(b);
-                runRetry(s, b);
-                if (!s.isBlocked()) {
-                    drainPending(s);
-                }
-            }
-        }
-    }
-
-    private void runRetry(Session s, BlockedClients.Blocked b) {
-        ReplySink out = output(s);
-        long replyFrom = s.connection().replyPosition();
-        int dbBefore = s.db();
-        s.selectDb(b.db);
-        beginUnit(b.db, s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(counting.wrap(out), unit.effects);
-        CommandSpec spec = resolve(b.argv);
-        CommandContext ctx = new CommandContext(this, s, b.argv, tee, spec, CommandContext.RETRY);
-        b.keptByRetry = false;
-        try {
-            spec.handler().execute(ctx);
-        } catch (io.vellum.core.command.CommandError e) {
-            tee.error(e.reply());
-        }
-        errorsSeen = errorStats.total(); // a retry's errors are not the next command's
-        if (s.blocked() == b && !b.keptByRetry) {
-            // served (or failed): the handler did not block again
-            blocked.unblock(b);
-        }
-        s.selectDb(dbBefore);
-        unit.active = false;
-        endUnitAfterRetry(s, b.argv, replyFrom);
-    }
-
-    private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
-            UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
-            List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
-            try {
-                log.append(r);
-                appendedInBatch.add(new AppendedUnit(s, replyFrom, s.connection().replyPosition()));
-            } catch (LogWriteException e) {
-                LOG.error("log append failed; the unit is not acknowledged: {}", r.describe(), e);
-                s.connection().replaceReplies(replyFrom, s.connection().replyPosition(), log.failureReply());
-            }
-        }
+    /** Unblocks a client (CLIENT UNBLOCK): with {@code error} it gets that error, else its timeout reply. */
+    public boolean unblock(Session s, String error) {
+        return blocking.unblock(s, error);
     }
 
     /**
@@ -1113,37 +1048,6 @@ public final class Engine implements AutoCloseable {
         watches.unwatchAll(s);
         for (Consumer<Session> l : sessionResetListeners) {
             l.accept(s);
-        }
-    }
-
-    /** Unblocks a client (CLIENT UNBLOCK): with {@code error} it gets that error, else its timeout reply. */
-    public boolean unblock(Session s, String error) {
-        BlockedClients.Blocked b = s.blocked();
-        if (b == null) {
-            return false;
-        }
-        blocked.unblock(b);
-        ReplySink out = output(s);
-        if (error != null) {
-            errorStats.record(error);
-            errorsSeen = errorStats.total();
-            out.error(error);
-        } else {
-            b.onTimeout.accept(out);
-        }
-        drainPending(s);
-        return true;
-    }
-
-    void expireBlocked() {
-        List<BlockedClients.Blocked> expired = blocked.expired(clock.wallMillis());
-        for (BlockedClients.Blocked b : expired) {
-            if (!b.active) {
-                continue;
-            }
-            blocked.unblock(b);
-            b.onTimeout.accept(output(b.session));
-            drainPending(b.session);
         }
     }
 
@@ -1169,45 +1073,7 @@ public final class Engine implements AutoCloseable {
      * the replies the original run gave its client.
      */
     public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
-        Session s = internalSession;
-        s.selectDb(r.db());
-        s.setProtocol(r.protocol());
-        s.endMulti();
-        clock.startUnitAt(r.timeMicros());
-        beginUnit(r.db(), r.protocol(), r.timeMicros(), r.seed());
-        unit.replayedScriptState = r.scriptState();
-        unit.ownLogReplay = loading; // see above: recovery replays this store's own log
-        EffectDigest digest = unit.effects;
-        ReplySink d = digest;
-        if (replies != null) {
-            EffectDigest.Tee both = new EffectDigest.Tee();
-            both.set(replies, digest);
-            d = both;
-        }
-        switch (r.kind()) {
-            case TRANSACTION -> {
-                s.beginMulti();
-                for (byte[][] c : r.commands()) {
-                    s.queue(c);
-                }
-                invoke(s, new byte[][] {{'E', 'X', 'E', 'C'}}, d, CommandContext.REPLAY);
-            }
-            case COMMAND, EXPIRY -> {
-                for (byte[][] c : r.commands()) {
-                    invoke(s, c, d, CommandContext.REPLAY);
-                }
-            }
-        }
-        unit.active = false;
-        s.endMulti();
-        if (digest.value() != r.effectDigest()) {
-            throw new ReplayDivergenceException(r.describe(), r.effectDigest(), digest.value());
-        }
-        if (appendToLog) {
-            log.append(r);
-            appendedInBatch.add(new AppendedUnit(s, 0, 0));
-        }
-        serveBlocked();
+        replayer.applyRecord(r, appendToLog, replies);
     }
 
     // ------------------------------------------------------------------ timers and expiry

@@ -21,6 +21,7 @@ final class Timers {
     private final StoreConfig config;
     private final UnitClock clock;
     private final BlockedClients blocked;
+    private final BlockedCommands blocking;
     private final ActiveExpiry activeExpiry;
     private final List<Cron> crons = new ArrayList<>();
     private long lastExpiryCycleMillis;
@@ -37,12 +38,13 @@ final class Timers {
         }
     }
 
-    Timers(Engine engine, StoreConfig config, UnitClock clock, BlockedClients blocked, ActiveExpiry activeExpiry,
-            long startMillis) {
+    Timers(Engine engine, StoreConfig config, UnitClock clock, BlockedClients blocked, BlockedCommands blocking,
+            ActiveExpiry activeExpiry, long startMillis) {
         this.engine = engine;
         this.config = config;
         this.clock = clock;
         this.blocked = blocked;
+        this.blocking = blocking;
         this.activeExpiry = activeExpiry;
         this.lastExpiryCycleMillis = startMillis;
     }
@@ -64,7 +66,7 @@ final class Timers {
     void runTimers() {
         long now = clock.wallMillis();
         if (blocked.count() > 0 && blocked.nextDeadline() <= now) {
-            engine.expireBlocked();
+            blocking.expireBlocked();
         }
         if (now - lastExpiryCycleMillis >= 1000 / Math.max(1, config.hz.get())) {
             lastExpiryCycleMillis = now;
