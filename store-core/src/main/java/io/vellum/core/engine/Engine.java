@@ -83,15 +83,13 @@ public final class Engine implements AutoCloseable {
     private final String runId = randomHex40();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
-    private final ConcurrentLinkedDeque<Object> inbox = new ConcurrentLinkedDeque<>();
+    final ConcurrentLinkedDeque<Object> inbox = new ConcurrentLinkedDeque<>();
     /** Held by whichever thread runs units: the engine thread, or a network thread running a batch here. */
     private final ReentrantLock owner = new ReentrantLock();
     /** True while a network thread runs a batch here: units that may run user code go to the engine thread. */
-    private boolean runningHere;
+    boolean runningHere;
     /** Per network thread: what serves its connections while a script it runs is busy. */
     private final ThreadLocal<Runnable> busyPump = new ThreadLocal<>();
-    private static final java.util.Set<String> SCRIPT_CALLS =
-            java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
     /** When the parked engine thread will wake by itself (wall millis). */
     private volatile long engineWakeAt;
     private final List<Session> withOutput = new ArrayList<>();
@@ -102,6 +100,7 @@ public final class Engine implements AutoCloseable {
     private final Timers timers;
     private final BlockedCommands blocking;
     private final RecordReplayer replayer;
+    private final CommandDispatch dispatch;
 
     private CommandLog log;
     private final ScriptingEngine scripting;
@@ -116,7 +115,7 @@ public final class Engine implements AutoCloseable {
     private long dirty;
 
     // INFO stats (read from other threads without locking: approximate is fine)
-    private volatile long totalCommands;
+    volatile long totalCommands;
     private volatile long totalConnections;
     private final ErrorStats errorStats = new ErrorStats();
     final ErrorStats.CountingSink counting = new ErrorStats.CountingSink(errorStats);
@@ -127,7 +126,7 @@ public final class Engine implements AutoCloseable {
     record AppendedUnit(Session session, long from, long to) {
     }
 
-    private record Submission(Session session, List<byte[][]> commands) {
+    record Submission(Session session, List<byte[][]> commands) {
     }
 
     /** Session bookkeeping that any thread running units may do (never user code, never blocks). */
@@ -205,6 +204,7 @@ public final class Engine implements AutoCloseable {
         groups.addAll(b.groups);
         this.table = CommandTable.build(groups);
         this.keyspace.setObserver(new EngineObserver());
+        this.dispatch = new CommandDispatch(this, table, config, clock, errorStats, scripting);
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
         this.blocking = new BlockedCommands(this, blocked, clock);
@@ -501,7 +501,7 @@ public final class Engine implements AutoCloseable {
             while ((item = inbox.poll()) != null) {
                 boolean done;
                 if (item instanceof Submission sub) {
-                    done = processSubmission(sub.session(), sub.commands());
+                    done = dispatch.processSubmission(sub.session(), sub.commands());
                 } else if (item instanceof SessionTask t) {
                     t.task().run();
                     done = true;
@@ -681,96 +681,11 @@ public final class Engine implements AutoCloseable {
 
     private void handle(Object item) {
         if (item instanceof Submission sub) {
-            processSubmission(sub.session(), sub.commands());
+            dispatch.processSubmission(sub.session(), sub.commands());
         } else if (item instanceof SessionTask t) {
             t.task().run();
         } else if (item instanceof Runnable r) {
             r.run();
-        }
-    }
-
-    /**
-     * Runs a session's commands; false if, running on a network thread, it stopped at one
-     * that must run on the engine thread (the rest is then first in the inbox).
-     */
-    private boolean processSubmission(Session s, List<byte[][]> commands) {
-        if (s.isClosed()) {
-            return true;
-        }
-        if (s.isBlocked() || !s.pending().isEmpty()) {
-            s.pending().addAll(commands);
-            return true;
-        }
-        for (int i = 0; i < commands.size(); i++) {
-            if (s.closeAfterReply()) {
-                return true;
-            }
-            if (s.isBlocked()) {
-                s.pending().addAll(commands.subList(i, commands.size()));
-                return true;
-            }
-            byte[][] argv = commands.get(i);
-            CommandSpec spec = resolve(argv);
-            if (runningHere && !runsAnywhere(s, spec)) {
-                inbox.addFirst(new Submission(s, new ArrayList<>(commands.subList(i, commands.size()))));
-                return false;
-            }
-            if (s.interceptor() != null) {
-                s.interceptor().accept(new ArrayList<>(commands.subList(i, commands.size())));
-                return true;
-            }
-            executeClientCommand(s, argv, spec);
-        }
-        return true;
-    }
-
-    /**
-     * Whether a command may run on a network thread: it runs no user code and does not
-     * administer the server (Redis's NOSCRIPT flag marks both), or it is transaction control.
-     */
-    private boolean runsAnywhere(Session s, CommandSpec spec) {
-        if (s.interceptor() != null) {
-            return false;
-        }
-        if (spec == null || !spec.has(io.vellum.core.command.CommandFlag.NOSCRIPT)) {
-            return true;
-        }
-        switch (spec.fullName()) {
-            case "multi", "discard", "watch", "unwatch":
-                return true;
-            case "exec":
-                for (byte[][] q : s.queued()) {
-                    CommandSpec qs = resolve(q);
-                    if (qs != null && qs.has(io.vellum.core.command.CommandFlag.NOSCRIPT) && !scriptRunsHere(s, qs)) {
-                        return false;
-                    }
-                }
-                return true;
-            default:
-                return scriptRunsHere(s, spec);
-        }
-    }
-
-    /**
-     * Scripts run on any thread that runs units: a network thread keeps its connections
-     * served while one is busy ({@link #setBusyPump}), and a waiting embedded caller serves
-     * none; other connections get -BUSY from their own network threads meanwhile. A
-     * debugging session's script stays on the engine thread (it waits for its client).
-     */
-    private boolean scriptRunsHere(Session s, CommandSpec spec) {
-        return SCRIPT_CALLS.contains(spec.fullName()) && scripting != null && scripting.runsOffEngineThread(s);
-    }
-
-    /** Runs a blocked-then-released session's queued commands. */
-    void drainPending(Session s) {
-        while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
-            CommandSpec spec = resolve(s.pending().peek());
-            if (runningHere && !runsAnywhere(s, spec)) {
-                // the engine thread goes on with them (the session's later commands queue behind)
-                inbox.add((Runnable) () -> drainPending(s));
-                return;
-            }
-            executeClientCommand(s, s.pending().poll(), spec);
         }
     }
 
@@ -808,131 +723,21 @@ public final class Engine implements AutoCloseable {
         return s.connection().replies();
     }
 
-    private ReplySink replySinkFor(Session s) {
-        Session.ReplyMode mode = s.replyMode();
-        if (mode == Session.ReplyMode.ON) {
-            return output(s);
-        }
-        if (mode == Session.ReplyMode.SKIP_NEXT) {
-            s.setReplyMode(Session.ReplyMode.ON);
-        }
-        return new DiscardingSink(s.protocol());
-    }
-
     // ------------------------------------------------------------------ commands
 
-    /** A client's command, with every check Redis's processCommand makes before running it. */
-    /** Runs one client command; {@code spec} is {@link #resolve}'s answer for it (looked up once). */
-    private void executeClientCommand(Session s, byte[][] argv, CommandSpec spec) {
-        totalCommands++;
-        ReplySink out = replySinkFor(s);
-        if (s.replyMode() == Session.ReplyMode.SKIP) {
-            s.setReplyMode(Session.ReplyMode.SKIP_NEXT);
-        }
-        // before running it (CLIENT INFO names itself); the time is refreshed by the unit below
-        s.noteCommand(spec != null ? spec.fullName() : "NULL", clock.millis());
-        String reject = checkExistence(argv, spec);
-        if (reject == null) {
-            reject = checkClient(s, spec);
-        }
-        if (reject != null) {
-            if (spec != null) {
-                spec.recordRejected();
-            }
-            if (s.inMulti()) {
-                s.flagExecAbort();
-            }
-            if (spec != null && spec.fullName().equals("exec")) {
-                // Redis's execCommandAbort, in or out of MULTI
-                reject = io.vellum.core.commands.TransactionCommands.abortRejectedExec(this, s, reject);
-            }
-            errorStats.record(reject);
-            errorsSeen = errorStats.total();
-            out.error(reject);
-            return;
-        }
-        if (s.inMulti() && !isTransactionControl(spec)) {
-            s.queue(argv);
-            out.simple("QUEUED");
-            return;
-        }
-        runUnit(s, argv, spec, out);
-        s.noteCommand(spec.fullName(), clock.millis());
-    }
-
-    private static boolean isTransactionControl(CommandSpec spec) {
-        String n = spec.fullName();
-        return n.equals("exec") || n.equals("discard") || n.equals("multi") || n.equals("watch")
-                || n.equals("quit") || n.equals("reset");
+    /** Runs a blocked-then-released session's queued commands. */
+    void drainPending(Session s) {
+        dispatch.drainPending(s);
     }
 
     /** The command (or subcommand) {@code argv} names, or null. */
     public CommandSpec resolve(byte[][] argv) {
-        if (argv.length == 0) {
-            return null;
-        }
-        CommandSpec spec = table.lookup(argv[0]);
-        if (spec == null || !spec.hasSubcommands() || argv.length < 2) {
-            return spec;
-        }
-        return spec.subcommand(io.vellum.core.util.Text.lower(argv[1]));
+        return dispatch.resolve(argv);
     }
 
     /** Redis's commandCheckExistence and commandCheckArity: the error text, or null. */
     public String checkExistence(byte[][] argv, CommandSpec spec) {
-        if (spec == null) {
-            if (argv.length >= 2 && table.lookup(argv[0]) != null) {
-                String cmd = io.vellum.core.util.Text.latin1(argv[0]).toUpperCase(java.util.Locale.ROOT);
-                return "ERR unknown subcommand '" + cString(argv[1], 128) + "'. Try " + cmd + " HELP.";
-            }
-            StringBuilder args = new StringBuilder();
-            for (int i = 1; i < argv.length && args.length() < 128; i++) {
-                int room = 128 - args.length();
-                args.append('\'').append(cString(argv[i], room)).append("' ");
-            }
-            String name = argv.length == 0 ? "" : cString(argv[0], 128);
-            return "ERR unknown command '" + name + "', with args beginning with: " + args;
-        }
-        // A container alone (CONFIG) fails its arity; one with a handler of its own (COMMAND) runs it.
-        if (spec.handler() == null && argv.length < 2 || !spec.arityAccepts(argv.length)) {
-            return Errors.wrongArgs(spec.fullName());
-        }
-        return null;
-    }
-
-    /** C's "%.*s" of a byte string: up to the first NUL, at most {@code max} bytes. */
-    private static String cString(byte[] b, int max) {
-        int n = 0;
-        while (n < b.length && n < max && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** The per-client checks of processCommand, after existence and arity. */
-    private String checkClient(Session s, CommandSpec spec) {
-        if (authRequired(s) && !spec.has(CommandFlag.NO_AUTH)) {
-            return Errors.NOAUTH;
-        }
-        if (s.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
-            return "ERR Command not allowed inside a transaction";
-        }
-        boolean write = spec.isWrite();
-        if (log.failed() && (write || spec.fullName().equals("ping")) && role == Role.PRIMARY) {
-            return log.failureReply();
-        }
-        if (role == Role.REPLICA && write) {
-            return Errors.READONLY;
-        }
-        if (s.protocol() == 2 && io.vellum.core.commands.PubSubSupport.inSubscribedMode(s)
-                && !io.vellum.core.commands.PubSubSupport.allowedWhileSubscribed(spec)) {
-            return "ERR Can't execute '" + spec.fullName()
-                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
-        }
-        if (loading && !spec.has(CommandFlag.LOADING)) {
-            return "LOADING Redis is loading the dataset in memory";
-        }
-        return null;
+        return dispatch.checkExistence(argv, spec);
     }
 
     /**
@@ -941,17 +746,7 @@ public final class Engine implements AutoCloseable {
      * while there was no password stays authenticated. Any thread.
      */
     public boolean authRequired(Session s) {
-        return !s.authenticated() && !config.requirepass.get().isEmpty();
-    }
-
-    /** Runs one client command as a unit. */
-    private void runUnit(Session s, byte[][] argv, CommandSpec spec, ReplySink out) {
-        ClientConnection conn = s.connection();
-        long replyFrom = conn.replyPosition();
-        beginUnit(s.db(), s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(counting.wrap(out), unit.effects);
-        call(spec, s, argv, tee, 0);
-        endUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(argv), replyFrom);
+        return dispatch.authRequired(s);
     }
 
     void beginUnit(int db, int protocol, long timeMicros, long seed) {
@@ -986,8 +781,8 @@ public final class Engine implements AutoCloseable {
      * was refused (the error is written to {@code sink}).
      */
     public CommandSpec invoke(Session s, byte[][] argv, ReplySink sink, int flags) {
-        CommandSpec spec = resolve(argv);
-        String err = checkExistence(argv, spec);
+        CommandSpec spec = dispatch.resolve(argv);
+        String err = dispatch.checkExistence(argv, spec);
         if (err != null) {
             sink.error(err);
             return null;
