@@ -70,7 +70,7 @@ final class BlockedCommands {
                 s.setBlocked(b);
                 runRetry(s, b);
                 if (!s.isBlocked()) {
-                    engine.drainPending(s);
+                    engine.dispatch.drainPending(s);
                 }
             }
         }
@@ -111,7 +111,7 @@ final class BlockedCommands {
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
             try {
                 engine.log().append(r);
-                engine.appendedInBatch.add(new Engine.AppendedUnit(s, replyFrom, s.connection().replyPosition()));
+                engine.loop.appendedInBatch.add(new EngineLoop.AppendedUnit(s, replyFrom, s.connection().replyPosition()));
             } catch (LogWriteException e) {
                 LOG.error("log append failed; the unit is not acknowledged: {}", r.describe(), e);
                 s.connection().replaceReplies(replyFrom, s.connection().replyPosition(), engine.log().failureReply());
@@ -134,7 +134,7 @@ final class BlockedCommands {
         } else {
             b.onTimeout.accept(out);
         }
-        engine.drainPending(s);
+        engine.dispatch.drainPending(s);
         return true;
     }
 
@@ -147,7 +147,7 @@ final class BlockedCommands {
             }
             blocked.unblock(b);
             b.onTimeout.accept(engine.output(b.session));
-            engine.drainPending(b.session);
+            engine.dispatch.drainPending(b.session);
         }
     }
 }

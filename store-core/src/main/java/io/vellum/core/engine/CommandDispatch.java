@@ -32,6 +32,7 @@ final class CommandDispatch {
             Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
 
     private final Engine engine;
+    private final EngineLoop loop;
     private final CommandTable table;
     private final StoreConfig config;
     private final UnitClock clock;
@@ -42,9 +43,10 @@ final class CommandDispatch {
     private final ErrorStats.CountingSink counting;
     private final RandomGenerator seedSource;
 
-    CommandDispatch(Engine engine, CommandTable table, StoreConfig config, UnitClock clock, ErrorStats errorStats,
+    CommandDispatch(Engine engine, EngineLoop loop, CommandTable table, StoreConfig config, UnitClock clock, ErrorStats errorStats,
             ScriptingEngine scripting) {
         this.engine = engine;
+        this.loop = loop;
         this.table = table;
         this.config = config;
         this.clock = clock;
@@ -78,8 +80,8 @@ final class CommandDispatch {
             }
             byte[][] argv = commands.get(i);
             CommandSpec spec = resolve(argv);
-            if (engine.runningHere && !runsAnywhere(s, spec)) {
-                engine.inbox.addFirst(new Engine.Submission(s, new ArrayList<>(commands.subList(i, commands.size()))));
+            if (loop.runningHere && !runsAnywhere(s, spec)) {
+                loop.inbox.addFirst(new EngineLoop.Submission(s, new ArrayList<>(commands.subList(i, commands.size()))));
                 return false;
             }
             if (s.interceptor() != null) {
@@ -132,9 +134,9 @@ final class CommandDispatch {
     void drainPending(Session s) {
         while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
             CommandSpec spec = resolve(s.pending().peek());
-            if (engine.runningHere && !runsAnywhere(s, spec)) {
+            if (loop.runningHere && !runsAnywhere(s, spec)) {
                 // the engine thread goes on with them (the session's later commands queue behind)
-                engine.inbox.add((Runnable) () -> drainPending(s));
+                loop.inbox.add((Runnable) () -> drainPending(s));
                 return;
             }
             executeClientCommand(s, s.pending().poll(), spec);
@@ -144,7 +146,7 @@ final class CommandDispatch {
     private ReplySink replySinkFor(Session s) {
         Session.ReplyMode mode = s.replyMode();
         if (mode == Session.ReplyMode.ON) {
-            return engine.output(s);
+            return loop.output(s);
         }
         if (mode == Session.ReplyMode.SKIP_NEXT) {
             s.setReplyMode(Session.ReplyMode.ON);

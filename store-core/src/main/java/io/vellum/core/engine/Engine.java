@@ -63,7 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    private static final int MAX_BATCH = 4096;
 
     private final StoreConfig config;
     private final UnitClock clock;
@@ -83,24 +82,13 @@ public final class Engine implements AutoCloseable {
     private final String runId = randomHex40();
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
-    final ConcurrentLinkedDeque<Object> inbox = new ConcurrentLinkedDeque<>();
-    /** Held by whichever thread runs units: the engine thread, or a network thread running a batch here. */
-    private final ReentrantLock owner = new ReentrantLock();
-    /** True while a network thread runs a batch here: units that may run user code go to the engine thread. */
-    boolean runningHere;
-    /** Per network thread: what serves its connections while a script it runs is busy. */
-    private final ThreadLocal<Runnable> busyPump = new ThreadLocal<>();
-    /** When the parked engine thread will wake by itself (wall millis). */
-    private volatile long engineWakeAt;
-    private final List<Session> withOutput = new ArrayList<>();
-    final List<AppendedUnit> appendedInBatch = new ArrayList<>();
-    private final java.util.ArrayDeque<Runnable> afterBatch = new java.util.ArrayDeque<>();
     final Session internalSession;
     private final ActiveExpiry activeExpiry;
     private final Timers timers;
     private final BlockedCommands blocking;
     private final RecordReplayer replayer;
-    private final CommandDispatch dispatch;
+    final CommandDispatch dispatch;
+    final EngineLoop loop;
 
     private CommandLog log;
     private final ScriptingEngine scripting;
@@ -109,9 +97,6 @@ public final class Engine implements AutoCloseable {
     private volatile boolean loading;
     private volatile Runnable shutdownHandler = () -> {
     };
-    private volatile Thread thread;
-    private volatile boolean running;
-    private volatile boolean parked;
     private long dirty;
 
     // INFO stats (read from other threads without locking: approximate is fine)
@@ -122,16 +107,6 @@ public final class Engine implements AutoCloseable {
     /** errorStats.total() when the last command finished: later errors belong to the next (Redis's prev_err_count). */
     long errorsSeen;
     private final long startMillis;
-
-    record AppendedUnit(Session session, long from, long to) {
-    }
-
-    record Submission(Session session, List<byte[][]> commands) {
-    }
-
-    /** Session bookkeeping that any thread running units may do (never user code, never blocks). */
-    private record SessionTask(Runnable task) {
-    }
 
     // ------------------------------------------------------------------ construction
 
@@ -204,13 +179,14 @@ public final class Engine implements AutoCloseable {
         groups.addAll(b.groups);
         this.table = CommandTable.build(groups);
         this.keyspace.setObserver(new EngineObserver());
-        this.dispatch = new CommandDispatch(this, table, config, clock, errorStats, scripting);
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
         this.blocking = new BlockedCommands(this, blocked, clock);
         this.replayer = new RecordReplayer(this, clock, blocking);
         this.activeExpiry = new ActiveExpiry(this, keyspace, clock);
         this.timers = new Timers(this, config, clock, blocked, blocking, activeExpiry, startMillis);
+        this.loop = new EngineLoop(this, clock, blocked, timers);
+        this.dispatch = new CommandDispatch(this, loop, table, config, clock, errorStats, scripting);
         // a closed or RESET connection loses its subscriptions without being told
         sessionClosedListeners.add(pubSub::forget);
         sessionResetListeners.add(pubSub::forget);
@@ -221,14 +197,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the engine thread. Until then the opening thread owns the engine. */
     public synchronized void start() {
-        if (thread != null) {
-            return;
-        }
-        running = true;
-        Thread t = new Thread(this::loop, "vellum-engine");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        loop.start();
     }
 
     // ------------------------------------------------------------------ accessors
@@ -403,8 +372,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public boolean isEngineThread() {
-        Thread t = thread;
-        return t == null || owner.isHeldByCurrentThread();
+        return loop.isEngineThread();
     }
 
     /** Adds an observer of keyspace changes (snapshots, replication...). Engine thread. */
@@ -432,7 +400,7 @@ public final class Engine implements AutoCloseable {
     public Session openSession(ClientConnection connection) {
         boolean noPassword = config.requirepass.get().isEmpty();
         Session s = new Session(nextSessionId.getAndIncrement(), connection, clock.wallMillis(), noPassword);
-        enqueue(new SessionTask(() -> {
+        loop.enqueue(new EngineLoop.SessionTask(() -> {
             sessions.put(s.id(), s);
             totalConnections++;
         }));
@@ -442,7 +410,7 @@ public final class Engine implements AutoCloseable {
     /** The client went away: forget its state. */
     public void closeSession(Session s) {
         s.markClosed();
-        enqueue(new SessionTask(() -> releaseSession(s)));
+        loop.enqueue(new EngineLoop.SessionTask(() -> releaseSession(s)));
     }
 
     private void releaseSession(Session s) {
@@ -460,9 +428,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ the owner and its batches (EngineLoop)
+
     /** Hands commands to the engine (any thread). Replies go to the session's connection. */
     public void submit(Session session, List<byte[][]> commands) {
-        enqueue(new Submission(session, commands));
+        loop.submit(session, commands);
     }
 
     /**
@@ -476,53 +446,12 @@ public final class Engine implements AutoCloseable {
      * once per event-loop iteration: one group commit for every connection read in it.
      */
     public void submitHere(Session session, List<byte[][]> commands) {
-        if (thread == null || owner.isHeldByCurrentThread()) {
-            enqueue(new Submission(session, commands));
-            return;
-        }
-        // no wake-up here: runHere either runs it or wakes the engine thread
-        inbox.add(new Submission(session, commands));
-        runHere();
+        loop.submitHere(session, commands);
     }
 
     /** Runs what has arrived on the calling thread if the engine is free (see {@link #submitHere}). */
     public void runHere() {
-        if (thread == null || owner.isHeldByCurrentThread() || inbox.isEmpty()) {
-            return;
-        }
-        if (!owner.tryLock()) {
-            wakeEngineThread();
-            return;
-        }
-        try {
-            runningHere = true;
-            int n = 0;
-            Object item;
-            while ((item = inbox.poll()) != null) {
-                boolean done;
-                if (item instanceof Submission sub) {
-                    done = dispatch.processSubmission(sub.session(), sub.commands());
-                } else if (item instanceof SessionTask t) {
-                    t.task().run();
-                    done = true;
-                } else {
-                    inbox.addFirst(item);
-                    done = false;
-                }
-                if (!done || ++n == MAX_BATCH) {
-                    // the rest is the engine thread's: release what ran here first, so its
-                    // replies do not wait behind a script
-                    endBatch();
-                    wakeEngineThread();
-                    return;
-                }
-            }
-        } catch (Throwable e) {
-            LOG.error("engine failure on a network thread (the engine keeps running)", e);
-        } finally {
-            runningHere = false;
-            owner.unlock();
-        }
+        loop.runHere();
     }
 
     /**
@@ -530,18 +459,7 @@ public final class Engine implements AutoCloseable {
      * them. A no-op while another thread runs units (it releases them at the end of its batch).
      */
     public void releaseHere() {
-        if (thread == null || owner.isHeldByCurrentThread() || !owner.tryLock()) {
-            return;
-        }
-        try {
-            endBatch();
-            if (!afterBatch.isEmpty() || !inbox.isEmpty()
-                    || (blocked.count() > 0 && blocked.nextDeadline() < engineWakeAt)) {
-                wakeEngineThread();
-            }
-        } finally {
-            owner.unlock();
-        }
+        loop.releaseHere();
     }
 
     /**
@@ -550,7 +468,7 @@ public final class Engine implements AutoCloseable {
      * register one: scripts run on whichever thread runs units ({@link #submitHere}).
      */
     public void setBusyPump(Runnable pump) {
-        busyPump.set(pump);
+        loop.setBusyPump(pump);
     }
 
     /**
@@ -558,37 +476,12 @@ public final class Engine implements AutoCloseable {
      * processEventsWhileBlocked): a network thread running it reads its connections.
      */
     public void serveWhileBusy() {
-        Runnable pump = busyPump.get();
-        if (pump != null) {
-            pump.run();
-        }
-    }
-
-    private void wakeEngineThread() {
-        if (parked) {
-            LockSupport.unpark(thread);
-        }
+        loop.serveWhileBusy();
     }
 
     /** Runs {@code task} on the engine thread and returns its result. */
     public <T> CompletableFuture<T> call(Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        if (thread == null) {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-            return f;
-        }
-        enqueue((Runnable) () -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        return loop.call(task);
     }
 
     /**
@@ -598,137 +491,25 @@ public final class Engine implements AutoCloseable {
      * not started, where it runs at once).
      */
     public void executeAfterBatch(Runnable task) {
-        if (thread == null) {
-            task.run();
-        } else {
-            afterBatch.add(task);
-        }
+        loop.executeAfterBatch(task);
     }
 
     /** Whether work waits in the inbox: a slice of background work (a snapshot) yields to it. Any thread. */
     public boolean hasWaitingWork() {
-        return !inbox.isEmpty();
-    }
-
-    /** Runs the tasks queued for after the batch (not those they queue); true if there were any. */
-    private boolean runAfterBatch() {
-        int n = afterBatch.size();
-        for (int i = 0; i < n; i++) {
-            afterBatch.poll().run();
-        }
-        return n > 0;
+        return loop.hasWaitingWork();
     }
 
     /** Runs {@code task} on the engine thread (no result). */
     public void execute(Runnable task) {
-        if (thread == null) {
-            task.run();
-        } else {
-            enqueue(task);
-        }
-    }
-
-    private void enqueue(Object item) {
-        if (thread == null) {
-            // Not started: the caller owns the engine.
-            handle(item);
-            endBatch();
-            return;
-        }
-        inbox.add(item);
-        wakeEngineThread();
-    }
-
-    // ------------------------------------------------------------------ the loop
-
-    private void loop() {
-        while (running) {
-            long waitMillis = -1;
-            owner.lock();
-            try {
-                Object item = inbox.poll();
-                if (item == null) {
-                    timers.runTimers();
-                    if (!runAfterBatch()) {
-                        waitMillis = Math.max(1, timers.millisToNextTimer());
-                        engineWakeAt = clock.wallMillis() + waitMillis;
-                    }
-                } else {
-                    handle(item);
-                    int n = 1;
-                    while (n < MAX_BATCH && (item = inbox.poll()) != null) {
-                        handle(item);
-                        n++;
-                    }
-                    endBatch();
-                    timers.runTimers();
-                    runAfterBatch();
-                }
-            } catch (Throwable e) {
-                LOG.error("engine loop failure (the engine keeps running)", e);
-            } finally {
-                owner.unlock();
-            }
-            if (waitMillis > 0) {
-                parked = true;
-                if (inbox.isEmpty() && running) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(waitMillis));
-                }
-                parked = false;
-            }
-        }
-    }
-
-    private void handle(Object item) {
-        if (item instanceof Submission sub) {
-            dispatch.processSubmission(sub.session(), sub.commands());
-        } else if (item instanceof SessionTask t) {
-            t.task().run();
-        } else if (item instanceof Runnable r) {
-            r.run();
-        }
-    }
-
-    /** Releases the batch: commit the log once, then send every reply written. */
-    void endBatch() {
-        if (!appendedInBatch.isEmpty()) {
-            try {
-                log.commit();
-            } catch (LogWriteException e) {
-                LOG.error("log commit failed; the batch's writes are not acknowledged", e);
-                String err = log.failureReply();
-                for (AppendedUnit u : appendedInBatch) {
-                    u.session().connection().replaceReplies(u.from(), u.to(), err);
-                }
-            }
-            appendedInBatch.clear();
-        }
-        for (int i = 0; i < withOutput.size(); i++) {
-            Session s = withOutput.get(i);
-            s.outputMarked = false;
-            s.connection().flush();
-            if (s.closeAfterReply()) {
-                s.connection().closeAfterFlush();
-            }
-        }
-        withOutput.clear();
+        loop.execute(task);
     }
 
     /** The sink for a session's replies (marks it for release at the end of the batch). */
     public ReplySink output(Session s) {
-        if (!s.outputMarked) {
-            s.outputMarked = true;
-            withOutput.add(s);
-        }
-        return s.connection().replies();
+        return loop.output(s);
     }
 
     // ------------------------------------------------------------------ commands
-
-    /** Runs a blocked-then-released session's queued commands. */
-    void drainPending(Session s) {
-        dispatch.drainPending(s);
-    }
 
     /** The command (or subcommand) {@code argv} names, or null. */
     public CommandSpec resolve(byte[][] argv) {
@@ -764,7 +545,7 @@ public final class Engine implements AutoCloseable {
             ClientConnection conn = s.connection();
             try {
                 log.append(r);
-                appendedInBatch.add(new AppendedUnit(s, replyFrom, conn.replyPosition()));
+                loop.appendedInBatch.add(new EngineLoop.AppendedUnit(s, replyFrom, conn.replyPosition()));
             } catch (LogWriteException e) {
                 LOG.error("log append failed; the unit is not acknowledged: {}", r.describe(), e);
                 conn.replaceReplies(replyFrom, conn.replyPosition(), log.failureReply());
@@ -926,22 +707,7 @@ public final class Engine implements AutoCloseable {
     /** Stops the engine thread after the work already submitted; closes the log and scripting. */
     @Override
     public void close() {
-        Thread t = thread;
-        if (t != null && running) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            enqueue((Runnable) () -> {
-                running = false;
-                done.complete(null);
-            });
-            try {
-                done.get(30, TimeUnit.SECONDS);
-                t.join(10_000);
-            } catch (Exception e) {
-                LOG.warn("engine did not stop cleanly", e);
-                running = false;
-                LockSupport.unpark(t);
-            }
-        }
+        loop.stop();
         if (scripting != null) {
             scripting.close();
         }

@@ -62,7 +62,7 @@ final class RecordReplayer {
         }
         if (appendToLog) {
             engine.log().append(r);
-            engine.appendedInBatch.add(new Engine.AppendedUnit(s, 0, 0));
+            engine.loop.appendedInBatch.add(new EngineLoop.AppendedUnit(s, 0, 0));
         }
         blocking.serveBlocked();
     }

@@ -82,6 +82,6 @@ final class Timers {
                 }
             }
         }
-        engine.endBatch();
+        engine.loop.endBatch();
     }
 }
