@@ -1,12 +1,9 @@
 package io.vellum.core.engine;
 
-import io.vellum.core.command.CommandFlag;
 import io.vellum.core.command.CommandGroup;
 import io.vellum.core.command.CommandSpec;
 import io.vellum.core.command.CommandTable;
-import io.vellum.core.command.Errors;
 import io.vellum.core.config.StoreConfig;
-import io.vellum.core.keyspace.Database;
 import io.vellum.core.keyspace.Keyspace;
 import io.vellum.core.keyspace.KeyspaceObserver;
 import io.vellum.core.reply.ReplySink;
@@ -19,16 +16,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -60,6 +50,15 @@ import org.slf4j.LoggerFactory;
  * may call {@link #submit}, {@link #openSession}, {@link #closeSession}, {@link #call},
  * {@link #execute} and the volatile state readers. Before {@link #start()} the opening thread
  * may call engine-thread methods (recovery replays the log that way).
+ *
+ * <p><b>Parts.</b> This class is the façade other modules use, and it runs a unit's life
+ * (begin, call, log, end). Each other job is a package-private class of its own:
+ * {@link EngineLoop} (the owner lock, the inbox, the engine thread, running here, the batch's
+ * group commit and release), {@link CommandDispatch} (a client's command: Redis's
+ * processCommand checks, MULTI queuing, what may run on a network thread),
+ * {@link BlockedCommands} (waits, retries, timeouts), {@link RecordReplayer} (replay of log
+ * records), {@link Timers} and {@link ActiveExpiry} (work by the clock),
+ * {@link SessionRegistry} (open sessions) and {@link EngineObserver} (key changes fanned out).
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -76,12 +75,8 @@ public final class Engine implements AutoCloseable {
     final UnitState unit = new UnitState();
     final EffectDigest.Tee tee = new EffectDigest.Tee();
     private final List<KeyspaceObserver> observers = new ArrayList<>();
-    private final List<Consumer<Session>> sessionClosedListeners = new ArrayList<>();
-    private final List<Consumer<Session>> sessionResetListeners = new ArrayList<>();
     private final List<InfoContributor> infoContributors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String runId = randomHex40();
-    private final Map<Long, Session> sessions = new LinkedHashMap<>();
-    private final AtomicLong nextSessionId = new AtomicLong(1);
     final Session internalSession;
     private final ActiveExpiry activeExpiry;
     private final Timers timers;
@@ -89,6 +84,7 @@ public final class Engine implements AutoCloseable {
     private final RecordReplayer replayer;
     final CommandDispatch dispatch;
     final EngineLoop loop;
+    private final SessionRegistry sessions;
 
     private CommandLog log;
     private final ScriptingEngine scripting;
@@ -97,11 +93,11 @@ public final class Engine implements AutoCloseable {
     private volatile boolean loading;
     private volatile Runnable shutdownHandler = () -> {
     };
-    private long dirty;
+    long dirty;
 
     // INFO stats (read from other threads without locking: approximate is fine)
     volatile long totalCommands;
-    private volatile long totalConnections;
+    volatile long totalConnections;
     private final ErrorStats errorStats = new ErrorStats();
     final ErrorStats.CountingSink counting = new ErrorStats.CountingSink(errorStats);
     /** errorStats.total() when the last command finished: later errors belong to the next (Redis's prev_err_count). */
@@ -178,18 +174,19 @@ public final class Engine implements AutoCloseable {
         }
         groups.addAll(b.groups);
         this.table = CommandTable.build(groups);
-        this.keyspace.setObserver(new EngineObserver());
+        this.activeExpiry = new ActiveExpiry(this, keyspace, clock);
+        this.keyspace.setObserver(new EngineObserver(this, unit, watches, blocked, activeExpiry, observers));
         this.startMillis = clock.wallMillis();
         this.internalSession = new Session(0, new InternalConnection(), startMillis, true);
         this.blocking = new BlockedCommands(this, blocked, clock);
         this.replayer = new RecordReplayer(this, clock, blocking);
-        this.activeExpiry = new ActiveExpiry(this, keyspace, clock);
         this.timers = new Timers(this, config, clock, blocked, blocking, activeExpiry, startMillis);
         this.loop = new EngineLoop(this, clock, blocked, timers);
         this.dispatch = new CommandDispatch(this, loop, table, config, clock, errorStats, scripting);
         // a closed or RESET connection loses its subscriptions without being told
-        sessionClosedListeners.add(pubSub::forget);
-        sessionResetListeners.add(pubSub::forget);
+        this.sessions = new SessionRegistry(this, config, clock, loop, watches, blocked);
+        sessions.onSessionClosed(pubSub::forget);
+        sessions.onSessionReset(pubSub::forget);
         if (scripting != null) {
             scripting.attach(this);
         }
@@ -364,11 +361,11 @@ public final class Engine implements AutoCloseable {
 
     /** Open client sessions (engine thread). */
     public Collection<Session> sessions() {
-        return Collections.unmodifiableCollection(sessions.values());
+        return sessions.sessions();
     }
 
     public Session session(long id) {
-        return sessions.get(id);
+        return sessions.session(id);
     }
 
     public boolean isEngineThread() {
@@ -386,7 +383,7 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code listener} when a session closes (pub/sub cleanup...). Before start. */
     public void onSessionClosed(Consumer<Session> listener) {
-        sessionClosedListeners.add(listener);
+        sessions.onSessionClosed(listener);
     }
 
     /** Runs {@code task} on the engine thread about every {@code periodMillis}, between batches. */
@@ -398,34 +395,12 @@ public final class Engine implements AutoCloseable {
 
     /** Creates a session for a new client. Its commands may be submitted right away. */
     public Session openSession(ClientConnection connection) {
-        boolean noPassword = config.requirepass.get().isEmpty();
-        Session s = new Session(nextSessionId.getAndIncrement(), connection, clock.wallMillis(), noPassword);
-        loop.enqueue(new EngineLoop.SessionTask(() -> {
-            sessions.put(s.id(), s);
-            totalConnections++;
-        }));
-        return s;
+        return sessions.openSession(connection);
     }
 
     /** The client went away: forget its state. */
     public void closeSession(Session s) {
-        s.markClosed();
-        loop.enqueue(new EngineLoop.SessionTask(() -> releaseSession(s)));
-    }
-
-    private void releaseSession(Session s) {
-        if (sessions.remove(s.id()) == null) {
-            return;
-        }
-        watches.unwatchAll(s);
-        BlockedClients.Blocked b = s.blocked();
-        if (b != null) {
-            blocked.unblock(b);
-        }
-        s.pending().clear();
-        for (Consumer<Session> l : sessionClosedListeners) {
-            l.accept(s);
-        }
+        sessions.closeSession(s);
     }
 
     // ------------------------------------------------------------------ the owner and its batches (EngineLoop)
@@ -616,15 +591,12 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code listener} when a client RESETs its connection (pub/sub unsubscribes...). Before start. */
     public void onSessionReset(Consumer<Session> listener) {
-        sessionResetListeners.add(listener);
+        sessions.onSessionReset(listener);
     }
 
     /** RESET: tells the modules that keep per-client state to forget it. Engine thread. */
     public void resetSession(Session s) {
-        watches.unwatchAll(s);
-        for (Consumer<Session> l : sessionResetListeners) {
-            l.accept(s);
-        }
+        sessions.resetSession(s);
     }
 
     // ------------------------------------------------------------------ replay
@@ -662,44 +634,6 @@ public final class Engine implements AutoCloseable {
      */
     public void activeExpireCycle() {
         activeExpiry.cycle();
-    }
-
-    // ------------------------------------------------------------------ observers
-
-    private final class EngineObserver implements KeyspaceObserver {
-        @Override
-        public void beforeKeyChange(Database db, byte[] key) {
-            for (int i = 0; i < observers.size(); i++) {
-                observers.get(i).beforeKeyChange(db, key);
-            }
-        }
-
-        @Override
-        public void keyChanged(Database db, byte[] key) {
-            dirty++;
-            if (unit.active) {
-                unit.effects.keyChanged(db.id(), key);
-            }
-            watches.touch(db, key);
-            blocked.signal(db.id(), key);
-            for (int i = 0; i < observers.size(); i++) {
-                observers.get(i).keyChanged(db, key);
-            }
-        }
-
-        @Override
-        public void beforeDatabaseReplaced(Database db) {
-            for (int i = 0; i < observers.size(); i++) {
-                observers.get(i).beforeDatabaseReplaced(db);
-            }
-            watches.databaseReplaced(db);
-            blocked.signalAll();
-        }
-
-        @Override
-        public void expiredKeySeen(Database db, byte[] key) {
-            activeExpiry.expiredKeySeen(db, key);
-        }
     }
 
     // ------------------------------------------------------------------ shutdown
