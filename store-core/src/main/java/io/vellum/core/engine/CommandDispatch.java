@@ -278,8 +278,21 @@ final class CommandDispatch {
         ClientConnection conn = s.connection();
         long replyFrom = conn.replyPosition();
         engine.beginUnit(s.db(), s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(counting.wrap(out), unit.effects);
-        engine.call(spec, s, argv, tee, 0);
+        ReplySink sink = counting.wrap(out);
+        if (mayWrite(spec)) {
+            tee.set(sink, unit.effects);
+            sink = tee;
+        }
+        engine.call(spec, s, argv, sink, 0);
         engine.endUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(argv), replyFrom);
+    }
+
+    /**
+     * False for a command that never writes (read-only, and not may-replicate as PFCOUNT is):
+     * its unit is never logged, so the digest of its replies would never be read, and hashing
+     * every GET's value is not free.
+     */
+    static boolean mayWrite(CommandSpec spec) {
+        return !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE);
     }
 }

@@ -514,6 +514,8 @@ public final class Engine implements AutoCloseable {
     void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
         if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
+            assert kind != UnitRecord.Kind.COMMAND || CommandDispatch.mayWrite(resolve(commands.get(0)))
+                    : "a read-only command wrote: its record's digest lacks its replies";
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
