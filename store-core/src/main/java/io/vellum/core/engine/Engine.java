@@ -1211,6 +1211,7 @@ public final class Engine implements AutoCloseable {
                     invoke(s, c, d, CommandContext.REPLAY);
                 }
             }
+            case LOST -> throw new IllegalStateException("a lost record's effects are only in the snapshot that covers it");
         }
         unit.active = false;
         s.endMulti();
