@@ -28,9 +28,9 @@ public final class CrashTestCommand implements Callable<Integer> {
     String duration = "60s";
 
     @Option(names = "--kill-interval", paramLabel = "MIN..MAX", description = {
-            "load time before each kill (default 20ms..500ms): drawn log-uniformly in this range;",
+            "load time before each kill (default 20ms..1s): drawn log-uniformly in this range;",
             "one kill in six comes sooner (0..MIN), one 0-20 ms after a BGSAVE, one just after a log roll"})
-    String killInterval = "20ms..500ms";
+    String killInterval = "20ms..1s";
 
     @Option(names = "--roll-every", paramLabel = "TIME", description = {
             "run the server's log clock fast so its hourly files roll every TIME (default 2s; 0: real hours),",
