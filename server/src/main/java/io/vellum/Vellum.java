@@ -2,6 +2,7 @@ package io.vellum;
 
 import io.vellum.aof.AofCommands;
 import io.vellum.aof.AofOptions;
+import io.vellum.aof.BaseState;
 import io.vellum.aof.AppendOnlyLog;
 import io.vellum.aof.DisabledLog;
 import io.vellum.aof.FsyncPolicy;
@@ -132,7 +133,7 @@ public final class Vellum implements AutoCloseable {
             return null;
         }
         try {
-            AofOptions options = AofOptions.of(dir, config).base(snapshots::load);
+            AofOptions options = AofOptions.of(dir, config).base(BaseState.of(snapshots::load, snapshots::retireOlderThan));
             if (logClock != null) {
                 options.time(logClock);
             }

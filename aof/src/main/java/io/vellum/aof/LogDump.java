@@ -54,6 +54,9 @@ public final class LogDump {
     static String line(long position, UnitRecord r) {
         long us = r.timeMicros();
         Instant t = Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L);
+        if (r.kind() == UnitRecord.Kind.LOST) {
+            return position + " " + t + " (lost: a crash tore this record; its effects are only in the snapshot covering it)";
+        }
         String kind = r.kind() == UnitRecord.Kind.EXPIRY ? " (expiry)" : "";
         return position + " " + t + " db=" + r.db() + kind + " " + r.describe();
     }

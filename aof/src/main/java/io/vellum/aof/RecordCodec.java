@@ -208,11 +208,11 @@ public final class RecordCodec {
         if (kind < 0 || kind >= KINDS.length) {
             throw new DamagedRecordException("unknown record kind " + kind);
         }
-        if (first == null) {
+        if (first == null && KINDS[kind] != UnitRecord.Kind.LOST) {
             throw new DamagedRecordException("record holds no command");
         }
         // List.of: UnitRecord's copy of an unmodifiable list is the list itself.
-        List<byte[][]> commands = more == null ? List.<byte[][]>of(first) : List.copyOf(more);
+        List<byte[][]> commands = first == null ? List.of() : more == null ? List.<byte[][]>of(first) : List.copyOf(more);
         if (serial != null) {
             serial[0] = number;
         }

@@ -4,6 +4,10 @@ import io.vellum.core.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.vellum.core.spi.UnitRecord;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.InternalAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.Wires;
@@ -22,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Judge the end of the log. A record that cannot be read with nothing intact after it is
  *       a torn tail (a crash cut it): dropped, moved aside and reported when
  *       {@code aof-load-truncated} is yes. A damaged record with intact records after it is
- *       damage in the middle: recovery stops and names the repair command.</li>
+ *       damage in the middle: recovery stops and names the repair command. A torn last record
+ *       that the base (the newest snapshot) covers is replaced by a stand-in, so the log
+ *       continues after it (5a, {@link #continueAfterLostBase}).</li>
  *   <li>Continue the log: the appender, reserved disk space.</li>
  * </ol>
  */
@@ -83,6 +89,17 @@ final class Recovery {
 
             // Pass 5: the end of the log.
             Damage damage = judgeEnd(queue, replay);
+            if (base >= 0 && records == 0 && (damage == null || !damage.intactAfter) && !baseIntact(queue, base)) {
+                // The record the base covers last is the one a crash tore (Pass 5a).
+                long serialBefore = serialBefore(queue, base);
+                queue.close();
+                queue = null;
+                LostBase lost = continueAfterLostBase(base, serialBefore, damage);
+                queue = lost.queue;
+                last = base;
+                serial = lost.serial;
+                damage = null;
+            }
             if (damage != null) {
                 if (damage.intactAfter) {
                     throw new RecoveryException(middleDamageMessage(damage));
@@ -117,6 +134,157 @@ final class Recovery {
                 queue.close();
             }
             throw e;
+        }
+    }
+
+    /** Whether the record at the base's position can be read whole. */
+    private static boolean baseIntact(SingleChronicleQueue queue, long base) {
+        BaseRecord r = baseRecord(queue, base);
+        return r.header() >= 0 && !r.damaged();
+    }
+
+    /** The queue reopened after {@link #continueAfterLostBase}, and the serial of its last record (the stand-in). */
+    private record LostBase(SingleChronicleQueue queue, long serial) {
+    }
+
+    /**
+     * Pass 5a: the log's last record, at {@code position}, was torn by a crash, but the base
+     * (the newest snapshot) covers it: the snapshot was made durable, the log's last record was
+     * not (a power loss with appendfsync everysec or no). Its effects are in the snapshot, so
+     * nothing the snapshot holds is lost; what is lost is the record itself. Dropping it alone
+     * would be wrong: the next record would take its position and serial, which the snapshot
+     * claims to cover, and a later recovery would skip it. So:
+     * <ol>
+     *   <li>every older base is retired ({@link BaseState#retireOlderThan}): replaying onto
+     *       one would need the lost record;</li>
+     *   <li>the torn record is dropped and moved aside, as any torn tail
+     *       ({@code aof-load-truncated}); refused when that is no;</li>
+     *   <li>a stand-in ({@code LOST}, no commands, the torn record's serial) is written at its
+     *       position and synced: the base covers it, so the next record gets the position and
+     *       serial after it, a later recovery replays from there, and replication finds the
+     *       snapshot's record where it looks for it. Replay from before the stand-in, and a
+     *       replica that would continue through it, refuse (a full resync).</li>
+     * </ol>
+     * Each step can be run again: a crash in between is finished by the next recovery.
+     */
+    private LostBase continueAfterLostBase(long position, long serialBefore, Damage damage) throws IOException {
+        String reason = damage != null ? damage.reason
+                : "the record at position " + LogFiles.describe(position) + " cannot be read";
+        if (serialBefore < 0) {
+            throw new RecoveryException("The log " + aofDir + " cannot be read at position " + LogFiles.describe(position)
+                    + " (" + reason + "), the record the snapshot loaded covers last, and the record before it cannot be"
+                    + " read either: more than a torn last record is missing, so recovery stops. Check the log with:"
+                    + " vellum check-aof " + storeDir);
+        }
+        if (!options.loadTruncated) {
+            throw new RecoveryException(tornTailRefusedMessage(new Damage(position, reason
+                    + " (the newest snapshot covers it)", false)));
+        }
+        if (!options.base.retireOlderThan(position)) {
+            throw new RecoveryException("The log " + aofDir + " ends with a torn record at position "
+                    + LogFiles.describe(position) + " (" + reason + ") that the snapshot loaded covers; continuing"
+                    + " needs the older snapshots retired, which this store's base cannot do. To drop the torn record,"
+                    + " move the snapshots away and run: vellum check-aof " + storeDir + " --fix");
+        }
+        LogRepair.Result cut = LogRepair.truncate(storeDir, position,
+                "torn record found on recovery, covered by the newest snapshot: " + reason);
+        SingleChronicleQueue queue = LogFiles.openForWrite(aofDir, options.time);
+        try {
+            queue.refreshDirectoryListing();
+            long before = lastRecordPosition(queue);
+            if (before >= position || (before >= 0 ? lastSerial(queue) : 0) != serialBefore) {
+                throw new RecoveryException("The log " + aofDir + " was cut at position " + LogFiles.describe(position)
+                        + " (a torn record the snapshot loaded covers) but its last record is now at "
+                        + LogFiles.describe(before) + ", not the one before the cut; recovery stops. The removed part is"
+                        + " kept in " + cut.backupDir() + "; check the log with: vellum check-aof " + storeDir);
+            }
+            long serial = serialBefore + 1;
+            writeStandIn(queue, position, serial);
+            LOG.warn("The log's last record (position {}, record {}) was torn by a crash after the snapshot covering it"
+                    + " was made durable: its effects are in that snapshot, which was loaded; the record itself is"
+                    + " lost (kept, torn, in {}). A stand-in took its place, so the log continues with record {};"
+                    + " older snapshots were retired (they would need it replayed), and a replica that has not applied"
+                    + " record {} gets a full resync.", LogFiles.describe(position), serial, cut.backupDir(), serial + 1,
+                    serial);
+            return new LostBase(queue, serial);
+        } catch (IOException | RuntimeException | Error e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The serial of the record just before {@code position} (0: none, the log starts there), or
+     * -1 when that record cannot be read: the one before it in its file, or the last of the
+     * previous file when {@code position} is the first of its file.
+     */
+    static long serialBefore(SingleChronicleQueue queue, long position) {
+        try (LogScanner s = new LogScanner(queue)) {
+            long seq = LogFiles.sequenceOf(position);
+            if (seq > 0) {
+                return s.seekTo(position - 1) && s.next() && s.position() == position - 1 ? s.serial() : -1;
+            }
+            int cycle = LogFiles.cycleOf(position);
+            int first = queue.firstCycle();
+            if (first == Integer.MAX_VALUE || first >= cycle) {
+                return 0;
+            }
+            java.util.List<Long> cycles = new java.util.ArrayList<>(queue.listCyclesBetween(first, cycle - 1));
+            for (int i = cycles.size() - 1; i >= 0; i--) {
+                if (!s.seekCycle(cycles.get(i).intValue())) {
+                    continue;
+                }
+                long serial = -1;
+                try {
+                    while (s.next() && LogFiles.cycleOf(s.position()) == cycles.get(i)) {
+                        serial = s.serial();
+                    }
+                } catch (LogDamageException e) {
+                    if (LogFiles.cycleOf(e.position()) == cycles.get(i)) {
+                        return -1; // damaged before the end of its file
+                    }
+                }
+                if (serial >= 0) {
+                    return serial;
+                }
+            }
+            return 0;
+        } catch (LogDamageException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Writes the stand-in for a lost record at {@code position} and syncs it. */
+    private void writeStandIn(SingleChronicleQueue queue, long position, long serial) throws IOException {
+        Path file = aofDir.resolve(LogFiles.cycleFileName(LogFiles.cycleOf(position)));
+        boolean existed = Files.exists(file);
+        UnitRecord standIn = new UnitRecord(UnitRecord.Kind.LOST, 0, 2, options.time.currentTimeMillis() * 1000, 0,
+                java.util.List.of(), 0);
+        RecordCodec codec = new RecordCodec();
+        int n = codec.encode(standIn, serial);
+        Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(n);
+        try (ExcerptAppender appender = queue.createAppender()) {
+            bytes.write(codec.buffer(), 0, n);
+            ((InternalAppender) appender).writeBytes(position, bytes);
+        } finally {
+            bytes.releaseLast();
+        }
+        queue.refreshDirectoryListing();
+        if (lastRecordPosition(queue) != position) {
+            throw new RecoveryException("writing the stand-in for the torn record at position "
+                    + LogFiles.describe(position) + " put it at " + LogFiles.describe(lastRecordPosition(queue)));
+        }
+        LogFiles.syncFile(file);
+        if (!existed) {
+            LogFiles.syncDirectory(aofDir);
+        }
+    }
+
+    /** The position of the log's last record, -1 for an empty log. */
+    static long lastRecordPosition(SingleChronicleQueue queue) {
+        try (var tailer = queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
+             var dc = tailer.readingDocument()) {
+            return dc.isPresent() ? dc.index() : -1;
         }
     }
 

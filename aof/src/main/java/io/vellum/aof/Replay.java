@@ -2,6 +2,7 @@ package io.vellum.aof;
 
 import io.vellum.core.engine.Engine;
 import io.vellum.core.spi.ReplayDivergenceException;
+import io.vellum.core.spi.UnitRecord;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
@@ -58,6 +59,9 @@ public final class Replay {
             try {
                 scanner.seekAfter(afterPosition);
                 while (scanner.next()) {
+                    if (scanner.record().kind() == UnitRecord.Kind.LOST) {
+                        throw new ReplayFailedException(scanner.position(), scanner.serial());
+                    }
                     try {
                         engine.applyRecord(scanner.record(), false);
                     } catch (ReplayDivergenceException e) {
@@ -118,6 +122,15 @@ public final class Replay {
                     + ". This build does not reproduce what wrote the log (a different Vellum version, or a"
                     + " nondeterministic command); the log was left untouched. Open it with the version that"
                     + " wrote it, or inspect it with `vellum log dump <dir> --from " + position + "`.", cause);
+            this.position = position;
+        }
+
+        /** Replay reached a stand-in for a lost record: only a snapshot covering it holds its effects. */
+        ReplayFailedException(long position, long serial) {
+            super("Replay of the log reached position " + LogFiles.describe(position) + " (record " + serial + "), a record"
+                    + " a crash tore and that only a snapshot covering it holds; the base the log is replayed onto is"
+                    + " older than that snapshot. Restore that snapshot (or a newer one) into the snapshots directory;"
+                    + " the log was left untouched.");
             this.position = position;
         }
 

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>at every reopen and crash: the recovered store equals the store before;</li>
  *   <li>at every torn tail: the recovered store equals a replay of the log without its cut last
- *       record, and the cut record was reported (moved aside);</li>
+ *       record, and the cut record was reported (moved aside); when the newest snapshot covered
+ *       the cut record, the recovered store equals the store before the tear and a stand-in
+ *       took the record's place;</li>
  *   <li>at the end: a recovery of a copy of the directory (the newest snapshot and the log after
  *       it; then each older snapshot kept and the log after it), and a replay of the whole log
- *       into an engine without one, all equal the live store;</li>
+ *       into an engine without one, all equal the live store (once a stand-in replaced a lost
+ *       record, the log alone cannot replay: then every kept snapshot must cover the stand-in);</li>
  *   <li>for a replica ({@link SimReplica}) that applies the primary's records as they are logged,
  *       restarts (kill -9) and loses its link now and then: after catching up, at every reopen
  *       and crash of the primary and at the end, it equals the primary; after its own restart, it
@@ -95,9 +98,19 @@ class ReplayEquivalencePropertyTest {
                         assertProbesEqual(before, Probe.of(s.store()), "empty log, " + where);
                         continue;
                     }
-                    try (TestStore prefix = SimStore.replayed(records.subList(0, records.size() - 1), s.micros())) {
-                        assertProbesEqual(Probe.of(prefix), Probe.of(s.store()),
-                                "store recovered from a torn tail vs the log without its last record, " + where);
+                    if (s.lastTearCovered()) {
+                        // the newest snapshot holds the torn record's effects: nothing it covers is lost
+                        assertProbesEqual(before, Probe.of(s.store()),
+                                "store recovered from a torn record the newest snapshot covers vs the store before, " + where);
+                        assertEquals(UnitRecord.Kind.LOST, lastRecord(s.dir()).kind(),
+                                "a stand-in takes the torn record's place, " + where);
+                    } else {
+                        List<UnitRecord> kept = records.subList(0, records.size() - 1);
+                        try (TestStore prefix = lastLost(kept) < 0 ? SimStore.replayed(kept, s.micros())
+                                : SimStore.fromNewestSnapshot(s.dir(), kept, s.lastTearPositions(), s.micros())) {
+                            assertProbesEqual(Probe.of(prefix), Probe.of(s.store()),
+                                    "store recovered from a torn tail vs the log without its last record, " + where);
+                        }
                     }
                     assertEquals(removedBefore + 1, StoreFiles.removedTails(s.dir()).size(),
                             "the torn record is moved aside and reported, " + where);
@@ -123,8 +136,28 @@ class ReplayEquivalencePropertyTest {
             try (TestStore recovered = SimStore.openStore(copy, s.micros())) {
                 assertProbesEqual(live, Probe.of(recovered), "recovered copy of the directory, " + where);
             }
-            try (TestStore replayed = SimStore.replayed(records, s.micros())) {
-                assertProbesEqual(live, Probe.of(replayed), "replay of the log, " + where);
+            int lost = lastLost(records);
+            if (lost < 0) {
+                try (TestStore replayed = SimStore.replayed(records, s.micros())) {
+                    assertProbesEqual(live, Probe.of(replayed), "replay of the log, " + where);
+                }
+            } else {
+                // A torn record's effects live only in the snapshot that covers its stand-in: the
+                // log alone no longer replays, and every snapshot kept must cover the stand-in.
+                Sim.STATS.logOnlyReplaysImpossible++;
+                long standIn = StoreFiles.positions(copy).get(lost);
+                for (Path snap : snapshotFiles(copy)) {
+                    long covered;
+                    try {
+                        covered = io.vellum.snapshot.SnapshotReader.header(snap).getLogPosition();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    if (covered < standIn) {
+                        fail("snapshot " + snap.getFileName() + " is kept but covers less than the stand-in at " + standIn
+                                + " (it should have been retired), " + where);
+                    }
+                }
             }
             // from every snapshot kept (plus the log after it), not only the newest
             List<Path> snapshots = snapshotFiles(copy);
@@ -135,6 +168,27 @@ class ReplayEquivalencePropertyTest {
                             + snapshots.get(i - 1).getFileName() + " and the log after it, " + where);
                 }
             }
+        } finally {
+            StoreFiles.delete(copy);
+        }
+    }
+
+    /** The index of the last stand-in for a lost record, -1 when there is none. */
+    static int lastLost(List<UnitRecord> records) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            if (records.get(i).kind() == UnitRecord.Kind.LOST) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static UnitRecord lastRecord(Path storeDir) {
+        Path copy = storeDir.resolveSibling(storeDir.getFileName() + "-peek");
+        StoreFiles.copy(storeDir, copy);
+        try {
+            List<UnitRecord> r = StoreFiles.records(copy);
+            return r.get(r.size() - 1);
         } finally {
             StoreFiles.delete(copy);
         }

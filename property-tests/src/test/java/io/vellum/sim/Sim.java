@@ -158,21 +158,23 @@ public final class Sim {
         long crashes;
         long crashesDuringSnapshot;
         long tornTails;
-        long tornCoveredSkipped;
+        long tornCovered;
+        long logOnlyReplaysImpossible;
         long replicaRestarts;
         long replicaResyncs;
         long checks;
 
         void reset() {
-            commands = reopens = crashes = crashesDuringSnapshot = tornTails = tornCoveredSkipped = replicaRestarts = replicaResyncs = checks = 0;
+            commands = reopens = crashes = crashesDuringSnapshot = tornTails = tornCovered = logOnlyReplaysImpossible = replicaRestarts = replicaResyncs = checks = 0;
         }
 
         @Override
         public String toString() {
             return commands + " commands, " + reopens + " reopens, " + crashes + " crashes ("
                     + crashesDuringSnapshot + " during a BGSAVE), " + tornTails
-                    + " torn tails (" + tornCoveredSkipped + " left whole: a snapshot covered the record), " + checks
-                    + " rebuilt-store checks"
+                    + " torn tails (tornCovered=" + tornCovered + ": a snapshot covered the record), " + checks
+                    + " rebuilt-store checks (" + logOnlyReplaysImpossible + " of them without the log-only replay: the log"
+                    + " held a stand-in for a lost record)"
                     + (replicaRestarts + replicaResyncs > 0 ? ", replica: " + replicaRestarts + " restarts, " + replicaResyncs
                     + " full resyncs" : "");
         }

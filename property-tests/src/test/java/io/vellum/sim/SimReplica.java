@@ -67,6 +67,7 @@ final class SimReplica implements AutoCloseable {
         linkDownFor = 0;
         long after = appliedSerial();
         boolean any = false;
+        boolean lost = false;
         try (SingleChronicleQueue q = LogFiles.openReadOnly(LogFiles.aofDir(primaryDir)); LogScanner sc = new LogScanner(q)) {
             sc.seekAfter(-1);
             long expected = after + 1;
@@ -79,6 +80,12 @@ final class SimReplica implements AutoCloseable {
                             + sc.serial());
                 }
                 UnitRecord r = sc.record();
+                if (r.kind() == UnitRecord.Kind.LOST) {
+                    // the primary lost this record (torn) and only its snapshot holds it: what the
+                    // replication module's LogTail answers with GONE, so a full resync
+                    lost = true;
+                    break;
+                }
                 store.engine.applyRecord(r, true);
                 expected++;
                 any = true;
@@ -87,6 +94,10 @@ final class SimReplica implements AutoCloseable {
             throw new AssertionError("replica: cannot read the primary's log: " + e.getMessage(), e);
         } finally {
             BackgroundResourceReleaser.releasePendingResources();
+        }
+        if (lost) {
+            resync(primaryDir);
+            return;
         }
         if (any) {
             // the applied records are committed to the replica's log at the end of an engine batch
@@ -116,6 +127,11 @@ final class SimReplica implements AutoCloseable {
         if (appliedSerial() <= primaryLastSerial) {
             return;
         }
+        resync(primaryDir);
+    }
+
+    /** A full resync: the replica starts again from a copy of the primary's directory (its snapshot and log). */
+    private void resync(Path primaryDir) {
         resyncs++;
         store.close();
         StoreFiles.delete(dir);

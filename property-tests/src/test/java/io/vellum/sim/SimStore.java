@@ -2,6 +2,7 @@ package io.vellum.sim;
 
 import io.vellum.aof.AofCommands;
 import io.vellum.aof.AofOptions;
+import io.vellum.aof.BaseState;
 import io.vellum.aof.AppendOnlyLog;
 import io.vellum.aof.FsyncPolicy;
 import io.vellum.core.TestStore;
@@ -35,6 +36,8 @@ final class SimStore implements AutoCloseable {
     private long micros = START_MICROS;
     private TestStore store;
     private final List<TestStore.Client> clients = new ArrayList<>();
+    private boolean lastTearCovered;
+    private List<Long> lastTearPositions = List.of();
 
     private SimStore(Path root) {
         this.root = root;
@@ -70,7 +73,7 @@ final class SimStore implements AutoCloseable {
         TestStore st = new TestStore(Engine.builder().commands(new AofCommands()).commands(snapshots.commands()));
         st.micros.set(micros);
         try {
-            AppendOnlyLog.open(st.engine, AofOptions.of(dir).fsync(FsyncPolicy.NO).base(snapshots::load));
+            AppendOnlyLog.open(st.engine, AofOptions.of(dir).fsync(FsyncPolicy.NO).base(BaseState.of(snapshots::load, snapshots::retireOlderThan)));
             snapshots.attach(st.engine);
             return st;
         } catch (IOException | RuntimeException e) {
@@ -252,30 +255,56 @@ final class SimStore implements AutoCloseable {
      * The process died writing its last record: the store is copied as it is, the last record
      * of the copy cut ({@link StoreFiles#tear}), and the copy opened. Returns the records the
      * log held before (the caller knows the last one was cut), or an empty list when it held none.
+     * {@link #lastTearCovered()} says whether the newest snapshot covered the cut record (a power
+     * loss after the snapshot was synced but before the record was): recovery then keeps the
+     * snapshot's state, puts a stand-in where the record was and retires older snapshots.
      */
     List<UnitRecord> tornTail(double kept, boolean truncate) {
         Sim.STATS.tornTails++;
+        lastTearCovered = false;
         List<UnitRecord> before = new ArrayList<>();
         moveAsIs(copy -> {
             List<StoreFiles.Extent> extents = StoreFiles.extents(copy);
             if (extents.isEmpty()) {
                 return;
             }
-            if (extents.get(extents.size() - 1).position() <= newestSnapshotPosition(copy)) {
-                // KNOWN ISSUE (reported): a torn last record that a snapshot already covers makes
-                // recovery refuse ("the log's last record cannot be read") instead of dropping it.
-                // Dropping it alone is not enough: the next record would take its position, which
-                // the snapshot says it covers, and be skipped by the next recovery. The fix needs
-                // the log to go on after that position (and serial), older snapshots (which need
-                // the lost record) retired, and replicas behind it resynced. Such a tear is left
-                // out until then; the run goes on as after a crash.
-                Sim.STATS.tornCoveredSkipped++;
-                return;
+            StoreFiles.Extent last = extents.get(extents.size() - 1);
+            if (last.position() <= newestSnapshotPosition(copy)) {
+                Sim.STATS.tornCovered++;
+                lastTearCovered = true;
             }
             before.addAll(StoreFiles.records(copy));
-            StoreFiles.tear(extents.get(extents.size() - 1), kept, truncate);
+            lastTearPositions = StoreFiles.positions(copy);
+            StoreFiles.tear(last, kept, truncate);
         });
         return before;
+    }
+
+    /** The positions of the records the last {@link #tornTail} returned. */
+    List<Long> lastTearPositions() {
+        return lastTearPositions;
+    }
+
+    /**
+     * An engine without a log holding the newest snapshot of {@code dir} with the records after
+     * its position applied (records[i] at positions[i]): what a log holding a stand-in for a lost
+     * record replays to, since the lost effects are only in that snapshot.
+     */
+    static TestStore fromNewestSnapshot(Path dir, List<UnitRecord> records, List<Long> positions, long micros) {
+        TestStore st = new TestStore(Engine.builder());
+        long covered = new ProtoSnapshotStore(dir).load(st.engine);
+        for (int i = 0; i < records.size(); i++) {
+            if (positions.get(i) > covered) {
+                st.engine.applyRecord(records.get(i), false);
+            }
+        }
+        st.micros.set(micros);
+        return st;
+    }
+
+    /** Whether the last {@link #tornTail} cut a record the newest snapshot covers. */
+    boolean lastTearCovered() {
+        return lastTearCovered;
     }
 
     /** Copies the open store's directory as it is, abandons the old one, changes the copy, opens it. */

@@ -137,7 +137,7 @@ final class LogFollower extends Upstream {
             UnitRecord last = null;
             if (p.serial() > 0) {
                 try (LogTail t = new LogTail(primaryDir)) {
-                    if (t.seekAfter(p.serial() - 1) != LogTail.Seek.OK || !t.next()) {
+                    if (t.seekToSnapshotRecord(p.serial() - 1) != LogTail.Seek.OK || !t.next()) {
                         throw new IOException("record " + p.serial() + " (the last the snapshot " + p.file().getFileName()
                                 + " covers) left " + primaryDir + ": resyncing again");
                     }

@@ -35,14 +35,54 @@ final class LogTail implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final LogScanner scanner;
     private long lastSerial;
+    /** The next record read may be a stand-in ({@link #seekToSnapshotRecord}). */
+    private boolean standInAllowed;
 
     LogTail(Path storeDir) {
         this.queue = LogFiles.openReadOnly(LogFiles.aofDir(storeDir));
         this.scanner = new LogScanner(queue);
     }
 
-    /** Positions the tail so that {@link #next()} returns serial {@code after + 1}. */
+    /**
+     * Positions the tail so that {@link #next()} returns serial {@code after + 1}, to continue a
+     * store that applied {@code after}. When that record is a stand-in for one a crash tore
+     * ({@code LOST}: its effects are only in the snapshot covering it), the records asked for
+     * are gone: {@link Seek#GONE}.
+     */
     Seek seekAfter(long after) throws LogDamageException {
+        Seek s = seek(after);
+        if (s != Seek.OK || !nextIsLost()) {
+            return s;
+        }
+        return Seek.GONE;
+    }
+
+    /**
+     * Positions the tail on the record a snapshot covers last, serial {@code after + 1} (a full
+     * resync sends it after the snapshot, to be logged, not applied): it may be a stand-in.
+     */
+    Seek seekToSnapshotRecord(long after) throws LogDamageException {
+        Seek s = seek(after);
+        if (s == Seek.OK) {
+            standInAllowed = true;
+        }
+        return s;
+    }
+
+    /** Whether the record {@link #next()} would read is a stand-in; leaves the tail where it was. */
+    private boolean nextIsLost() throws LogDamageException {
+        long before = lastSerial;
+        if (!scanner.next()) {
+            seek(before);
+            return false;
+        }
+        boolean lost = scanner.record().kind() == UnitRecord.Kind.LOST;
+        seek(before);
+        return lost;
+    }
+
+    private Seek seek(long after) throws LogDamageException {
+        standInAllowed = false;
         long want = after + 1;
         queue.refreshDirectoryListing();
         int first = queue.firstCycle();
@@ -122,6 +162,14 @@ final class LogTail implements AutoCloseable {
             throw new LogDamageException(scanner.position(), "record serial " + scanner.serial() + " where serial "
                     + (lastSerial + 1) + " was expected", scanner.headerOffset(), true);
         }
+        if (scanner.record().kind() == UnitRecord.Kind.LOST && !standInAllowed) {
+            // Recovery replaced a torn record after this tail read the one before it: what it
+            // held is only in the primary's snapshot.
+            throw new LogDamageException(scanner.position(), "record " + scanner.serial() + " was torn by a crash and"
+                    + " only the snapshot covering it holds its effects: a full resync is needed", scanner.headerOffset(),
+                    true);
+        }
+        standInAllowed = false;
         lastSerial = scanner.serial();
         return true;
     }

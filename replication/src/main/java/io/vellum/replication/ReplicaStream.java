@@ -119,7 +119,7 @@ final class ReplicaStream implements Runnable {
                 if (after < 0) {
                     return;
                 }
-                LogTail.Seek seek = tail.seekAfter(after);
+                LogTail.Seek seek = tail.seekToSnapshotRecord(after);
                 if (seek != LogTail.Seek.OK) {
                     LOG.warn("Full resync of replica {}:{}: the records after {} left the log while the snapshot was sent;"
                             + " it will reconnect and resync again", ip, listeningPort, after);

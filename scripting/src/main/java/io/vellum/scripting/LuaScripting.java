@@ -30,10 +30,11 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     private final Lrand48 rand = new Lrand48();
     private final RedisApi api = new RedisApi(this);
-    private final LuaSandbox sandbox;
+    /** The Lua state, made on first use ({@link #sandbox()}): a store that runs no script never loads LuaJ. */
+    private volatile LuaSandbox sandbox;
     private final ScriptCache cache = new ScriptCache();
     private final ScriptMemory memory = new ScriptMemory();
-    private final FunctionLibraries functions;
+    private volatile FunctionLibraries functions;
     private Engine engine;
     private volatile ScriptRun current;
     private final io.vellum.scripting.ldb.ScriptDebug debug = new io.vellum.scripting.ldb.ScriptDebug();
@@ -41,9 +42,25 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     private io.vellum.scripting.ldb.LuaDebugger debugger;
 
     public LuaScripting() {
-        LuaTable redis = api.build(ConnectionCommands.REDIS_VERSION);
-        this.sandbox = new LuaSandbox(rand, this::onInterrupt, redis);
-        this.functions = new FunctionLibraries(this);
+    }
+
+    /**
+     * Makes the Lua state and the function libraries on it. LuaJ's classes cannot be kept in a
+     * class data archive (their class file version is too old), so loading and initializing
+     * them is a good part of a JVM's start (vellum crashtest restarts servers all the time):
+     * a store that runs no script does without.
+     */
+    private synchronized LuaSandbox createState() {
+        if (sandbox == null) {
+            LuaTable redis = api.build(ConnectionCommands.REDIS_VERSION);
+            LuaSandbox s = new LuaSandbox(rand, this::onInterrupt, redis);
+            if (engine != null) {
+                s.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
+            }
+            sandbox = s; // before the libraries, which read it
+            functions = new FunctionLibraries(this);
+        }
+        return sandbox;
     }
 
     @Override
@@ -57,7 +74,10 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public void attach(Engine engine) {
         this.engine = engine;
-        sandbox.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
+        LuaSandbox s = sandbox;
+        if (s != null) {
+            s.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
+        }
     }
 
     Engine engine() {
@@ -73,7 +93,12 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     FunctionLibraries functions() {
-        return functions;
+        FunctionLibraries f = functions;
+        if (f == null) {
+            createState();
+            f = functions;
+        }
+        return f;
     }
 
     RedisApi api() {
@@ -81,7 +106,8 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     LuaSandbox sandbox() {
-        return sandbox;
+        LuaSandbox s = sandbox;
+        return s != null ? s : createState();
     }
 
     Lrand48 rand() {
@@ -102,13 +128,13 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
      */
     public void attachDebugger(io.vellum.scripting.ldb.LuaDebugger debugger, org.luaj.vm2.lib.DebugLib lineHook) {
         this.debugger = debugger;
-        sandbox.globals.debuglib = lineHook;
+        sandbox().globals.debuglib = lineHook;
     }
 
     /** Ends a SYNC debugging session's hold on this state: the interrupt hook is back. */
     public void detachDebugger() {
         this.debugger = null;
-        sandbox.globals.debuglib = sandbox.hook;
+        sandbox().globals.debuglib = sandbox().hook;
     }
 
     /** The run a SYNC debugging session debugs: whichever script runs on this state. */
@@ -132,7 +158,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
             @Override
             public org.luaj.vm2.lib.DebugLib interruptHook() {
-                return sandbox.hook;
+                return sandbox().hook;
             }
         };
     }
@@ -163,7 +189,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     /** A copy of a global table's entries and metatable (null when the global is not a table). */
     private LuaTable copyGlobalTable(String name) {
-        LuaValue t = sandbox.globals.rawget(name);
+        LuaValue t = sandbox().globals.rawget(name);
         if (!t.istable()) {
             return null;
         }
@@ -181,7 +207,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     private void restoreGlobalTable(String name, LuaTable copy) {
-        LuaValue v = sandbox.globals.rawget(name);
+        LuaValue v = sandbox().globals.rawget(name);
         if (copy == null || !v.istable()) {
             return;
         }
@@ -213,7 +239,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     /** The sandbox's globals, for the debugger's print and eval. */
     public LuaTable debuggerGlobals() {
-        return sandbox.globals;
+        return sandbox().globals;
     }
 
     // ------------------------------------------------------------------ compiling
@@ -228,7 +254,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         ScriptFlags.Parsed p = ScriptFlags.parseShebang(body);
         LuaValue fn;
         try {
-            fn = sandbox.compile(body, p.codeStart(), "@user_script", sandbox.globals);
+            fn = sandbox().compile(body, p.codeStart(), "@user_script", sandbox().globals);
         } catch (LuaError e) {
             throw new CommandError(LuaReplies.oneLine("ERR Error compiling script (new function): " + compileMessage(e)));
         }
@@ -288,15 +314,15 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             args.rawset(i + 1, LuaValue.valueOf(argv[firstKey + numkeys + i]));
         }
         int db = ctx.session().db();
-        sandbox.startRun();
-        sandbox.hook.clear();
+        sandbox().startRun();
+        sandbox().hook.clear();
         memory.startRun();
         current = run;
         try {
             Varargs result;
             if (evalMode) {
-                sandbox.globals.put("KEYS", keys);
-                sandbox.globals.put("ARGV", args);
+                sandbox().globals.put("KEYS", keys);
+                sandbox().globals.put("ARGV", args);
                 result = fn.invoke();
             } else {
                 result = fn.invoke(keys, args);
@@ -316,7 +342,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
                     + run.funcName + ", on @" + (run.functionMode ? "user_function" : "user_script") + ":1.");
         } finally {
             current = null;
-            sandbox.hook.clear();
+            sandbox().hook.clear();
             ctx.session().selectDb(db);
         }
     }
@@ -336,7 +362,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (run != null && memory.exceeded(engine.config().scriptMaxMemory.get())) {
             throw new LuaError("not enough memory");
         }
-        if (functions.loadTimedOut()) {
+        if (functions().loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
         if (run != null && isBusy()) {
@@ -375,6 +401,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public java.util.List<byte[]> libraryCodes() {
         java.util.List<byte[]> out = new java.util.ArrayList<>();
+        if (functions == null) {
+            return out; // no Lua state yet: no library was loaded
+        }
         for (FunctionLibraries.Library l : functions.libraries().values()) {
             out.add(l.code);
         }
@@ -384,7 +413,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public void restore(java.util.List<byte[]> scriptBodies, java.util.List<byte[]> libraryCodes) {
         cache.clear();
-        functions.clear();
+        if (functions != null) {
+            functions.clear();
+        }
         for (byte[] body : scriptBodies) {
             String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
             if (text.startsWith(RAND_STATE)) {
@@ -395,7 +426,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             cache.markLogged(scriptFor(body).sha());
         }
         for (byte[] code : libraryCodes) {
-            functions.load(code, true);
+            functions().load(code, true);
         }
     }
 
@@ -446,7 +477,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         }
         run.killed = true;
-        sandbox.hook.raise();
+        sandbox().hook.raise();
         return "OK";
     }
 
@@ -475,7 +506,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             // Stop the script whatever it wrote, log none of it, then shut down.
             run.discard = true;
             run.killed = true;
-            sandbox.hook.raise();
+            sandbox().hook.raise();
             return null;
         }
         if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {

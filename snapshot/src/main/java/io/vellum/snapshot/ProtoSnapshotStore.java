@@ -65,6 +65,9 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     private volatile boolean lastRewriteOk = true;
     private volatile long rewriteBaseSize;
     private volatile Path lastFile;
+    /** The snapshot {@link #load} loaded last, and the position it covers. */
+    private Path loaded;
+    private long loadedPosition = -1;
     /** SHUTDOWN NOSAVE: the close that follows takes no snapshot either. */
     private boolean noSaveOnClose;
 
@@ -124,7 +127,51 @@ public final class ProtoSnapshotStore implements SnapshotStore {
                 : e.scripting() instanceof ScriptStateProvider p ? p : null, progress);
         lastLoadKeys = l.keys();
         dirtyAtLastSave = e.dirty();
+        loaded = l.file();
+        loadedPosition = l.position();
         return l.position();
+    }
+
+    /**
+     * The log lost its record at {@code position}, which the snapshot {@link #load} loaded last
+     * covers (a torn last record: aof Recovery): every other snapshot covering less would need
+     * that record replayed, so each is renamed to {@code <name>.retired} and never loaded again
+     * (the next retention deletes it). False when the snapshot loaded last does not cover
+     * exactly {@code position} (nothing is renamed then).
+     */
+    public boolean retireOlderThan(long position) {
+        if (loaded == null || loadedPosition != position) {
+            return false;
+        }
+        try {
+            int n = 0;
+            for (Path f : SnapshotFormat.snapshots(dir)) {
+                if (f.equals(loaded)) {
+                    continue;
+                }
+                long covered;
+                try {
+                    covered = SnapshotReader.header(f).getLogPosition();
+                } catch (IOException | RuntimeException e) {
+                    covered = -2; // unreadable: no use either
+                }
+                if (covered < position) {
+                    Path to = f.resolveSibling(f.getFileName() + SnapshotFormat.RETIRED_SUFFIX);
+                    Files.move(f, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    LOG.warn("Retired snapshot {} (renamed {}): it covers the log up to position {}, and the record"
+                            + " at {} that replaying onto it needs was lost", f.getFileName(), to.getFileName(), covered,
+                            position);
+                    n++;
+                }
+            }
+            if (n > 0) {
+                SnapshotStoreFiles.syncDirectory(dir);
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.error("Retiring the snapshots older than {} failed: {}", loaded.getFileName(), e.toString());
+            return false;
+        }
     }
 
     public LoadProgress progress() {
@@ -326,6 +373,10 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     private void retention() {
         try {
             List<Path> snaps = SnapshotFormat.snapshots(dir);
+            for (Path r : SnapshotFormat.retiredFiles(dir)) {
+                Files.deleteIfExists(r);
+                LOG.info("Retention: deleted retired snapshot {}", r.getFileName());
+            }
             for (int i = KEEP; i < snaps.size(); i++) {
                 Files.deleteIfExists(snaps.get(i));
                 LOG.info("Retention: deleted snapshot {}", snaps.get(i).getFileName());

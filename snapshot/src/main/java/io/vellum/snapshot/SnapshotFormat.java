@@ -32,6 +32,8 @@ public final class SnapshotFormat {
     static final String PREFIX = "snapshot-";
     static final String SUFFIX = ".vsnap";
     static final String TMP_SUFFIX = ".vsnap.tmp";
+    /** Added to the name of a snapshot that must never be loaded again (ProtoSnapshotStore#retireOlderThan). */
+    public static final String RETIRED_SUFFIX = ".retired";
     static final String WRITER = "Vellum 0.1.0";
 
     private SnapshotFormat() {
@@ -85,6 +87,18 @@ public final class SnapshotFormat {
             s.filter(p -> positionOfName(p.getFileName().toString()) >= 0).forEach(out::add);
         }
         out.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+        return out;
+    }
+
+    /** Snapshots retired because the log lost a record they would need (deleted by the next retention). */
+    static List<Path> retiredFiles(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(SUFFIX + RETIRED_SUFFIX)).sorted().forEach(out::add);
+        }
         return out;
     }
 

@@ -75,10 +75,12 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("Fatal error: " + e.getMessage());
             return 1;
         }
+        io.vellum.server.crashtest.Standby.opened();
         List<RespServer> servers = new ArrayList<>();
         for (String host : config.bind.get().trim().split("\\s+")) {
             servers.add(store.serve(host, config.port.intValue()));
         }
+        io.vellum.server.crashtest.Standby.listening();
         store.engine().setShutdownHandler(stopped::countDown);
         String configFileName = configFile == null ? "" : configFile.toString();
         store.engine().addInfoContributor((section, fields) -> {

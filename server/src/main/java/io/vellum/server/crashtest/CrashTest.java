@@ -54,7 +54,7 @@ public final class CrashTest {
                          long inFlightApplied, long inFlightDropped, long lossWindowMillis,
                          List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures,
                          KillCounts killCounts, List<Long> killToReadyMillis, List<Long> bootMillis,
-                         long elapsedMillis, long archiveMillis) {
+                         long elapsedMillis, long archiveMillis, RestartTimeline timeline) {
         public boolean passed() {
             return lost == 0 && failures.isEmpty() && kills > 0;
         }
@@ -93,6 +93,9 @@ public final class CrashTest {
                     archiveMillis < 0 ? "none" : "ready in " + archiveMillis + " ms (before the time above)");
             out.printf("  of which log recovery (the server's own count): p50 %d ms, p99 %d ms, max %d ms%n",
                     percentile(replayMillis, 50), percentile(replayMillis, 99), percentile(replayMillis, 100));
+            if (timeline != null) {
+                timeline.print(out);
+            }
             out.printf("log: %d records at the end; the replay digest matched the server at every restart%s%n",
                     logRecords, failures.isEmpty() ? "" : " (except as reported below)");
             if (kills == 0) {
@@ -134,6 +137,8 @@ public final class CrashTest {
     private int bgsaveFinished;
     private int rollAfterNewFile;
     private int rollCycle;
+    private long servingCpu = -1;
+    private final RestartTimeline timeline = new RestartTimeline();
 
     private CrashTest(Options o, PrintStream out) throws IOException {
         this.o = o;
@@ -152,7 +157,7 @@ public final class CrashTest {
 
     private ServerProcess start(int round, Path archive) throws IOException {
         return ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
-                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock);
+                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"));
     }
 
     private Report run() throws Exception {
@@ -186,11 +191,27 @@ public final class CrashTest {
                     standbys.add(start(started++, archive));
                 }
                 KillPlan plan = KillPlan.draw(random, o.killMinMillis(), o.killMaxMillis(), rollClock != null);
+                long parentCpu0 = selfCpuMillis();
+                long acked0 = acked();
+                long load0 = System.nanoTime();
                 runAndKill(server, plan);
+                timeline.add("load before the kill (wall)", (lastKillNanos - load0) / 1_000_000);
+                timeline.add("units acknowledged before the kill (count)", acked() - acked0);
+                timeline.add("server serving the load (cpu)", servingCpu);
+                ServerProcess prev = server;
                 server = standbys.poll();
+                long w0 = System.nanoTime();
+                boolean wasReady = server.standbyReady();
                 awaitStandby(server);
+                timeline.add("kill to standby ready: waiting for it (wall)", wasReady ? 0 : (System.nanoTime() - w0) / 1_000_000);
+                timeline.add("standby JVM start and warm-up (cpu)", server.cpuAtStandby);
+                long cpuGo = server.cpuMillis();
                 server.go();
                 long ms = server.awaitReady(180_000);
+                long cpuReply = server.cpuMillis();
+                timeline.add("go to first reply (wall)", ms);
+                timeline.add("go to first reply: recovery, listening (cpu)", cpuGo < 0 || cpuReply < 0 ? -1 : cpuReply - cpuGo);
+                server.cpuAtReply = cpuReply;
                 recovery.add(ms);
                 if (ms > 5000) {
                     out.printf("  slow recovery after kill %d (%s): %d ms, see server-%d.log%n", kills, plan.kind(), ms, round);
@@ -198,7 +219,14 @@ public final class CrashTest {
                 killToReady.add((System.nanoTime() - lastKillNanos) / 1_000_000);
                 restarts++;
                 replayMillis(logs.resolve("server-" + round + ".log"));
+                timeline.readServerOutput(logs.resolve("server-" + round + ".log"));
+                long v0 = System.nanoTime();
                 verify(server.port, log);
+                timeline.add("checks after the restart (wall)", (System.nanoTime() - v0) / 1_000_000);
+                timeline.add("kill to first reply (wall)", killToReady.get(killToReady.size() - 1));
+                timeline.add("crash test process per round: load clients, checks (cpu)", selfCpuMillis() - parentCpu0);
+                timeline.add("round (wall)", (System.nanoTime() - load0) / 1_000_000);
+                timeline.round();
                 if (kills % 10 == 0) {
                     out.printf("  %d kills, %d acknowledged units so far%n", kills, acked());
                 }
@@ -207,13 +235,18 @@ public final class CrashTest {
             KillCounts counts = new KillCounts(kinds[0], kinds[1], kinds[2], bgsaveUnfinished, bgsaveFinished, kinds[3],
                     rollAfterNewFile);
             return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
-                    lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis);
+                    lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis,
+                    timeline);
         } finally {
             server.kill();
             for (ServerProcess p : standbys) {
                 p.kill();
             }
         }
+    }
+
+    private static long selfCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     private void awaitStandby(ServerProcess p) throws Exception {
@@ -271,6 +304,8 @@ public final class CrashTest {
             default -> {
             }
         }
+        long cpuKill = server.cpuMillis();
+        servingCpu = cpuKill < 0 || server.cpuAtReply < 0 ? -1 : cpuKill - server.cpuAtReply;
         server.kill();
         lastKillNanos = System.nanoTime();
         kills++;

@@ -46,10 +46,11 @@ final class ServerProcess {
      * {@code archive} the class data archive to use (null: none), {@code rollClock} the fast log
      * clock ({@link AofOptions#TEST_CLOCK}; null: real hours).
      */
-    static ServerProcess start(Path storeDir, String fsync, File output, Path scratch, Path archive, String rollClock)
-            throws IOException {
+    static ServerProcess start(Path storeDir, String fsync, File output, Path scratch, Path archive, String rollClock,
+                               boolean scripts) throws IOException {
         int port = freePort();
         List<String> cmd = javaCommand();
+        cmd.add("-D" + Standby.SCRIPTS_PROPERTY + "=" + scripts);
         if (archive != null) {
             cmd.add("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + archive.getParent());
             cmd.add("-XX:SharedArchiveFile=" + archive);
@@ -107,6 +108,11 @@ final class ServerProcess {
         cmd.add("-XX:Tier3MinInvocationThreshold=1000");
         cmd.add("-XX:Tier3CompileThreshold=20000");
         cmd.add("-XX:Tier3BackEdgeThreshold=600000");
+        // Chronicle and the log's disk space reservation use posix calls through jnr-ffi, which
+        // generates its bindings with ASM in every JVM (classes made at run time are not in the
+        // class data archive); reflective bindings are made without (measured: PosixAPI's first
+        // use 400 -> 270 ms CPU). The log calls them a few times per file, not per record.
+        cmd.add("-Djnr.ffi.asm.enabled=false");
         return cmd;
     }
 
@@ -158,17 +164,38 @@ final class ServerProcess {
         }
     }
 
+    /** CPU time the process used so far, in ms (-1: unknown). */
+    long cpuMillis() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
+
+    /** CPU ms at the standby's ready marker (its JVM start and warm-up), and at its first reply. */
+    long cpuAtStandby = -1;
+    long cpuAtReply = -1;
+
     /** Waits until the standby has warmed up; false if it died first. */
     boolean awaitStandby(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline && process.isAlive()) {
-            if (Files.exists(readyMarker)) {
-                standbyNanos = System.nanoTime();
+            if (standbyNanos != 0 || Files.exists(readyMarker)) {
+                if (standbyNanos == 0) {
+                    standbyNanos = System.nanoTime();
+                    cpuAtStandby = cpuMillis();
+                }
                 return true;
             }
             Thread.sleep(5);
         }
         return false;
+    }
+
+    /** Whether the standby is ready now (notes when it was seen first). */
+    boolean standbyReady() {
+        if (standbyNanos == 0 && Files.exists(readyMarker)) {
+            standbyNanos = System.nanoTime();
+            cpuAtStandby = cpuMillis();
+        }
+        return standbyNanos != 0;
     }
 
     /** Milliseconds from the process's start to its standby being ready. */

@@ -55,7 +55,43 @@ public final class Standby {
         if (line == null) {
             System.exit(0);
         }
+        goNanos = System.nanoTime();
     }
+
+    /** When the go line came (0: not a standby). */
+    private static long goNanos;
+    private static long openedNanos;
+
+    /** The store is open (recovered): the restart's timeline, for the crash test's report. */
+    public static void opened() {
+        if (goNanos != 0) {
+            openedNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * The server listens: prints the restart's timeline from the go line (the crash test reads
+     * it from the server's output: {@value #TIMELINE} go->open ms, open->listening ms).
+     */
+    public static void listening() {
+        if (goNanos == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        System.out.printf("%s %d %d%n", TIMELINE, (openedNanos - goNanos) / 1_000_000, (now - openedNanos) / 1_000_000);
+        System.out.flush();
+    }
+
+    /** The line {@link #listening} prints. */
+    static final String TIMELINE = "crashtest-timeline";
+
+    /**
+     * Whether the warm-up runs scripts: only for a workload that has them. Without, the server
+     * never makes its Lua state (LuaScripting makes it on first use), whose LuaJ classes cannot
+     * be archived (class files too old for CDS) and cost some 0.25 CPU-s per JVM to load.
+     */
+    static final String SCRIPTS_PROPERTY = "vellum.crashtest.warmup-scripts";
+    private static final boolean SCRIPTS = Boolean.parseBoolean(System.getProperty(SCRIPTS_PROPERTY, "true"));
 
     private static void warmUp(Path dir) throws Exception {
         deleteTree(dir);
@@ -63,7 +99,7 @@ public final class Standby {
             try (Vellum v = Vellum.builder().dir(dir).fsync(round == 0 ? FsyncPolicy.NO : FsyncPolicy.ALWAYS).open()) {
                 try (RespServer s = v.serve(0); RespClient c = new RespClient(s.port(), 10_000)) {
                     for (int i = 0; i < (round == 0 ? 20 : 4); i++) {
-                        Workload.Unit u = (i % 2 == 0 ? new Workload.Mixed() : new Workload.Scripts())
+                        Workload.Unit u = (i % 2 == 0 || !SCRIPTS ? new Workload.Mixed() : new Workload.Scripts())
                                 .next(new java.util.Random(i), "w:", "t:0:" + i);
                         for (String[] cmd : u.commands()) {
                             c.call(cmd);

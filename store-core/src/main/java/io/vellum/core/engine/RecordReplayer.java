@@ -54,6 +54,7 @@ final class RecordReplayer {
                     engine.invoke(s, c, d, CommandContext.REPLAY);
                 }
             }
+            case LOST -> throw new IllegalStateException("a lost record's effects are only in the snapshot that covers it");
         }
         unit.active = false;
         s.endMulti();

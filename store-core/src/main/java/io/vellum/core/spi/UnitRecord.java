@@ -18,7 +18,13 @@ public final class UnitRecord {
         /** A MULTI/EXEC transaction: {@link #commands()} are the queued commands. */
         TRANSACTION,
         /** The primary's active expiry: one DEL of the keys it reclaimed. */
-        EXPIRY
+        EXPIRY,
+        /**
+         * A stand-in for a record a crash tore whose effects a snapshot holds (aof Recovery): no
+         * commands, the torn record's serial. Only ever the record a snapshot covers last; never
+         * applied (replay or a replica that reaches it needs that snapshot instead).
+         */
+        LOST
     }
 
     private final Kind kind;
