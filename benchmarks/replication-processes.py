@@ -3,7 +3,7 @@
 
 Usage (from the repository root, after `mvn -B -o -q package -pl benchmarks,server -am -DskipTests`):
     benchmarks/replication-processes.py lag [--server vellum|redis|both] [--rate 50000]
-                                            [--seconds 10] [--warmup 3] [--probe-every 10]
+                                            [--seconds 10] [--warmup 10] [--probe-every 10]
                                             [--threads] [--gc-log]
     benchmarks/replication-processes.py throughput [--server vellum|redis|both] [--runs 3]
                                             [--requests 500000] [--clients 50] [--pipeline 16]
@@ -38,6 +38,7 @@ part of the drop the machine causes (replicas take CPU from the primary on a sma
 Vellum's ratio below Redis's is Vellum's.
 """
 import argparse
+import datetime
 import importlib.util
 import os
 import re
@@ -53,7 +54,8 @@ _spec = importlib.util.spec_from_file_location("side_by_side", os.path.join(ROOT
 sbs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sbs)
 
-TARGET = os.path.join(ROOT, "server", "target")
+# VELLUM_SERVER_TARGET: another build's server/target (a copy kept for an A/B comparison)
+TARGET = os.environ.get("VELLUM_SERVER_TARGET", os.path.join(ROOT, "server", "target"))
 BENCH_JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
 
 
@@ -97,7 +99,7 @@ def start_node(kind, role, workdir, fsync, primary=None):
         if role == "tcp":
             cmd += ["--replicaof", "127.0.0.1", str(primary.port)]
     if GC_LOG and kind == "vellum":
-        cmd.insert(1, "-Xlog:gc:file=%s" % os.path.join(workdir, name + ".gc.log"))
+        cmd.insert(1, "-Xlog:gc:file=%s:time" % os.path.join(workdir, name + ".gc.log"))
     log = open(os.path.join(workdir, name + ".log"), "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     sbs.wait_for(port, proc)
@@ -165,15 +167,25 @@ def thread_cpu(pid):
     return out
 
 
-def print_gc_pauses(nodes, workdir):
-    """Each Vellum node's GC pauses over its whole life (start, warm-up and run): count, total, max."""
+def print_gc_pauses(nodes, workdir, since, until, commands):
+    """Each Vellum node's GC pauses between two wall-clock times (the measured part of the run):
+    count, total, longest, and the bytes its young collections found allocated per command sent."""
     for n in nodes:
         path = os.path.join(workdir, n.name + ".gc.log")
         if not os.path.exists(path):
             continue
-        pauses = [float(m.group(1)) for m in re.finditer(r"Pause.* ([0-9.]+)ms$", open(path).read(), re.M)]
-        print("  %s: %d GC pauses, %.1f ms in all, longest %.2f ms, pauses over 1 ms: %d" % (
-            n.name, len(pauses), sum(pauses), max(pauses, default=0), sum(1 for x in pauses if x > 1)))
+        pauses, allocated, after = [], 0, None
+        for m in re.finditer(r"^\[([^\]]+)\].*Pause (Young|Remark|Cleanup|Full)\S*.* (\d+)M->(\d+)M\(\d+M\) ([0-9.]+)ms$",
+                             open(path).read(), re.M):
+            at = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+            before_mb, after_mb = int(m.group(3)), int(m.group(4))
+            if since <= at <= until:
+                pauses.append(float(m.group(5)))
+                if after is not None:
+                    allocated += max(0, before_mb - after)
+            after = after_mb
+        print("  %s: %d GC pauses, %.1f ms in all, longest %.2f ms; about %.0f bytes allocated per command" % (
+            n.name, len(pauses), sum(pauses), max(pauses, default=0), allocated * 1048576 / max(1, commands)))
 
 
 def print_thread_cpu(nodes, before, seconds):
@@ -207,7 +219,7 @@ def lag(a, kind, work):
         if a.threads:
             print_thread_cpu([primary] + replicas, before, time.time() - t0)
         if GC_LOG:
-            print_gc_pauses([primary] + replicas, work)
+            print_gc_pauses([primary] + replicas, work, t0 + a.warmup, time.time(), a.rate * a.seconds)
     finally:
         stop_cluster(primary, replicas)
 
@@ -261,7 +273,7 @@ def main():
     ap.add_argument("--appendfsync", default="everysec", choices=["everysec", "always", "no"])
     ap.add_argument("--rate", type=int, default=50000)
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--probe-every", type=int, default=10)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--requests", type=int, default=500000)
