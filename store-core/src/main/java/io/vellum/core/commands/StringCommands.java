@@ -145,7 +145,8 @@ public final class StringCommands implements CommandGroup {
         if (get) {
             replyGet(ctx, key);
         }
-        boolean found = db.lookupWrite(key) != null;
+        int entry = db.lookupWriteEntry(key);
+        boolean found = entry >= 0;
         if (((flags & SetOptions.NX) != 0 && found) || ((flags & SetOptions.XX) != 0 && !found)) {
             if (integerReply) {
                 ctx.reply().integer(0);
@@ -154,7 +155,11 @@ public final class StringCommands implements CommandGroup {
             }
             return;
         }
-        db.set(key, StringValue.of(value), (flags & SetOptions.KEEPTTL) != 0);
+        if (found) {
+            db.replaceAt(entry, key, StringValue.of(value), (flags & SetOptions.KEEPTTL) != 0);
+        } else {
+            db.add(key, StringValue.of(value));
+        }
         if (expireAt >= 0) {
             db.setExpireAt(key, expireAt);
         }
@@ -353,7 +358,9 @@ public final class StringCommands implements CommandGroup {
 
     private static void incrDecr(CommandContext ctx, long incr) {
         byte[] key = ctx.arg(1);
-        StringValue s = writeString(ctx, key);
+        Database db = ctx.db();
+        int entry = db.lookupWriteEntry(key);
+        StringValue s = entry < 0 ? null : asString(db.valueAt(entry));
         long value = 0;
         if (s != null) {
             if (!Longs.isLong(s.array(), 0, s.length())) {
@@ -365,7 +372,11 @@ public final class StringCommands implements CommandGroup {
         if (((value ^ result) & (incr ^ result)) < 0) { // both operands' signs differ from the sum's
             throw Errors.E_OVERFLOW;
         }
-        store(ctx, key, s != null, StringValue.ofLong(result));
+        if (entry >= 0) {
+            db.replaceAt(entry, key, StringValue.ofLong(result), true); // Redis's dbOverwrite keeps the TTL
+        } else {
+            db.add(key, StringValue.ofLong(result));
+        }
         ctx.reply().integer(result);
     }
 

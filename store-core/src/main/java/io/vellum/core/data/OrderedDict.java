@@ -170,6 +170,18 @@ public final class OrderedDict<V> {
         return null;
     }
 
+    /** Inserts a key that must be absent (IllegalStateException, and no change, if it is not); it goes last. */
+    public void putAbsent(byte[] key, V value) {
+        if (value == null) {
+            throw new NullPointerException("null value");
+        }
+        int h = hash(key);
+        if (findSlot(key, h) >= 0) {
+            throw new IllegalStateException("add of an existing key");
+        }
+        insertNew(key, value, h, nextSeq++);
+    }
+
     /**
      * Makes room for {@code expected} entries in all, so that inserting up to that many grows
      * nothing on the way (snapshot loading knows each database's key count up front).

@@ -133,6 +133,44 @@ public final class Database {
         return v;
     }
 
+    /**
+     * {@link #lookupWrite} for a command that then stores a whole new value under the key
+     * (SET, INCR): the live key's entry index, or -1 when it is absent (a logically expired
+     * key is deleted first). Pass the index to {@link #replaceAt}, with no other change to
+     * this database in between. One hash and one probe where lookupWrite followed by
+     * {@link #set} costs two of each: this is the SET/GET/INCR path of every benchmark.
+     */
+    public int lookupWriteEntry(byte[] key) {
+        int e = dict.indexOf(key);
+        if (e < 0) {
+            return -1;
+        }
+        if (!expires.isEmpty() && isExpired(key)) {
+            deleteExpired(key);
+            return -1;
+        }
+        keyspace.observer().beforeKeyChange(this, key);
+        return e;
+    }
+
+    /** The value at an entry index from {@link #lookupWriteEntry}. */
+    public Value valueAt(int entry) {
+        return dict.valueAt(entry);
+    }
+
+    /**
+     * Replaces the value of a live key found by {@link #lookupWriteEntry} (which told the
+     * observer already), as {@link #set} does: the TTL is removed unless {@code keepTtl}.
+     */
+    public void replaceAt(int entry, byte[] key, Value value, boolean keepTtl) {
+        value.touch(now());
+        dict.setValueAt(entry, value);
+        if (!keepTtl) {
+            expires.remove(key);
+        }
+        keyspace.observer().keyChanged(this, key);
+    }
+
     /** Removes a key found expired, as Redis's deleteExpiredKeyAndPropagate (a change). */
     private void deleteExpired(byte[] key) {
         keyspace.observer().beforeKeyChange(this, key);
@@ -168,12 +206,9 @@ public final class Database {
      * any change: a running snapshot learns that the key was absent.
      */
     public void add(byte[] key, Value value) {
-        if (dict.containsKey(key)) {
-            throw new IllegalStateException("add of an existing key");
-        }
         keyspace.observer().beforeKeyChange(this, key);
         value.touch(now());
-        dict.put(key, value);
+        dict.putAbsent(key, value);
         keyspace.observer().keyChanged(this, key);
     }
 
