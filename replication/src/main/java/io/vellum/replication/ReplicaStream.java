@@ -99,7 +99,8 @@ final class ReplicaStream implements Runnable {
 
     @Override
     public void run() {
-        try (LogTail tail = new LogTail(storeDir)) {
+        // The replica decodes what it receives: this side only checks and sends the stored bytes.
+        try (LogTail tail = new LogTail(storeDir, false)) {
             long after = from;
             if (fullResyncWhy == null) {
                 LogTail.Seek seek = tail.seekAfter(from);
