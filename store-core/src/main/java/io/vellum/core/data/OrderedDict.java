@@ -32,15 +32,25 @@ public final class OrderedDict<V> {
     private static final LongHashFunction HASH = LongHashFunction.xx3(HASH_SEED);
     private static final int MIN_CAPACITY = 4;
 
-    private byte[][] keys;
-    private Object[] values;
+    /**
+     * Entry {@code e}'s key at {@code kv[2e]} (null for a tombstone) and its value at
+     * {@code kv[2e + 1]}: one array, so a lookup and the write of the value it found touch
+     * one cache line, not one in a key array and another in a value array (a million-key
+     * keyspace does not fit in the processor's caches; every line is a miss).
+     */
+    private Object[] kv;
     private long[] seqs;
+    /** Entry hashes, for rebuilding the index (lookups read the copy in the index). */
     private int[] hashes;
     /** Entries used so far in the entry arrays, tombstones included. */
     private int filled;
     private int live;
-    /** Open addressing: 0 empty, -1 deleted, otherwise entry slot + 1. */
-    private int[] index;
+    /**
+     * Open addressing. A slot's low 32 bits are 0 when empty, -1 when deleted, otherwise entry
+     * slot + 1; its high 32 bits are the entry's hash, so a probe rejects other keys without
+     * reading the entry arrays ({@link #slot}).
+     */
+    private long[] index;
     private int indexUsed; // non-empty index slots (live + deleted markers)
     private long nextSeq = 1;
     /**
@@ -64,11 +74,10 @@ public final class OrderedDict<V> {
     }
 
     private void allocate(int capacity) {
-        keys = new byte[capacity][];
-        values = new Object[capacity];
+        kv = new Object[capacity * 2];
         seqs = new long[capacity];
         hashes = new int[capacity];
-        index = new int[indexSizeFor(capacity)];
+        index = new long[indexSizeFor(capacity)];
         filled = 0;
         live = 0;
         indexUsed = 0;
@@ -79,6 +88,26 @@ public final class OrderedDict<V> {
     private static int indexSizeFor(int capacity) {
         int n = Integer.highestOneBit(Math.max(8, capacity * 2 - 1)) << 1;
         return n;
+    }
+
+    private static final long DELETED = 0xFFFF_FFFFL;
+
+    /** An index slot for entry {@code e} with hash {@code h}. */
+    private static long slot(int h, int e) {
+        return ((long) h << 32) | (e + 1);
+    }
+
+    /** The entry arrays' length (entries, tombstones included, that fit before a rebuild). */
+    private int capacity() {
+        return kv.length >> 1;
+    }
+
+    private byte[] key(int e) {
+        return (byte[]) kv[e << 1];
+    }
+
+    private Object val(int e) {
+        return kv[(e << 1) + 1];
     }
 
     public static int hash(byte[] key) {
@@ -116,15 +145,13 @@ public final class OrderedDict<V> {
         int i = h & mask;
         int perturb = h;
         while (true) {
-            int v = index[i];
-            if (v == 0) {
+            long v = index[i];
+            int ref = (int) v;
+            if (ref == 0) {
                 return -1;
             }
-            if (v > 0) {
-                int e = v - 1;
-                if (hashes[e] == h && Arrays.equals(keys[e], key)) {
-                    return i;
-                }
+            if (ref > 0 && (int) (v >>> 32) == h && Arrays.equals(key(ref - 1), key)) {
+                return i;
             }
             perturb >>>= 5;
             i = (i * 5 + 1 + perturb) & mask;
@@ -137,13 +164,13 @@ public final class OrderedDict<V> {
             return -1; // no hashing for nothing (a store without TTLs looks in its expires on every write)
         }
         int s = findSlot(key, hash(key));
-        return s < 0 ? -1 : index[s] - 1;
+        return s < 0 ? -1 : (int) index[s] - 1;
     }
 
     @SuppressWarnings("unchecked")
     public V get(byte[] key) {
         int e = indexOf(key);
-        return e < 0 ? null : (V) values[e];
+        return e < 0 ? null : (V) val(e);
     }
 
     public boolean containsKey(byte[] key) {
@@ -161,9 +188,9 @@ public final class OrderedDict<V> {
         int h = hash(key);
         int s = findSlot(key, h);
         if (s >= 0) {
-            int e = index[s] - 1;
-            V old = (V) values[e];
-            values[e] = value;
+            int e = (int) index[s] - 1;
+            V old = (V) val(e);
+            kv[(e << 1) + 1] = value;
             return old;
         }
         insertNew(key, value, h, nextSeq++);
@@ -190,7 +217,7 @@ public final class OrderedDict<V> {
         if (unindexed != 0) {
             indexAppended();
         }
-        if (expected > keys.length) {
+        if (expected > capacity()) {
             rebuild(expected);
         }
     }
@@ -222,14 +249,14 @@ public final class OrderedDict<V> {
         if (seq < nextSeq) {
             throw new IllegalArgumentException("sequence " + seq + " is not after " + (nextSeq - 1));
         }
-        if (filled == keys.length) {
+        if (filled == capacity()) {
             indexAppended();
-            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, keys.length) : keys.length * 2;
+            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, capacity()) : capacity() * 2;
             rebuild(cap);
         }
         int e = filled++;
-        keys[e] = key;
-        values[e] = value;
+        kv[e << 1] = key;
+        kv[(e << 1) + 1] = value;
         seqs[e] = seq;
         hashes[e] = hash(key);
         live++;
@@ -252,14 +279,14 @@ public final class OrderedDict<V> {
         unindexed = 0;
         if ((indexUsed + n + 1) * 3 > index.length * 2) {
             // Grow the index over the entries indexed so far (distinct already), then add the new ones.
-            int size = indexSizeFor(keys.length);
+            int size = indexSizeFor(capacity());
             while ((live + 1) * 3 > size * 2) {
                 size *= 2;
             }
-            index = new int[size];
+            index = new long[size];
             int mask = size - 1;
             for (int e = 0; e < filled - n; e++) {
-                if (keys[e] != null) {
+                if (key(e) != null) {
                     int h = hashes[e];
                     int i = h & mask;
                     int perturb = h;
@@ -267,7 +294,7 @@ public final class OrderedDict<V> {
                         perturb >>>= 5;
                         i = (i * 5 + 1 + perturb) & mask;
                     }
-                    index[i] = e + 1;
+                    index[i] = slot(h, e);
                 }
             }
             indexUsed = live - n;
@@ -275,20 +302,21 @@ public final class OrderedDict<V> {
         int mask = index.length - 1;
         for (int e = filled - n; e < filled; e++) {
             int h = hashes[e];
-            byte[] key = keys[e];
+            byte[] key = key(e);
             int i = h & mask;
             int perturb = h;
             int free = -1;
             while (true) {
-                int v = index[i];
-                if (v == 0) {
+                long v = index[i];
+                int ref = (int) v;
+                if (ref == 0) {
                     break;
                 }
-                if (v < 0) {
+                if (ref < 0) {
                     if (free < 0) {
                         free = i;
                     }
-                } else if (hashes[v - 1] == h && Arrays.equals(keys[v - 1], key)) {
+                } else if ((int) (v >>> 32) == h && Arrays.equals(key(ref - 1), key)) {
                     throw new IllegalArgumentException("duplicate key in ordered insert");
                 }
                 perturb >>>= 5;
@@ -299,30 +327,30 @@ public final class OrderedDict<V> {
             } else {
                 indexUsed++;
             }
-            index[i] = e + 1;
+            index[i] = slot(h, e);
         }
     }
 
     /** Replaces the value at an entry index returned by {@link #indexOf}. */
     public void setValueAt(int entry, V value) {
-        if (keys[entry] == null || value == null) {
+        if (key(entry) == null || value == null) {
             throw new IllegalStateException("no live entry at " + entry);
         }
-        values[entry] = value;
+        kv[(entry << 1) + 1] = value;
     }
 
     private void insertNew(byte[] key, Object value, int h, long seq) {
-        if (filled == keys.length) {
+        if (filled == capacity()) {
             // Compact in place when at least half are tombstones, otherwise grow.
-            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, keys.length) : keys.length * 2;
+            int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, capacity()) : capacity() * 2;
             rebuild(cap);
         }
         if ((indexUsed + 1) * 3 > index.length * 2) {
             rebuildIndex();
         }
         int e = filled++;
-        keys[e] = key;
-        values[e] = value;
+        kv[e << 1] = key;
+        kv[(e << 1) + 1] = value;
         seqs[e] = seq;
         hashes[e] = h;
         live++;
@@ -332,14 +360,14 @@ public final class OrderedDict<V> {
         int mask = index.length - 1;
         int i = h & mask;
         int perturb = h;
-        while (index[i] > 0) {
+        while ((int) index[i] > 0) {
             perturb >>>= 5;
             i = (i * 5 + 1 + perturb) & mask;
         }
         if (index[i] == 0) {
             indexUsed++;
         }
-        index[i] = e + 1;
+        index[i] = slot(h, e);
     }
 
     /** Removes {@code key}; returns its value or null. */
@@ -352,11 +380,11 @@ public final class OrderedDict<V> {
         if (s < 0) {
             return null;
         }
-        int e = index[s] - 1;
-        index[s] = -1;
-        V old = (V) values[e];
-        keys[e] = null;
-        values[e] = null;
+        int e = (int) index[s] - 1;
+        index[s] = DELETED;
+        V old = (V) val(e);
+        kv[e << 1] = null;
+        kv[(e << 1) + 1] = null;
         live--;
         if (liveTree != null) {
             addLive(e, -1);
@@ -365,8 +393,8 @@ public final class OrderedDict<V> {
             long seq = nextSeq;
             allocate(MIN_CAPACITY);
             nextSeq = seq;
-        } else if (keys.length > 64 && live < keys.length / 8) {
-            rebuild(Math.max(MIN_CAPACITY, keys.length / 4));
+        } else if (capacity() > 64 && live < capacity() / 8) {
+            rebuild(Math.max(MIN_CAPACITY, capacity() / 4));
         }
         return old;
     }
@@ -381,22 +409,20 @@ public final class OrderedDict<V> {
     /** Compacts the entry arrays into {@code capacity} slots (order and sequences kept). */
     private void rebuild(int capacity) {
         capacity = Math.max(capacity, live + 1);
-        byte[][] k = new byte[capacity][];
-        Object[] v = new Object[capacity];
+        Object[] pairs = new Object[capacity * 2];
         long[] sq = new long[capacity];
         int[] hs = new int[capacity];
         int n = 0;
         for (int e = 0; e < filled; e++) {
-            if (keys[e] != null) {
-                k[n] = keys[e];
-                v[n] = values[e];
+            if (key(e) != null) {
+                pairs[n << 1] = kv[e << 1];
+                pairs[(n << 1) + 1] = kv[(e << 1) + 1];
                 sq[n] = seqs[e];
                 hs[n] = hashes[e];
                 n++;
             }
         }
-        keys = k;
-        values = v;
+        kv = pairs;
         seqs = sq;
         hashes = hs;
         filled = n;
@@ -406,14 +432,14 @@ public final class OrderedDict<V> {
 
     /** Re-creates the index from the live entries, dropping deleted markers. */
     private void rebuildIndex() {
-        int size = indexSizeFor(keys.length);
+        int size = indexSizeFor(capacity());
         while ((live + 1) * 3 > size * 2) {
             size *= 2;
         }
-        index = new int[size];
+        index = new long[size];
         int mask = index.length - 1;
         for (int e = 0; e < filled; e++) {
-            if (keys[e] == null) {
+            if (key(e) == null) {
                 continue;
             }
             int h = hashes[e];
@@ -423,7 +449,7 @@ public final class OrderedDict<V> {
                 perturb >>>= 5;
                 i = (i * 5 + 1 + perturb) & mask;
             }
-            index[i] = e + 1;
+            index[i] = slot(h, e);
         }
         indexUsed = live;
     }
@@ -433,7 +459,7 @@ public final class OrderedDict<V> {
     /** The first live entry index at or after {@code from}, or -1. Use with {@link #keyAt}. */
     public int nextEntry(int from) {
         for (int e = Math.max(0, from); e < filled; e++) {
-            if (keys[e] != null) {
+            if (key(e) != null) {
                 return e;
             }
         }
@@ -443,7 +469,7 @@ public final class OrderedDict<V> {
     /** The last live entry index at or before {@code from}, or -1 (reverse iteration). */
     public int prevEntry(int from) {
         for (int e = Math.min(from, filled - 1); e >= 0; e--) {
-            if (keys[e] != null) {
+            if (key(e) != null) {
                 return e;
             }
         }
@@ -459,12 +485,12 @@ public final class OrderedDict<V> {
     }
 
     public byte[] keyAt(int entry) {
-        return keys[entry];
+        return key(entry);
     }
 
     @SuppressWarnings("unchecked")
     public V valueAt(int entry) {
-        return (V) values[entry];
+        return (V) val(entry);
     }
 
     public long seqAt(int entry) {
@@ -475,8 +501,8 @@ public final class OrderedDict<V> {
     @SuppressWarnings("unchecked")
     public void forEach(BiConsumer<byte[], V> visitor) {
         for (int e = 0; e < filled; e++) {
-            if (keys[e] != null) {
-                visitor.accept(keys[e], (V) values[e]);
+            if (key(e) != null) {
+                visitor.accept(key(e), (V) val(e));
             }
         }
     }
@@ -496,8 +522,8 @@ public final class OrderedDict<V> {
         int e = firstAtOrAfter(cursor);
         long visited = 0;
         while (e < filled && visited < count) {
-            if (keys[e] != null) {
-                visitor.visit(keys[e], (V) values[e]);
+            if (key(e) != null) {
+                visitor.visit(key(e), (V) val(e));
                 visited++;
             }
             e++;
@@ -559,10 +585,10 @@ public final class OrderedDict<V> {
     }
 
     private void buildLiveTree() {
-        int n = keys.length;
+        int n = capacity();
         int[] t = new int[n + 1];
         for (int i = 1; i <= n; i++) {
-            if (i <= filled && keys[i - 1] != null) {
+            if (i <= filled && key(i - 1) != null) {
                 t[i]++;
             }
             int parent = i + (i & -i);

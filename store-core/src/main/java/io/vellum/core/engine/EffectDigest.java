@@ -61,6 +61,16 @@ public final class EffectDigest implements ReplySink {
         mixBytes(b, 0, b.length);
     }
 
+    /** {@code simple("OK")}'s hash of the text, computed once: +OK is the most frequent reply of a write. */
+    private static final long OK_HASH = BYTES.hashBytes(new byte[] {'O', 'K'});
+
+    @Override
+    public void ok() {
+        mix('+');
+        mix(2);
+        mix(OK_HASH);
+    }
+
     @Override
     public void error(String text) {
         mix('-');
@@ -178,7 +188,7 @@ public final class EffectDigest implements ReplySink {
         @Override
         public void ok() {
             client.ok();
-            digest.simple("OK");
+            digest.ok();
         }
 
         @Override

@@ -959,9 +959,22 @@ public final class Engine implements AutoCloseable {
         ClientConnection conn = s.connection();
         long replyFrom = conn.replyPosition();
         beginUnit(s.db(), s.protocol(), clock.startUnit(), seedSource.nextLong());
-        tee.set(counting.wrap(out), unit.effects);
-        call(spec, s, argv, tee, 0);
+        ReplySink sink = counting.wrap(out);
+        if (mayWrite(spec)) {
+            tee.set(sink, unit.effects);
+            sink = tee;
+        }
+        call(spec, s, argv, sink, 0);
         endUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(argv), replyFrom);
+    }
+
+    /**
+     * False for a command that never writes (read-only, and not may-replicate as PFCOUNT is):
+     * its unit is never logged, so the digest of its replies would never be read, and hashing
+     * every GET's value is not free.
+     */
+    private static boolean mayWrite(CommandSpec spec) {
+        return !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE);
     }
 
     private void beginUnit(int db, int protocol, long timeMicros, long seed) {
@@ -973,6 +986,8 @@ public final class Engine implements AutoCloseable {
     private void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
         if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
+            assert kind != UnitRecord.Kind.COMMAND || mayWrite(resolve(commands.get(0)))
+                    : "a read-only command wrote: its record's digest lacks its replies";
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : commands;
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);

@@ -62,14 +62,24 @@ class EngineOwnerTest {
     void aFreeEngineRunsTheCommandsOnTheCallingThreadAndReleasesThemAtReleaseHere() throws Exception {
         try (Engine engine = Engine.builder().seed(1).build()) {
             engine.start();
-            Recorder rec = new Recorder();
-            Session s = engine.openSession(rec.connection);
-            engine.submitHere(s, List.of(cmd("SET", "k", "v"), cmd("GET", "k")));
-            assertEquals(0, rec.count(), "replies wait for releaseHere");
-            engine.releaseHere();
-            rec.awaitReplies(2);
+            // The engine thread holds the owner briefly now and then (its timers): a submission
+            // that meets it busy goes to the engine thread, as it must. On a loaded machine that
+            // can happen to any one attempt; it cannot happen to all of them.
             String me = Thread.currentThread().getName();
-            assertEquals(List.of(me, me), rec.threadsSnapshot());
+            for (int attempt = 0; attempt < 50; attempt++) {
+                Recorder rec = new Recorder();
+                Session s = engine.openSession(rec.connection);
+                engine.submitHere(s, List.of(cmd("SET", "k", "v"), cmd("GET", "k")));
+                int beforeRelease = rec.count();
+                engine.releaseHere();
+                rec.awaitReplies(2);
+                if (rec.threadsSnapshot().equals(List.of(me, me))) {
+                    assertEquals(0, beforeRelease, "replies wait for releaseHere");
+                    return;
+                }
+                Thread.sleep(10);
+            }
+            throw new AssertionError("in 50 attempts the engine was never free to run a submission on the calling thread");
         }
     }
 
