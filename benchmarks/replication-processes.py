@@ -15,15 +15,19 @@ same-host follower `vellum replica --follow-dir <primary dir>`, each a JVM of it
 primary is `redis-server`, its replicas `redis-server --replicaof` (Redis has no same-host
 follower: its second replica is a second TCP one). Every node runs with appendonly yes,
 appendfsync everysec (--appendfsync to change it) and no save points, each in its own
-directory. Nothing is pinned: the nodes, the load generator and the OS share the machine's
-cores as they would for a user who runs them on one host.
+directory. VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to Vellum's JVMs;
+VELLUM_SERVER_TARGET runs another build's server/target (a copy kept for an A/B). Nothing is
+pinned: the nodes, the load generator and the OS share the machine's cores as they would for a
+user who runs them on one host.
 
 lag: starts a primary, a TCP replica and (Vellum) a same-host follower or (Redis) a second
 TCP replica, waits until both are online, then runs io.vellum.bench.replication.LagProbe:
 SETs at --rate per second, open loop (what is due is sent even if replies are late, so a
 stall is not hidden by coordinated omission), every --probe-every-th a PUBLISH of its number;
 a subscriber on each replica timestamps the probes it receives, against the time the
-primary's reply reached the writer. Prints p50/p99/p99.9/max lag per replica, the same for a
+primary's reply reached the writer (PUBLISH, not keyspace notifications: Vellum does not
+implement notify-keyspace-events; both servers replicate PUBLISH and deliver it on replicas, so
+the one probe measures both). Prints p50/p99/p99.9/max lag per replica, the same for a
 subscriber on the primary (pub/sub's own cost) and the primary's response time. --threads adds
 each node's busiest threads over the run (CPU share of one core, context switches a second, from
 /proc); --gc-log runs Vellum's JVMs with -Xlog:gc and adds their GC pauses.
