@@ -4,7 +4,7 @@
 Usage (from the repository root, after `mvn -B -o -q package -pl benchmarks,server -am -DskipTests`):
     benchmarks/replication-processes.py lag [--server vellum|redis|both] [--rate 50000]
                                             [--seconds 10] [--warmup 10] [--probe-every 10]
-                                            [--threads] [--gc-log]
+                                            [--threads] [--gc-log] [--rewrites]
     benchmarks/replication-processes.py throughput [--server vellum|redis|both] [--runs 3]
                                             [--requests 500000] [--clients 50] [--pipeline 16]
                                             [--replicas 0,1,2]
@@ -14,11 +14,12 @@ nothing is built), its TCP replica `vellum server --replicaof 127.0.0.1 <port>` 
 same-host follower `vellum replica --follow-dir <primary dir>`, each a JVM of its own. A Redis
 primary is `redis-server`, its replicas `redis-server --replicaof` (Redis has no same-host
 follower: its second replica is a second TCP one). Every node runs with appendonly yes,
-appendfsync everysec (--appendfsync to change it) and no save points, each in its own
-directory. VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to Vellum's JVMs;
-VELLUM_SERVER_TARGET runs another build's server/target (a copy kept for an A/B). Nothing is
-pinned: the nodes, the load generator and the OS share the machine's cores as they would for a
-user who runs them on one host.
+appendfsync everysec (--appendfsync to change it), no save points and no automatic log
+rewrite (--rewrites keeps auto-aof-rewrite at its default), each in its own directory.
+VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to Vellum's JVMs; VELLUM_SERVER_TARGET runs
+another build's server/target (a copy kept for an A/B). Nothing is pinned: the nodes, the load
+generator and the OS share the machine's cores as they would for a user who runs them on one
+host.
 
 lag: starts a primary, a TCP replica and (Vellum) a same-host follower or (Redis) a second
 TCP replica, waits until both are online, then runs io.vellum.bench.replication.LagProbe:
@@ -77,8 +78,15 @@ def vellum_java():
 GC_LOG = False
 
 
+REWRITES = False
+
+
 def node_args(fsync):
-    return ["--appendonly", "yes", "--appendfsync", fsync, "--save", ""]
+    # No snapshots in the middle of a run unless asked (--rewrites): a 1M-command run grows
+    # Vellum's log past auto-aof-rewrite-min-size (64 MB; Redis's smaller AOF stays under it), and
+    # the rewrite's snapshot then runs on every node at once, seconds long under this load.
+    rewrite = [] if REWRITES else ["--auto-aof-rewrite-percentage", "0"]
+    return ["--appendonly", "yes", "--appendfsync", fsync, "--save", ""] + rewrite
 
 
 class Node:
@@ -286,13 +294,15 @@ def main():
     ap.add_argument("--replicas", default="0,1,2")
     ap.add_argument("--threads", action="store_true", help="lag: print each node's busiest threads (CPU, switches)")
     ap.add_argument("--gc-log", action="store_true", help="lag: run Vellum's JVMs with -Xlog:gc and print their pauses")
+    ap.add_argument("--rewrites", action="store_true", help="keep auto-aof-rewrite on (snapshots during the run)")
     ap.add_argument("--keep", action="store_true", help="keep the nodes' directories and logs")
     a = ap.parse_args()
     for tool in ("redis-server", "redis-benchmark", "redis-cli", "java"):
         if shutil.which(tool) is None:
             sys.exit("%s not found" % tool)
-    global GC_LOG
+    global GC_LOG, REWRITES
     GC_LOG = a.gc_log
+    REWRITES = a.rewrites
     kinds = ["vellum", "redis"] if a.server == "both" else [a.server]
     work = tempfile.mkdtemp(prefix="repl-processes-")
     print("load average before: %s" % " ".join(open("/proc/loadavg").read().split()[:3]), flush=True)
