@@ -73,6 +73,8 @@ final class Recovery {
                 replay = Replay.run(queue, engine, base, options.progress);
             } catch (Replay.ReplayFailedException e) {
                 throw new RecoveryException(e.getMessage(), e);
+            } catch (net.openhft.chronicle.core.io.IORuntimeException e) {
+                throw new RecoveryException(unreadableFileMessage(e), e);
             }
             long records = replay.records();
             long size = replay.bytes();
@@ -364,6 +366,22 @@ final class Recovery {
         } finally {
             queue.closeStore(store);
         }
+    }
+
+    /**
+     * Chronicle could not read a cycle file's own header (its index layout, its write
+     * position): damage outside any record, found by the damage property with one flipped
+     * byte. No record position can be named and no cut at a record repairs it.
+     */
+    private String unreadableFileMessage(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "The log " + aofDir + " cannot be read: a file's header (outside any record) is damaged (" + root
+                + "), so recovery stops. vellum check-aof " + storeDir + " reports what can be read; a cut at a"
+                + " record (check-aof --fix) cannot repair a header. Restore the log directory from a copy, or move"
+                + " it aside to start from the newest snapshot alone (the writes after that snapshot are then lost)";
     }
 
     private String middleDamageMessage(Damage d) {

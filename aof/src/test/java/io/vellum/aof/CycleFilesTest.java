@@ -214,4 +214,30 @@ class CycleFilesTest {
             assertEquals(bulk("v"), s.client.call("GET", "after"));
         }
     }
+
+    /**
+     * The damage property's find (soak seed 21211869626431): one flipped byte in a cycle file's
+     * header made Chronicle throw from deep inside its index setup. Opening must refuse with a
+     * message that says what is damaged and what to do, and check-aof must say it cannot check.
+     */
+    @Test
+    void aDamagedFileHeaderIsRefusedClearly() throws Exception {
+        try (LogStore s = open()) {
+            assertEquals(OK, s.client.call("SET", "k", "v"));
+        }
+        Path file = LogFiles.cycleFiles(LogFiles.aofDir(dir)).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(131);
+            int b = f.read();
+            f.seek(131);
+            f.write(~b);
+        }
+        RecoveryException e = assertThrows(RecoveryException.class, this::open);
+        assertTrue(e.getMessage().contains("header") && e.getMessage().contains("check-aof"), e.getMessage());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = CheckAof.run(dir, false, new PrintStream(out, true));
+        assertEquals(2, status, out.toString());
+        assertTrue(out.toString().startsWith("Cannot check the log"), out.toString());
+    }
 }

@@ -46,6 +46,14 @@ class DamagePropertyTest {
                 + refused + " refused");
     }
 
+    /** Found by a 30-minute soak: a flipped byte in a cycle file's header made opening throw Chronicle's error. */
+    @Test
+    void shrunkSeed21211869626431() {
+        check(List.of(
+                Action.cmd("ZADD", "k6", "0", "m2", "-3", "m1"),
+                Action.damage("header-flip", 0, 0.002, 44)));
+    }
+
     static int whole;
     static int dropped;
     static int refused;

@@ -34,6 +34,13 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Serves until SHUTDOWN or a signal; with {@code followDir}, as a same-host replica of the store there. */
     static int serve(List<String> args, Path followDir) throws Exception {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Netty's default leak detection records a stack trace (a Throwable) for a sample of
+            // buffers: measurable on the request path (JFR: hundreds a second under
+            // redis-benchmark). The tests keep it on; -Dio.netty.leakDetection.level turns it
+            // back on in the server.
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         StoreConfig config = new StoreConfig();
         ReplicationConfig.register(config);
         List<String> rest = new ArrayList<>(args);

@@ -66,7 +66,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 }
                 if (cmd != SKIP) {
                     if (commands == null) {
-                        commands = new ArrayList<>();
+                        commands = new ArrayList<>(lastReadCommands);
                     }
                     commands.add((byte[][]) cmd);
                 }
@@ -81,9 +81,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         if (commands != null) {
+            lastReadCommands = Math.min(commands.size(), 1024);
             out.add(commands);
         }
     }
+
+    /**
+     * How many commands the connection's last read held: a pipelining client sends about as
+     * many each time, so the next read's list is made that size instead of growing to it.
+     */
+    private int lastReadCommands = 4;
 
     private static final Object SKIP = new Object();
 
