@@ -30,10 +30,20 @@ public final class LogScanner implements AutoCloseable {
     private long endOffset;
     private UnitRecord record;
     private long skipUpTo = -1;
+    private boolean serialsOnly;
 
     public LogScanner(SingleChronicleQueue queue) {
         this.queue = queue;
         this.tailer = queue.createTailer();
+    }
+
+    /**
+     * Checks each record (checksum, framing, serial) without decoding its commands: {@link #record()}
+     * is then null and only {@link #raw()} holds it (a primary streaming its log to a replica).
+     */
+    public LogScanner serialsOnly() {
+        this.serialsOnly = true;
+        return this;
     }
 
     /**
@@ -136,7 +146,11 @@ public final class LogScanner implements AutoCloseable {
                 throw new LogDamageException(at, "unreadable excerpt (" + e + ")", e, endOffset, false);
             }
             try {
-                record = codec.read(buf, 0, length, serial);
+                if (serialsOnly) {
+                    serial[0] = codec.readSerial(buf, 0, length);
+                } else {
+                    record = codec.read(buf, 0, length, serial);
+                }
             } catch (DamagedRecordException e) {
                 throw new LogDamageException(position, e.getMessage(), headerOffset, false);
             }

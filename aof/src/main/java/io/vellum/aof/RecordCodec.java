@@ -219,6 +219,32 @@ public final class RecordCodec {
         return new UnitRecord(KINDS[kind], db, protocol, time, seed, commands, digest, scriptState);
     }
 
+    /**
+     * The serial of the record in {@code b[off, off + len)} (-1 when it has none), its checksum,
+     * framing and format checked as {@link #read} checks them, without decoding its commands:
+     * a primary streaming its log to replicas sends the bytes as stored and needs only this.
+     */
+    public long readSerial(byte[] b, int off, int len) throws DamagedRecordException {
+        checkFrame(crc, b, off, len);
+        int end = off + len - CRC_FIELD_SIZE;
+        Reader in = new Reader(b, off, end);
+        int format = -1;
+        long number = -1;
+        while (in.pos < end) {
+            int tag = (int) in.varint();
+            switch (tag) {
+                case TAG_FORMAT -> format = (int) in.varint();
+                case TAG_SERIAL -> number = in.varint();
+                default -> in.skip(tag);
+            }
+        }
+        if (format < 1 || format > FORMAT_VERSION) {
+            throw new DamagedRecordException(format < 1 ? "record has no format version" : "record format " + format
+                    + " is newer than this version reads (" + FORMAT_VERSION + "): open the log with the Vellum that wrote it");
+        }
+        return number;
+    }
+
     private static void checkFrame(CRC32C crc, byte[] b, int off, int len) throws DamagedRecordException {
         if (len < CRC_FIELD_SIZE + 2) {
             throw new DamagedRecordException("record too short (" + len + " bytes)");

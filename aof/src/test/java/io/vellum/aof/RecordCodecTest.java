@@ -115,6 +115,26 @@ class RecordCodecTest {
     }
 
     @Test
+    void readSerialGivesTheSerialAndChecksLikeRead() throws Exception {
+        Random rnd = new Random(11);
+        RecordCodec codec = new RecordCodec();
+        for (int i = 0; i < 500; i++) {
+            long serial = rnd.nextInt(3) == 0 ? rnd.nextLong() & Long.MAX_VALUE : i + 1;
+            int n = codec.encode(random(rnd), serial);
+            byte[] b = Arrays.copyOf(codec.buffer(), n);
+            assertEquals(serial, new RecordCodec().readSerial(b, 0, n));
+        }
+        byte[] b = encode(set("key", "value"));
+        for (int i = 0; i < b.length; i++) {
+            byte[] d = b.clone();
+            d[i] ^= 0x10;
+            assertThrows(DamagedRecordException.class, () -> new RecordCodec().readSerial(d, 0, d.length), "flip at " + i);
+            int len = i;
+            assertThrows(DamagedRecordException.class, () -> new RecordCodec().readSerial(b, 0, len), "cut at " + i);
+        }
+    }
+
+    @Test
     void protobufsParserReadsWhatTheCodecWrites() throws Exception {
         Random rnd = new Random(7);
         for (int i = 0; i < 500; i++) {

@@ -39,8 +39,16 @@ final class LogTail implements AutoCloseable {
     private boolean standInAllowed;
 
     LogTail(Path storeDir) {
+        this(storeDir, true);
+    }
+
+    /**
+     * @param decode false when only the stored bytes are needed ({@link #raw()}; {@link #record()}
+     *               is then null): each record is still checked, its commands are not decoded
+     */
+    LogTail(Path storeDir, boolean decode) {
         this.queue = LogFiles.openReadOnly(LogFiles.aofDir(storeDir));
-        this.scanner = new LogScanner(queue);
+        this.scanner = decode ? new LogScanner(queue) : new LogScanner(queue).serialsOnly();
     }
 
     /**

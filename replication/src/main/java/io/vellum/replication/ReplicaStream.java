@@ -8,11 +8,8 @@ import io.vellum.aof.LogFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
-import net.openhft.chronicle.threads.LongPauser;
-import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +99,8 @@ final class ReplicaStream implements Runnable {
 
     @Override
     public void run() {
-        try (LogTail tail = new LogTail(storeDir)) {
+        // The replica decodes what it receives: this side only checks and sends the stored bytes.
+        try (LogTail tail = new LogTail(storeDir, false)) {
             long after = from;
             if (fullResyncWhy == null) {
                 LogTail.Seek seek = tail.seekAfter(from);
@@ -199,7 +197,7 @@ final class ReplicaStream implements Runnable {
     }
 
     private void stream(LogTail tail) throws LogDamageException {
-        Pauser pauser = new LongPauser(200, 50, 20, 500, TimeUnit.MICROSECONDS);
+        IdleWait pauser = new IdleWait();
         long lastWrite = System.nanoTime();
         while (running && channel.isActive()) {
             ByteBuf buf = null;

@@ -33,6 +33,10 @@ import java.util.stream.Stream;
  *       the medians and their ratio.</li>
  * </ul>
  *
+ * <p>Three stores in one JVM share its GC and, on a small host, its cores: this measures the
+ * replication code, not what a user running separate processes sees. For that, each node in
+ * its own process and the same figures for Redis: {@code benchmarks/replication-processes.py}.
+ *
  * <pre>
  * mvn -B -o -q package -pl benchmarks -am -DskipTests
  * java $(cat server/target/jvm.flags) -cp benchmarks/target/benchmarks.jar io.vellum.bench.replication.ReplicationBench lag [rate] [seconds]
