@@ -55,6 +55,16 @@ class DamagePropertyTest {
                 Action.damage("header-flip", 0, 0.002, 44)));
     }
 
+    /** Found by a 30-minute soak: a truncation that cut a newest file's last record opened without a report. */
+    @Test
+    void shrunkSeed22771781474967() {
+        check(List.of(
+                Action.cmdOn(1, "HSET", "k0", "m5", "34", "m1", "v19"),
+                Action.reopen(),
+                Action.cmd("PFMERGE", "k1", "k6", "k\u0000\u00ff"),
+                Action.damage("truncate", 2, 0.0, 28)));
+    }
+
     static int whole;
     static int dropped;
     static int refused;
