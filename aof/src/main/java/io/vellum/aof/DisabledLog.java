@@ -35,6 +35,11 @@ public final class DisabledLog implements CommandLog {
     }
 
     @Override
+    public boolean keepsRecords() {
+        return false;
+    }
+
+    @Override
     public void commit() {
     }
 

@@ -105,7 +105,7 @@ final class BlockedCommands {
 
     private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
         UnitState unit = engine.unit;
-        if ((engine.dirty() != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
+        if ((engine.dirty() != unit.dirtyAtStart || unit.forceLog) && !unit.discard && engine.log().keepsRecords()) {
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
             List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
             UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);

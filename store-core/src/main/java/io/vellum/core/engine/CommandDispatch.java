@@ -279,7 +279,9 @@ final class CommandDispatch {
         long replyFrom = conn.replyPosition();
         engine.beginUnit(s.db(), s.protocol(), clock.startUnit(), seedSource.nextLong());
         ReplySink sink = counting.wrap(out);
-        if (mayWrite(spec)) {
+        if (!engine.log().keepsRecords()) {
+            unit.digestsKeys = false; // no record will carry the digest (appendonly no)
+        } else if (mayWrite(spec)) {
             tee.set(sink, unit.effects);
             sink = tee;
         }

@@ -513,7 +513,7 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
-        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard) {
+        if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard && log.keepsRecords()) {
             assert kind != UnitRecord.Kind.COMMAND || CommandDispatch.mayWrite(resolve(commands.get(0)))
                     : "a read-only command wrote: its record's digest lacks its replies";
             UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : kind;

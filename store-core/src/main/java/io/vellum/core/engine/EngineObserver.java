@@ -40,7 +40,7 @@ final class EngineObserver implements KeyspaceObserver {
     @Override
     public void keyChanged(Database db, byte[] key) {
         engine.dirty++;
-        if (unit.active) {
+        if (unit.active && unit.digestsKeys) {
             unit.effects.keyChanged(db.id(), key);
         }
         watches.touch(db, key);

@@ -23,9 +23,15 @@ final class UnitState {
     /** The state of the record being replayed, or UnitRecord.NO_SCRIPT_STATE. */
     long replayedScriptState = UnitRecord.NO_SCRIPT_STATE;
     final EffectDigest effects = new EffectDigest();
+    /**
+     * Whether changed keys go into {@link #effects}: off for a client's unit when the log keeps
+     * no records (the digest exists only for the record); on for replay, which checks it.
+     */
+    boolean digestsKeys;
 
     void reset(int db, int protocol, long timeMicros, long seed, long dirty) {
         this.active = true;
+        this.digestsKeys = true;
         this.db = db;
         this.protocol = protocol;
         this.timeMicros = timeMicros;

@@ -63,11 +63,24 @@ public interface CommandLog extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * False for a log that drops every record it is given (no log at all): the engine then
+     * builds no records and digests no effects for it, since nothing would ever read them.
+     */
+    default boolean keepsRecords() {
+        return true;
+    }
+
     /** A log that keeps nothing: the in-memory store. */
     CommandLog NONE = new CommandLog() {
         @Override
         public long append(UnitRecord record) {
             return -1;
+        }
+
+        @Override
+        public boolean keepsRecords() {
+            return false;
         }
 
         @Override
