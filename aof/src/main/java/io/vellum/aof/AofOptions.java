@@ -26,6 +26,15 @@ public final class AofOptions {
      */
     public static final String TEST_CLOCK = "vellum.test.aof-clock";
 
+    /**
+     * Test only ({@code vellum crashtest}): {@code true} keeps every log file (no retention
+     * after a snapshot). The crash test replays the whole log at each restart to check it; it
+     * reads it between kills, and a round with two snapshots in it would otherwise let
+     * retention delete records it has not read yet. Retention's own crash safety is covered by
+     * the simulation, which snapshots, retains and crashes.
+     */
+    public static final String TEST_KEEP_LOG = "vellum.test.keep-log";
+
     private AofOptions(Path storeDir) {
         this.storeDir = storeDir;
     }

@@ -222,9 +222,11 @@ public final class AppendOnlyLog implements CommandLog {
      * Retention: deletes the cycle files before the one holding {@code position} (every record
      * in them is at or before it), never the file the appender writes to. Engine thread.
      */
+    private static final boolean KEEP_LOG = Boolean.getBoolean(AofOptions.TEST_KEEP_LOG);
+
     @Override
     public int releaseCoveredBy(long position) {
-        if (position < 0 || queue == null) {
+        if (position < 0 || queue == null || KEEP_LOG) {
             return 0;
         }
         int keepFrom = Math.min(LogFiles.cycleOf(position), cycle == Integer.MIN_VALUE ? Integer.MAX_VALUE : cycle);

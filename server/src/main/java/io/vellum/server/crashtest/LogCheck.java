@@ -22,9 +22,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * engine: the digest of the state the whole log replays to, and which load units (by tag) it
  * holds, in order, per client. Incremental, so a check costs the records written since the
  * last, not the whole log; the records read before stay valid, since a record a restart found
- * intact is never changed. Retention may delete log files a snapshot covers, but only those the
- * older of the two newest snapshots covers, which were read at an earlier check; a gap in the
- * record serials says otherwise and fails the check.
+ * intact is never changed. The servers run without log retention ({@code AofOptions.TEST_KEEP_LOG}):
+ * two snapshots within one round used to let retention delete records not read yet. A gap in
+ * the record serials fails the check.
  */
 final class LogCheck implements AutoCloseable {
     // Scripts replay through the same Lua engine the server runs (the scripts workload logs EVALs).

@@ -60,6 +60,7 @@ final class ServerProcess {
         if (rollClock != null) {
             cmd.add("-D" + AofOptions.TEST_CLOCK + "=" + rollClock);
         }
+        cmd.add("-D" + AofOptions.TEST_KEEP_LOG + "=true"); // LogCheck reads every record (AofOptions says why)
         return launch(cmd, storeDir, fsync, port, scratch, output);
     }
 
