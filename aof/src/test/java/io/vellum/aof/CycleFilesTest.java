@@ -240,4 +240,50 @@ class CycleFilesTest {
         assertEquals(2, status, out.toString());
         assertTrue(out.toString().startsWith("Cannot check the log"), out.toString());
     }
+
+    /**
+     * After a power loss, a file's header (Chronicle's write position, at the start of the
+     * file) may be older than its records if only the records' pages were synced. Recovery
+     * must still find every record after it, and the next record must continue the sequence.
+     */
+    @Test
+    void aStaleWritePositionInTheHeaderLosesNoRecordAndTheSequenceContinues() throws Exception {
+        try (LogStore s = open()) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(OK, s.client.call("SET", "k" + i, "v"));
+            }
+        }
+        Path file = LogFiles.cycleFiles(LogFiles.aofDir(dir)).get(0);
+        byte[] header = new byte[4096];
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.readFully(header);
+        }
+        try (LogStore s = open()) {
+            for (int i = 10; i < 15; i++) {
+                assertEquals(OK, s.client.call("SET", "k" + i, "v"));
+            }
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] now = new byte[header.length];
+            f.readFully(now);
+            assertFalse(java.util.Arrays.equals(header, now), "the 5 records moved the header's write position");
+            f.seek(0);
+            f.write(header); // the header page as it was 5 records ago
+        }
+        try (LogStore s = open()) {
+            for (int i = 0; i < 15; i++) {
+                assertEquals(bulk("v"), s.client.call("GET", "k" + i), "k" + i);
+            }
+            assertEquals(OK, s.client.call("SET", "after", "v"));
+        }
+        List<Long> ps = positions();
+        assertEquals(16, ps.size(), "records: " + ps);
+        for (int i = 1; i < ps.size(); i++) {
+            assertEquals(ps.get(i - 1) + 1, ps.get(i), "positions follow each other: " + ps);
+        }
+        try (LogStore s = open()) {
+            assertEquals(bulk("v"), s.client.call("GET", "after"));
+            assertEquals(bulk("v"), s.client.call("GET", "k14"));
+        }
+    }
 }
