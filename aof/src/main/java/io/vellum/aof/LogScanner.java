@@ -191,6 +191,11 @@ public final class LogScanner implements AutoCloseable {
         return record;
     }
 
+    /** The kind of the record {@link #next()} last read, in both modes ({@link #serialsOnly} decodes no record). */
+    public UnitRecord.Kind kind() {
+        return serialsOnly ? codec.lastKind() : record.kind();
+    }
+
     /** The record's bytes: {@code raw()[0, rawLength())}. */
     public byte[] raw() {
         return buf;

@@ -230,11 +230,13 @@ public final class RecordCodec {
         Reader in = new Reader(b, off, end);
         int format = -1;
         long number = -1;
+        int kind = 0;
         while (in.pos < end) {
             int tag = (int) in.varint();
             switch (tag) {
                 case TAG_FORMAT -> format = (int) in.varint();
                 case TAG_SERIAL -> number = in.varint();
+                case TAG_KIND -> kind = (int) in.varint();
                 default -> in.skip(tag);
             }
         }
@@ -242,7 +244,18 @@ public final class RecordCodec {
             throw new DamagedRecordException(format < 1 ? "record has no format version" : "record format " + format
                     + " is newer than this version reads (" + FORMAT_VERSION + "): open the log with the Vellum that wrote it");
         }
+        if (kind < 0 || kind >= KINDS.length) {
+            throw new DamagedRecordException("unknown record kind " + kind);
+        }
+        lastKind = KINDS[kind];
         return number;
+    }
+
+    private UnitRecord.Kind lastKind;
+
+    /** The kind of the record {@link #readSerial} read last (a stand-in must be told apart without decoding). */
+    public UnitRecord.Kind lastKind() {
+        return lastKind;
     }
 
     private static void checkFrame(CRC32C crc, byte[] b, int off, int len) throws DamagedRecordException {

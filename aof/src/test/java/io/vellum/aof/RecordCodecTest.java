@@ -122,8 +122,15 @@ class RecordCodecTest {
             long serial = rnd.nextInt(3) == 0 ? rnd.nextLong() & Long.MAX_VALUE : i + 1;
             int n = codec.encode(random(rnd), serial);
             byte[] b = Arrays.copyOf(codec.buffer(), n);
-            assertEquals(serial, new RecordCodec().readSerial(b, 0, n));
+            RecordCodec reader = new RecordCodec();
+            assertEquals(serial, reader.readSerial(b, 0, n));
+            assertEquals(RecordCodec.decode(b, 0, n).kind(), reader.lastKind(), "the kind, without decoding");
         }
+        // a recovery's stand-in (no commands): a replica's stream must tell it apart without decoding
+        RecordCodec codec2 = new RecordCodec();
+        int n = codec2.encode(new UnitRecord(UnitRecord.Kind.LOST, 0, 2, 0, 0, List.of(), 0), 7);
+        assertEquals(7, codec2.readSerial(Arrays.copyOf(codec2.buffer(), n), 0, n));
+        assertEquals(UnitRecord.Kind.LOST, codec2.lastKind());
         byte[] b = encode(set("key", "value"));
         for (int i = 0; i < b.length; i++) {
             byte[] d = b.clone();

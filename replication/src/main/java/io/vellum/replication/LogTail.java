@@ -84,7 +84,7 @@ final class LogTail implements AutoCloseable {
             seek(before);
             return false;
         }
-        boolean lost = scanner.record().kind() == UnitRecord.Kind.LOST;
+        boolean lost = scanner.kind() == UnitRecord.Kind.LOST;
         seek(before);
         return lost;
     }
@@ -170,7 +170,7 @@ final class LogTail implements AutoCloseable {
             throw new LogDamageException(scanner.position(), "record serial " + scanner.serial() + " where serial "
                     + (lastSerial + 1) + " was expected", scanner.headerOffset(), true);
         }
-        if (scanner.record().kind() == UnitRecord.Kind.LOST && !standInAllowed) {
+        if (scanner.kind() == UnitRecord.Kind.LOST && !standInAllowed) {
             // Recovery replaced a torn record after this tail read the one before it: what it
             // held is only in the primary's snapshot.
             throw new LogDamageException(scanner.position(), "record " + scanner.serial() + " was torn by a crash and"
