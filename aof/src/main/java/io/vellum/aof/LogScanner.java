@@ -58,8 +58,21 @@ public final class LogScanner implements AutoCloseable {
             return this;
         }
         boolean found;
+        // Chronicle reaches a position by walking the excerpt headers after the nearest index
+        // entry, and a damaged header in that walk lands it on another record, silently. So
+        // start at the index entry itself and check the serials of the records walked
+        // (next() does), up to and including the one at the position.
+        long spacing = LogFiles.ROLL_CYCLE.defaultIndexSpacing();
+        long seq = LogFiles.sequenceOf(position);
+        long from = LogFiles.position(LogFiles.cycleOf(position), seq - seq % spacing);
         try {
-            found = tailer.moveToIndex(position);
+            found = tailer.moveToIndex(from);
+            if (found) {
+                checkSkipped = true;
+                serialOffset = Long.MIN_VALUE;
+            } else {
+                found = tailer.moveToIndex(position);
+            }
         } catch (RuntimeException | InternalError e) {
             throw new LogDamageException(position, "cannot find the record (" + e + ")", e, -1, false);
         }
@@ -70,6 +83,11 @@ public final class LogScanner implements AutoCloseable {
         skipUpTo = position;
         return this;
     }
+
+    /** Whether next() checks the serials of the records it skips (see seekAfter). */
+    private boolean checkSkipped;
+    /** Serial minus Chronicle index of the checked skipped records (constant when none is missing). */
+    private long serialOffset = Long.MIN_VALUE;
 
     /**
      * Positions the scanner on {@code position} itself; false when Chronicle cannot find it
@@ -85,6 +103,7 @@ public final class LogScanner implements AutoCloseable {
         }
         skipUpTo = position - 1;
         lastSerial = -1;
+        checkSkipped = false;
         return true;
     }
 
@@ -99,6 +118,7 @@ public final class LogScanner implements AutoCloseable {
         }
         skipUpTo = -1;
         lastSerial = -1;
+        checkSkipped = false;
         return true;
     }
 
@@ -122,8 +142,17 @@ public final class LogScanner implements AutoCloseable {
                     Bytes<?> b = dc.wire().bytes();
                     long n = b.readRemaining();
                     if (index <= skipUpTo) {
+                        if (checkSkipped) {
+                            checkSkippedRecord(index, b, n);
+                        }
                         b.readPosition(b.readLimit());
                         continue;
+                    }
+                    if (checkSkipped) {
+                        checkSkipped = false;
+                        if (serialOffset != Long.MIN_VALUE) {
+                            lastSerial = serialOffset + skipUpTo; // the record at the sought position
+                        }
                     }
                     position = index;
                     headerOffset = b.readPosition() - 4;
@@ -165,6 +194,35 @@ public final class LogScanner implements AutoCloseable {
                         + " (their headers are damaged, or a file lost its end)", headerOffset, true);
             }
             return true;
+        }
+    }
+
+    /**
+     * A record walked on the way to a sought position: its serial must keep the same distance
+     * to its Chronicle index as the others', or Chronicle's walk missed or invented a record. A
+     * record whose content is damaged is not needed (a snapshot covers it) and is passed over.
+     */
+    private void checkSkippedRecord(long index, Bytes<?> b, long n) throws LogDamageException {
+        if (n > Integer.MAX_VALUE - 16 || n < 0) {
+            return;
+        }
+        if (buf.length < n) {
+            buf = new byte[(int) Math.max(n, buf.length * 2L)];
+        }
+        b.read(buf, 0, (int) n);
+        long s;
+        try {
+            s = codec.readSerial(buf, 0, (int) n);
+        } catch (DamagedRecordException e) {
+            return;
+        }
+        long offset = s - index;
+        if (serialOffset == Long.MIN_VALUE) {
+            serialOffset = offset;
+        } else if (offset != serialOffset) {
+            throw new LogDamageException(index, "record serial " + s + " at position " + index + " does not follow the"
+                    + " records before it: the framing of the log before position " + skipUpTo + " is damaged, so"
+                    + " that record cannot be found", b.readPosition() - n - 4, true);
         }
     }
 
