@@ -70,6 +70,7 @@ public final class LogScanner implements AutoCloseable {
             if (found) {
                 checkSkipped = true;
                 serialOffset = Long.MIN_VALUE;
+                damagedBeforeAnchor = false;
             } else {
                 found = tailer.moveToIndex(position);
             }
@@ -88,6 +89,12 @@ public final class LogScanner implements AutoCloseable {
     private boolean checkSkipped;
     /** Serial minus Chronicle index of the checked skipped records (constant when none is missing). */
     private long serialOffset = Long.MIN_VALUE;
+    /**
+     * A walked record failed its checks before any passed: if its Chronicle header is what was
+     * damaged, every index after it is shifted, the first intact record's included, so the
+     * serials cannot show it. The position cannot be found with certainty.
+     */
+    private boolean damagedBeforeAnchor;
 
     /**
      * Positions the scanner on {@code position} itself; false when Chronicle cannot find it
@@ -136,6 +143,10 @@ public final class LogScanner implements AutoCloseable {
                 expected = tailer.index();
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
+                        if (checkSkipped && damagedBeforeAnchor && serialOffset == Long.MIN_VALUE) {
+                            checkSkipped = false;
+                            throw unanchored(expected);
+                        }
                         return false;
                     }
                     long index = dc.index();
@@ -150,6 +161,9 @@ public final class LogScanner implements AutoCloseable {
                     }
                     if (checkSkipped) {
                         checkSkipped = false;
+                        if (damagedBeforeAnchor && serialOffset == Long.MIN_VALUE) {
+                            throw unanchored(index);
+                        }
                         if (serialOffset != Long.MIN_VALUE) {
                             lastSerial = serialOffset + skipUpTo; // the record at the sought position
                         }
@@ -214,16 +228,28 @@ public final class LogScanner implements AutoCloseable {
         try {
             s = codec.readSerial(buf, 0, (int) n);
         } catch (DamagedRecordException e) {
+            if (serialOffset == Long.MIN_VALUE) {
+                damagedBeforeAnchor = true;
+            }
             return;
         }
         long offset = s - index;
         if (serialOffset == Long.MIN_VALUE) {
+            if (damagedBeforeAnchor) {
+                throw unanchored(index);
+            }
             serialOffset = offset;
         } else if (offset != serialOffset) {
             throw new LogDamageException(index, "record serial " + s + " at position " + index + " does not follow the"
                     + " records before it: the framing of the log before position " + skipUpTo + " is damaged, so"
                     + " that record cannot be found", b.readPosition() - n - 4, true);
         }
+    }
+
+    private LogDamageException unanchored(long index) {
+        return new LogDamageException(Math.max(index, 0), "a damaged record before position " + skipUpTo + " (on the way"
+                + " to it from Chronicle's index entry) leaves the framing in doubt, so that record cannot be found"
+                + " with certainty", -1, true);
     }
 
     /** The position (Chronicle index) of the record {@link #next()} last read. */

@@ -87,6 +87,18 @@ class DamagePropertyTest {
                 Action.damage("flip", 2, 0.311, 5)));
     }
 
+    @Test
+    void shrunkSeed26748629497043() {
+        check(List.of(
+                Action.cmdOn(1, "SETBIT", "k4", "8", "1"),
+                Action.cmd("GETEX", "k4", "PX", "13"),
+                Action.cmdOn(1, "APPEND", "k0", "v3"),
+                Action.snapshot(false),
+                Action.cmd("SWAPDB", "2", "2"),
+                Action.cmdOn(1, "DECR", "k3"),
+                Action.damage("flip", 2, 0.0, 46)));
+    }
+
     static int whole;
     static int dropped;
     static int refused;
