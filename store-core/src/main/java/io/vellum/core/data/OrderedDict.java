@@ -279,24 +279,7 @@ public final class OrderedDict<V> {
         unindexed = 0;
         if ((indexUsed + n + 1) * 3 > index.length * 2) {
             // Grow the index over the entries indexed so far (distinct already), then add the new ones.
-            int size = indexSizeFor(capacity());
-            while ((live + 1) * 3 > size * 2) {
-                size *= 2;
-            }
-            index = new long[size];
-            int mask = size - 1;
-            for (int e = 0; e < filled - n; e++) {
-                if (key(e) != null) {
-                    int h = hashes[e];
-                    int i = h & mask;
-                    int perturb = h;
-                    while (index[i] != 0) {
-                        perturb >>>= 5;
-                        i = (i * 5 + 1 + perturb) & mask;
-                    }
-                    index[i] = slot(h, e);
-                }
-            }
+            indexEntriesBefore(filled - n);
             indexUsed = live - n;
         }
         int mask = index.length - 1;
@@ -432,13 +415,22 @@ public final class OrderedDict<V> {
 
     /** Re-creates the index from the live entries, dropping deleted markers. */
     private void rebuildIndex() {
+        indexEntriesBefore(filled);
+        indexUsed = live;
+    }
+
+    /**
+     * A new index, sized for every live entry, holding the live entries before {@code end}
+     * (known to be distinct); the caller sets {@link #indexUsed}.
+     */
+    private void indexEntriesBefore(int end) {
         int size = indexSizeFor(capacity());
         while ((live + 1) * 3 > size * 2) {
             size *= 2;
         }
         index = new long[size];
-        int mask = index.length - 1;
-        for (int e = 0; e < filled; e++) {
+        int mask = size - 1;
+        for (int e = 0; e < end; e++) {
             if (key(e) == null) {
                 continue;
             }
@@ -451,7 +443,6 @@ public final class OrderedDict<V> {
             }
             index[i] = slot(h, e);
         }
-        indexUsed = live;
     }
 
     // ------------------------------------------------------------------ iteration

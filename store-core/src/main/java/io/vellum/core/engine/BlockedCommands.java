@@ -3,12 +3,9 @@ package io.vellum.core.engine;
 import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandSpec;
 import io.vellum.core.reply.ReplySink;
-import io.vellum.core.spi.LogWriteException;
 import io.vellum.core.spi.UnitRecord;
 import java.util.List;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Blocking commands (BLPOP, BZPOPMIN, XREAD BLOCK...) over time: a command that must wait is
@@ -20,9 +17,6 @@ import org.slf4j.LoggerFactory;
  * Engine thread only.
  */
 final class BlockedCommands {
-    /** Under the engine's name, as before blocking had a class of its own. */
-    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-
     private final Engine engine;
     private final BlockedClients blocked;
     private final UnitClock clock;
@@ -100,23 +94,7 @@ final class BlockedCommands {
         }
         s.selectDb(dbBefore);
         unit.active = false;
-        endUnitAfterRetry(s, b.argv, replyFrom);
-    }
-
-    private void endUnitAfterRetry(Session s, byte[][] argv, long replyFrom) {
-        UnitState unit = engine.unit;
-        if ((engine.dirty() != unit.dirtyAtStart || unit.forceLog) && !unit.discard && engine.log().keepsRecords()) {
-            UnitRecord.Kind k = unit.loggedKind != null ? unit.loggedKind : UnitRecord.Kind.COMMAND;
-            List<byte[][]> cmds = unit.loggedCommands != null ? unit.loggedCommands : List.<byte[][]>of(argv);
-            UnitRecord r = new UnitRecord(k, unit.db, unit.protocol, unit.timeMicros, unit.seed, cmds, unit.effects.value(), unit.scriptState);
-            try {
-                engine.log().append(r);
-                engine.loop.appendedInBatch.add(new EngineLoop.AppendedUnit(s, replyFrom, s.connection().replyPosition()));
-            } catch (LogWriteException e) {
-                LOG.error("log append failed; the unit is not acknowledged: {}", r.describe(), e);
-                s.connection().replaceReplies(replyFrom, s.connection().replyPosition(), engine.log().failureReply());
-            }
-        }
+        engine.logUnit(s, UnitRecord.Kind.COMMAND, List.<byte[][]>of(b.argv), replyFrom);
     }
 
     /** Unblocks a client (CLIENT UNBLOCK): with {@code error} it gets that error, else its timeout reply. */

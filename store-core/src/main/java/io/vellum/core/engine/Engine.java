@@ -513,6 +513,16 @@ public final class Engine implements AutoCloseable {
     /** Logs the unit if it changed anything, then serves clients its changes unblocked. */
     void endUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         unit.active = false;
+        logUnit(s, kind, commands, replyFrom);
+        pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
+        blocking.serveBlocked();
+    }
+
+    /**
+     * Appends the ended unit's record if it changed anything (and the log keeps records); its
+     * replies, {@code replyFrom} to now, wait for the batch's commit, or become the log's error.
+     */
+    void logUnit(Session s, UnitRecord.Kind kind, List<byte[][]> commands, long replyFrom) {
         if ((dirty != unit.dirtyAtStart || unit.forceLog) && !unit.discard && log.keepsRecords()) {
             assert kind != UnitRecord.Kind.COMMAND || CommandDispatch.mayWrite(resolve(commands.get(0)))
                     : "a read-only command wrote: its record's digest lacks its replies";
@@ -528,8 +538,6 @@ public final class Engine implements AutoCloseable {
                 conn.replaceReplies(replyFrom, conn.replyPosition(), log.failureReply());
             }
         }
-        pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
-        blocking.serveBlocked();
     }
 
     /**
