@@ -181,7 +181,7 @@ public final class AppendOnlyLog implements CommandLog {
         endOffset = appender.wire().bytes().writePosition();
         size += n + 4;
         appendedRecords++;
-        syncer.appended();
+        syncer.appended(endOffset);
         if (appender.cycle() != cycle) {
             onNewCycle();
         }
@@ -201,7 +201,9 @@ public final class AppendOnlyLog implements CommandLog {
             return;
         }
         try {
-            syncAndNote();
+            long upTo = appendedSerial;
+            syncer.syncRecords();
+            syncedSerial = upTo;
         } catch (IOException | RuntimeException e) {
             fail("fsync failed: " + e.getMessage(), e);
             throw new LogWriteException(failureReply, e);
