@@ -559,19 +559,44 @@ public final class Engine implements AutoCloseable {
 
     /** Calls the handler of a resolved, checked command. */
     public void call(CommandSpec spec, Session s, byte[][] argv, ReplySink sink, int flags) {
-        CommandContext ctx = new CommandContext(this, s, argv, sink, spec, flags);
+        runHandler(spec, new CommandContext(this, s, argv, sink, spec, flags), sink);
+    }
+
+    /**
+     * Runs a command's handler with Redis's call() bookkeeping: INFO commandstats (calls,
+     * usec, failed_calls when it answered an error) and WATCH's judgement of the databases it
+     * replaced. Every command comes here, a blocked command's retry included. A command that
+     * leaves its client waiting is counted when the wait ends, once (Redis 7.2's call() skips
+     * a blocked client; the re-run that serves it, or updateStatsOnUnblock, counts it).
+     */
+    void runHandler(CommandSpec spec, CommandContext ctx, ReplySink sink) {
+        Session s = ctx.session();
+        BlockedClients.Blocked waitingBefore = s.blocked();
         long t0 = System.nanoTime();
         try {
             spec.handler().execute(ctx);
         } catch (io.vellum.core.command.CommandError e) {
             sink.error(e.reply());
         }
-        spec.recordCall((System.nanoTime() - t0) / 1000);
-        if (errorStats.total() > errorsSeen) {
-            spec.recordFailed();
-            errorsSeen = errorStats.total();
+        long micros = (System.nanoTime() - t0) / 1000;
+        boolean failed = errorStats.total() > errorsSeen;
+        errorsSeen = errorStats.total();
+        BlockedClients.Blocked waiting = s.blocked();
+        if (waiting != null && (waiting != waitingBefore || waiting.keptByRetry)) {
+            s.waitingCallMicros += micros;
+        } else {
+            countCall(spec, s, micros, failed);
         }
         watches.settle(keyspace);
+    }
+
+    /** Counts a finished command in INFO commandstats, with what its runs took while its client waited. */
+    void countCall(CommandSpec spec, Session s, long micros, boolean failed) {
+        spec.recordCall(s.waitingCallMicros + micros);
+        s.waitingCallMicros = 0;
+        if (failed) {
+            spec.recordFailed();
+        }
     }
 
     // ------------------------------------------------------------------ blocking
