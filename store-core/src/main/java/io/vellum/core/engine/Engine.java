@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +166,7 @@ public final class Engine implements AutoCloseable {
         this.log = b.log;
         this.scripting = b.scripting;
         long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
-        this.seedSource = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+        this.seedSource = UnitRandom.seeded(seed);
         List<CommandGroup> groups = new ArrayList<>(io.vellum.core.commands.BuiltinCommands.groups());
         if (scripting != null) {
             groups.add(scripting.commands());
