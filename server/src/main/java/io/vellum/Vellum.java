@@ -233,6 +233,8 @@ public final class Vellum implements AutoCloseable {
             return;
         }
         closed = true;
+        // a busy script would hold up the servers' threads and the snapshot below: see Engine#close
+        engine.beginClose();
         for (RespServer s : servers) {
             s.close();
         }

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -672,10 +673,66 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Stops the engine thread after the work already submitted; closes the log and scripting. */
+    /** How long close waits for the work already submitted, beyond busy-reply-threshold. */
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
+
+    private volatile boolean closing;
+
+    /**
+     * Begins closing the store, before its owner stops what waits for the engine (servers, the
+     * snapshot on close). From now on a script that runs past busy-reply-threshold is stopped
+     * as SHUTDOWN NOSAVE stops one (see {@link #close}). Any thread.
+     */
+    public void beginClose() {
+        closing = true;
+    }
+
+    /**
+     * True once closing began: the scripting engine then stops a busy script, whatever it
+     * wrote, and discards its unit (SHUTDOWN NOSAVE's rule: nothing of it is logged), then
+     * calls {@link #stoppedPartWayAtClose}. Any thread.
+     */
+    public boolean closing() {
+        return closing;
+    }
+
+    /**
+     * A unit was stopped part way because the store is closing: the data in memory now holds
+     * part of a unit the log will never hold, so no snapshot may be taken of it (the log holds
+     * everything), as after SHUTDOWN NOSAVE. Engine thread.
+     */
+    public void stoppedPartWayAtClose() {
+        LOG.warn("closing: a busy script was stopped as SHUTDOWN NOSAVE stops one; its writes are not logged "
+                + "and no snapshot is taken on close");
+        io.vellum.core.spi.SnapshotStore s = snapshots;
+        if (s != null) {
+            s.shutdownSave(false, true);
+        }
+    }
+
+    /**
+     * Stops the engine thread after the work already submitted, then closes scripting and the
+     * log. A script still running once past busy-reply-threshold is stopped as SHUTDOWN NOSAVE
+     * stops one ({@link #closing}); a script never holds close up for good. If the engine
+     * still does not stop (a unit that does not end) within 30 s beyond busy-reply-threshold,
+     * close leaves the log and scripting open, as that unit may still use them, and throws.
+     *
+     * @throws IllegalStateException when the engine did not stop
+     */
     @Override
     public void close() {
-        loop.stop();
+        close(CLOSE_WAIT_MILLIS + Math.min(Math.max(0, config.busyReplyThreshold.get()), TimeUnit.DAYS.toMillis(1)));
+    }
+
+    /** {@link #close()} with its wait for the engine thread. */
+    void close(long waitMillis) {
+        closing = true;
+        if (!loop.stop(waitMillis)) {
+            String msg = "the engine did not stop within " + waitMillis + " ms (a unit that does not end): "
+                    + "the log and scripting are left open, as it may still use them";
+            LOG.error(msg);
+            throw new IllegalStateException(msg);
+        }
         if (scripting != null) {
             scripting.close();
         }
