@@ -366,8 +366,9 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
         if (run != null && isBusy()) {
-            if (engine.closing() && !run.killed) {
-                // the store is closing (Engine#close): stopped as SHUTDOWN NOSAVE stops it
+            if (engine.closing() && !run.killed && !run.ctx.isReplay()) {
+                // the store is closing (Engine#close): stopped as SHUTDOWN NOSAVE stops it; a
+                // replayed script ended on its primary, so it ends here too (and is unkillable)
                 stopForShutdown(run);
                 engine.stoppedPartWayAtClose();
             } else {

@@ -690,7 +690,8 @@ public final class Engine implements AutoCloseable {
     /**
      * True once closing began: the scripting engine then stops a busy script, whatever it
      * wrote, and discards its unit (SHUTDOWN NOSAVE's rule: nothing of it is logged), then
-     * calls {@link #stoppedPartWayAtClose}. Any thread.
+     * calls {@link #stoppedPartWayAtClose}. A replayed script is left to end: it ended on its
+     * primary (SCRIPT KILL calls it unkillable). Any thread.
      */
     public boolean closing() {
         return closing;
