@@ -227,12 +227,21 @@ public final class Vellum implements AutoCloseable {
         return aof;
     }
 
+    /**
+     * Closes the store: its servers, replication, a snapshot when the save points call for one,
+     * then the engine and the log. A script still running past busy-reply-threshold is stopped
+     * as SHUTDOWN NOSAVE stops one: its writes are not logged and no snapshot is taken.
+     *
+     * @throws IllegalStateException when the engine does not stop (see {@code Engine#close})
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        // a busy script would hold up the servers' threads and the snapshot below: see Engine#close
+        engine.beginClose();
         for (RespServer s : servers) {
             s.close();
         }

@@ -2,6 +2,7 @@ package io.vellum.difftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +162,72 @@ class BlockingListDiffTest extends CollectionDiffTest {
         String err = "-ERR timeout is out of range\\r\\n";
         differs(KnownDifferences.Rule.TIMEOUT_RANGE_72, "-ERR timeout is negative\\r\\n", err, "BLPOP", "k", "inf");
         differs(KnownDifferences.Rule.TIMEOUT_RANGE_72, "-ERR timeout is negative\\r\\n", err, "BRPOPLPUSH", "k", "d", "1e300");
+    }
+
+    @Test
+    void aServedCommandChangesWhatAnotherClientWatches() {
+        a = connectBoth();
+        b = connectBoth();
+        same("WATCH", "l");
+        sendBoth(a, "BLPOP", "l", "0");
+        awaitBlocked(1);
+        sendBoth(b, "LPUSH", "l", "x");
+        sameRead(b, "LPUSH");
+        sameRead(a, "BLPOP, served");
+        same("MULTI");
+        same("LPUSH", "l", "mine");
+        same("EXEC");
+        // the destination of a served BLMOVE: only the served command writes it
+        same("WATCH", "dst");
+        sendBoth(a, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
+        awaitBlocked(1);
+        sendBoth(b, "LPUSH", "src", "y");
+        sameRead(b, "LPUSH src");
+        sameRead(a, "BLMOVE, served");
+        same("MULTI");
+        same("DEL", "dst");
+        same("EXEC");
+        same("LRANGE", "dst", "0", "-1");
+    }
+
+    @Test
+    void aBlockedCommandIsCountedOnceWhenItsWaitEnds() {
+        a = connectBoth();
+        String[] ids = {a[0].call("CLIENT", "ID").node().scalarText(), a[1].call("CLIENT", "ID").node().scalarText()};
+        both("SET", "dst", "a string");
+        both("CONFIG", "RESETSTAT");
+        sendBoth(a, "BLPOP", "l", "0");
+        awaitBlocked(1);
+        same("RPUSH", "l", "x");
+        sameRead(a, "BLPOP, served");
+        sendBoth(a, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0");
+        awaitBlocked(1);
+        same("RPUSH", "src", "y");
+        sameRead(a, "BLMOVE into a string, served: WRONGTYPE");
+        sendBoth(a, "BLPOP", "l", "0");
+        awaitBlocked(1);
+        redis.call("CLIENT", "UNBLOCK", ids[0], "ERROR");
+        vellum.call("CLIENT", "UNBLOCK", ids[1], "ERROR");
+        sameRead(a, "BLPOP, unblocked with an error");
+        sendBoth(a, "BLPOP", "l", "0.01");
+        sameRead(a, "BLPOP, timed out");
+        Map<String, Map<String, String>> r = ServerDiffTest.sections(redis.call("INFO", "commandstats", "errorstats").node());
+        Map<String, Map<String, String>> v = ServerDiffTest.sections(vellum.call("INFO", "commandstats", "errorstats").node());
+        for (String cmd : new String[] {"cmdstat_blpop", "cmdstat_blmove", "cmdstat_rpush"}) {
+            assertEquals(withoutUsec(r.get("Commandstats").get(cmd)), withoutUsec(v.get("Commandstats").get(cmd)), cmd);
+        }
+        assertEquals(r.get("Errorstats"), v.get("Errorstats"));
+    }
+
+    /** calls, rejected_calls, failed_calls of a cmdstat value (usec values differ). */
+    private static String withoutUsec(String stat) {
+        StringBuilder sb = new StringBuilder();
+        for (String kv : stat.split(",")) {
+            if (!kv.startsWith("usec")) {
+                sb.append(kv).append(',');
+            }
+        }
+        return sb.toString();
     }
 
     @Test

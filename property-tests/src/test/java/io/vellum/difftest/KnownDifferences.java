@@ -60,6 +60,12 @@ import java.util.List;
  *       it waits on becomes a list (redis/redis#11012, "reprocess command when client is
  *       unblocked on keys"), so an earlier key of another type now answers WRONGTYPE;
  *       7.0 served the client from the ready key directly.</li>
+ *   <li><b>BLOCKED_STATS_72</b> — INFO commandstats counts a command that blocked when its
+ *       wait ends (7.2's call() skips a blocked client; the re-run that serves it, or
+ *       blocked.c's updateStatsOnUnblock on a timeout or CLIENT UNBLOCK, counts it); 7.0
+ *       counted it when it blocked. Once the wait is over the counts agree, and
+ *       BlockingListDiffTest compares them then; store-core's BlockedCommandBookkeepingTest
+ *       checks that nothing is counted while the client waits.</li>
  *   <li><b>TIMEOUT_RANGE_72</b> — 7.2 refuses a blocking timeout that does not fit in
  *       milliseconds, or overflows when added to the current time, with "ERR timeout is out
  *       of range" (redis/redis#11338); 7.0 overflowed: "inf" and "1e300" answered "ERR timeout

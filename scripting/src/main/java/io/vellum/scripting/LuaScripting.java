@@ -366,8 +366,15 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
         if (run != null && isBusy()) {
-            // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
-            engine.serveWhileBusy();
+            if (engine.closing() && !run.killed && !run.ctx.isReplay()) {
+                // the store is closing (Engine#close): stopped as SHUTDOWN NOSAVE stops it; a
+                // replayed script ended on its primary, so it ends here too (and is unkillable)
+                stopForShutdown(run);
+                engine.stoppedPartWayAtClose();
+            } else {
+                // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
+                engine.serveWhileBusy();
+            }
             if (run.killed) {
                 throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
             }
@@ -481,6 +488,13 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         return "OK";
     }
 
+    /** SHUTDOWN NOSAVE's stop: the script ends whatever it wrote, and none of it is logged. */
+    private void stopForShutdown(ScriptRun run) {
+        run.discard = true;
+        run.killed = true;
+        sandbox().hook.raise();
+    }
+
     @Override
     public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         if (debug.whileBusy(session, argv)) {
@@ -503,10 +517,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             if (!nosave) {
                 return "-" + busyError();
             }
-            // Stop the script whatever it wrote, log none of it, then shut down.
-            run.discard = true;
-            run.killed = true;
-            sandbox().hook.raise();
+            stopForShutdown(run);
             return null;
         }
         if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
 /**
  * The primary's active expiry (DESIGN.md, rule 4): finds expired keys, by sampling keys with a
@@ -75,7 +74,7 @@ final class ActiveExpiry {
                 }
                 int sample = Math.min(20, db.expiresSize());
                 long seed = engine.seedSource.nextLong();
-                RandomGenerator r = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+                RandomGenerator r = UnitRandom.seeded(seed);
                 int sampledExpired = 0;
                 for (int i = 0; i < sample; i++) {
                     OrderedDict<Long> ex = db.expires();

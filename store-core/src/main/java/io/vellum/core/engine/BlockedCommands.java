@@ -1,6 +1,5 @@
 package io.vellum.core.engine;
 
-import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandSpec;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.spi.UnitRecord;
@@ -82,12 +81,7 @@ final class BlockedCommands {
         CommandSpec spec = engine.resolve(b.argv);
         CommandContext ctx = new CommandContext(engine, s, b.argv, tee, spec, CommandContext.RETRY);
         b.keptByRetry = false;
-        try {
-            spec.handler().execute(ctx);
-        } catch (CommandError e) {
-            tee.error(e.reply());
-        }
-        engine.errorsSeen = engine.errorStats().total(); // a retry's errors are not the next command's
+        engine.runHandler(spec, ctx, tee);
         if (s.blocked() == b && !b.keptByRetry) {
             // served (or failed): the handler did not block again
             blocked.unblock(b);
@@ -112,6 +106,7 @@ final class BlockedCommands {
         } else {
             b.onTimeout.accept(out);
         }
+        countEndedWait(b, error != null);
         engine.dispatch.drainPending(s);
         return true;
     }
@@ -125,7 +120,16 @@ final class BlockedCommands {
             }
             blocked.unblock(b);
             b.onTimeout.accept(engine.output(b.session));
+            countEndedWait(b, false);
             engine.dispatch.drainPending(b.session);
         }
+    }
+
+    /**
+     * A wait ended without a re-run (timeout, CLIENT UNBLOCK, WAIT's replicas caught up): the
+     * command is counted now, as Redis's updateStatsOnUnblock does.
+     */
+    private void countEndedWait(BlockedClients.Blocked b, boolean failed) {
+        engine.countCall(engine.resolve(b.argv), b.session, 0, failed);
     }
 }

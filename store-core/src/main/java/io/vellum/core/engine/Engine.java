@@ -19,9 +19,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +167,7 @@ public final class Engine implements AutoCloseable {
         this.log = b.log;
         this.scripting = b.scripting;
         long seed = b.seed != null ? b.seed : new SecureRandom().nextLong();
-        this.seedSource = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+        this.seedSource = UnitRandom.seeded(seed);
         List<CommandGroup> groups = new ArrayList<>(io.vellum.core.commands.BuiltinCommands.groups());
         if (scripting != null) {
             groups.add(scripting.commands());
@@ -559,19 +559,44 @@ public final class Engine implements AutoCloseable {
 
     /** Calls the handler of a resolved, checked command. */
     public void call(CommandSpec spec, Session s, byte[][] argv, ReplySink sink, int flags) {
-        CommandContext ctx = new CommandContext(this, s, argv, sink, spec, flags);
+        runHandler(spec, new CommandContext(this, s, argv, sink, spec, flags), sink);
+    }
+
+    /**
+     * Runs a command's handler with Redis's call() bookkeeping: INFO commandstats (calls,
+     * usec, failed_calls when it answered an error) and WATCH's judgement of the databases it
+     * replaced. Every command comes here, a blocked command's retry included. A command that
+     * leaves its client waiting is counted when the wait ends, once (Redis 7.2's call() skips
+     * a blocked client; the re-run that serves it, or updateStatsOnUnblock, counts it).
+     */
+    void runHandler(CommandSpec spec, CommandContext ctx, ReplySink sink) {
+        Session s = ctx.session();
+        BlockedClients.Blocked waitingBefore = s.blocked();
         long t0 = System.nanoTime();
         try {
             spec.handler().execute(ctx);
         } catch (io.vellum.core.command.CommandError e) {
             sink.error(e.reply());
         }
-        spec.recordCall((System.nanoTime() - t0) / 1000);
-        if (errorStats.total() > errorsSeen) {
-            spec.recordFailed();
-            errorsSeen = errorStats.total();
+        long micros = (System.nanoTime() - t0) / 1000;
+        boolean failed = errorStats.total() > errorsSeen;
+        errorsSeen = errorStats.total();
+        BlockedClients.Blocked waiting = s.blocked();
+        if (waiting != null && (waiting != waitingBefore || waiting.keptByRetry)) {
+            s.waitingCallMicros += micros;
+        } else {
+            countCall(spec, s, micros, failed);
         }
         watches.settle(keyspace);
+    }
+
+    /** Counts a finished command in INFO commandstats, with what its runs took while its client waited. */
+    void countCall(CommandSpec spec, Session s, long micros, boolean failed) {
+        spec.recordCall(s.waitingCallMicros + micros);
+        s.waitingCallMicros = 0;
+        if (failed) {
+            spec.recordFailed();
+        }
     }
 
     // ------------------------------------------------------------------ blocking
@@ -648,10 +673,67 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Stops the engine thread after the work already submitted; closes the log and scripting. */
+    /** How long close waits for the work already submitted, beyond busy-reply-threshold. */
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
+
+    private volatile boolean closing;
+
+    /**
+     * Begins closing the store, before its owner stops what waits for the engine (servers, the
+     * snapshot on close). From now on a script that runs past busy-reply-threshold is stopped
+     * as SHUTDOWN NOSAVE stops one (see {@link #close}). Any thread.
+     */
+    public void beginClose() {
+        closing = true;
+    }
+
+    /**
+     * True once closing began: the scripting engine then stops a busy script, whatever it
+     * wrote, and discards its unit (SHUTDOWN NOSAVE's rule: nothing of it is logged), then
+     * calls {@link #stoppedPartWayAtClose}. A replayed script is left to end: it ended on its
+     * primary (SCRIPT KILL calls it unkillable). Any thread.
+     */
+    public boolean closing() {
+        return closing;
+    }
+
+    /**
+     * A unit was stopped part way because the store is closing: the data in memory now holds
+     * part of a unit the log will never hold, so no snapshot may be taken of it (the log holds
+     * everything), as after SHUTDOWN NOSAVE. Engine thread.
+     */
+    public void stoppedPartWayAtClose() {
+        LOG.warn("closing: a busy script was stopped as SHUTDOWN NOSAVE stops one; its writes are not logged "
+                + "and no snapshot is taken on close");
+        io.vellum.core.spi.SnapshotStore s = snapshots;
+        if (s != null) {
+            s.shutdownSave(false, true);
+        }
+    }
+
+    /**
+     * Stops the engine thread after the work already submitted, then closes scripting and the
+     * log. A script still running once past busy-reply-threshold is stopped as SHUTDOWN NOSAVE
+     * stops one ({@link #closing}); a script never holds close up for good. If the engine
+     * still does not stop (a unit that does not end) within 30 s beyond busy-reply-threshold,
+     * close leaves the log and scripting open, as that unit may still use them, and throws.
+     *
+     * @throws IllegalStateException when the engine did not stop
+     */
     @Override
     public void close() {
-        loop.stop();
+        close(CLOSE_WAIT_MILLIS + Math.min(Math.max(0, config.busyReplyThreshold.get()), TimeUnit.DAYS.toMillis(1)));
+    }
+
+    /** {@link #close()} with its wait for the engine thread. */
+    void close(long waitMillis) {
+        closing = true;
+        if (!loop.stop(waitMillis)) {
+            String msg = "the engine did not stop within " + waitMillis + " ms (a unit that does not end): "
+                    + "the log and scripting are left open, as it may still use them";
+            LOG.error(msg);
+            throw new IllegalStateException(msg);
+        }
         if (scripting != null) {
             scripting.close();
         }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -318,23 +320,52 @@ final class EngineLoop {
         return s.connection().replies();
     }
 
-    /** Stops the engine thread after the work already submitted (see {@link Engine#close}). */
-    void stop() {
+    /**
+     * Stops the engine thread after the work already submitted (see {@link Engine#close}),
+     * waiting up to {@code waitMillis} for that work: true when the thread has stopped and no
+     * other thread runs units, false when the wait ran out first (a unit that does not end).
+     */
+    boolean stop(long waitMillis) {
         Thread t = thread;
-        if (t != null && running) {
+        if (t == null) {
+            return true;
+        }
+        if (owner.isHeldByCurrentThread()) {
+            running = false; // closed from inside a unit: the loop ends when the unit returns
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        if (running) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             enqueue((Runnable) () -> {
                 running = false;
                 done.complete(null);
             });
             try {
-                done.get(30, TimeUnit.SECONDS);
-                t.join(10_000);
-            } catch (Exception e) {
-                LOG.warn("engine did not stop cleanly", e);
-                running = false;
+                done.get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.error("the engine did not finish its work within {} ms", waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // the task above throws nothing
+            } finally {
+                running = false; // once what it runs now returns, the thread ends
                 LockSupport.unpark(t);
             }
         }
+        try {
+            t.join(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            // a network thread or an embedded caller may be running a unit (runHere) still
+            if (t.isAlive() || !owner.tryLock(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                    TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        owner.unlock();
+        return true;
     }
 }

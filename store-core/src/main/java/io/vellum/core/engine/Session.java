@@ -43,6 +43,11 @@ public final class Session {
     // blocking
     private BlockedClients.Blocked blocked;
     private final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+    /**
+     * Time its blocked command's runs took so far (Redis's c->duration): INFO commandstats
+     * counts the command, with all of it, once its wait ends ({@link Engine#countCall}).
+     */
+    long waitingCallMicros;
 
     /** Set while the session is in the engine's list of sessions with replies to release. */
     boolean outputMarked;

@@ -14,7 +14,17 @@ import java.util.random.RandomGeneratorFactory;
  * noticed before it broke the replay of old logs.
  */
 public final class UnitRandom {
+    /** Looked up once: RandomGeneratorFactory.of is a service-loader search on every call. */
     private static final RandomGeneratorFactory<RandomGenerator> FACTORY = RandomGeneratorFactory.of("L64X128MixRandom");
+
+    /**
+     * A generator of the engine's algorithm seeded with {@code seed}: the per-unit seed source,
+     * a unit's generator and active expiry's samples all come from here, so they stay one
+     * algorithm that replay can rely on.
+     */
+    static RandomGenerator seeded(long seed) {
+        return FACTORY.create(seed);
+    }
 
     private long seed;
     private RandomGenerator generator;
@@ -31,7 +41,7 @@ public final class UnitRandom {
     public RandomGenerator generator() {
         RandomGenerator g = generator;
         if (g == null) {
-            g = FACTORY.create(seed);
+            g = seeded(seed);
             generator = g;
         }
         return g;
