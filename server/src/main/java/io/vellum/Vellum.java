@@ -133,7 +133,7 @@ public final class Vellum implements AutoCloseable {
             return null;
         }
         try {
-            AofOptions options = AofOptions.of(dir, config).base(BaseState.of(snapshots::load, snapshots::retireOlderThan));
+            AofOptions options = AofOptions.of(dir, config).base(BaseState.of(snapshots::load, snapshots::loadedSerial, snapshots::retireOlderThan));
             if (logClock != null) {
                 options.time(logClock);
             }

@@ -419,8 +419,8 @@ public final class AppendOnlyLog implements CommandLog {
         LOG.warn("Rebuilding the dataset from the log: a unit's record could not be written, so memory"
                 + " holds an effect the log lacks");
         try {
-            long base = options.base.load(engine);
-            Replay.Result r = Replay.run(queue, engine, base, options.progress);
+            BaseState.Base base = options.base.load(engine);
+            Replay.Result r = Replay.run(queue, engine, base.position(), base.serial(), options.progress);
             if (r.damage() != null) {
                 lastError = "the log cannot be read back: " + r.damage().getMessage();
                 LOG.error("Rebuilding the dataset failed: {}", lastError);
@@ -487,6 +487,7 @@ public final class AppendOnlyLog implements CommandLog {
      * The serial of the last record appended: records are numbered 1, 2, 3... with no gap, so
      * this is also how many records the log holds since it began (replication's offset). Any thread.
      */
+    @Override
     public long lastSerial() {
         return appendedSerial;
     }

@@ -1,6 +1,9 @@
 package io.vellum.aof;
 
 import io.vellum.core.engine.Engine;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Puts an engine's dataset at the base the log is replayed onto, and says which log position
@@ -12,8 +15,19 @@ import io.vellum.core.engine.Engine;
  */
 @FunctionalInterface
 public interface BaseState {
-    /** Loads the base into {@code engine} (replacing whatever it holds); returns its log position. */
-    long load(Engine engine);
+    /**
+     * What a base covers: the log position of the last record it includes (-1: none, replay
+     * from the start) and that record's serial (0: unknown). A known serial anchors the walk to
+     * the position ({@link LogScanner#seekAfter(long, long)}): a covered record whose content is
+     * damaged is passed over instead of refusing.
+     */
+    record Base(long position, long serial) {
+        /** No base: replay every record. */
+        public static final Base NONE = new Base(-1, 0);
+    }
+
+    /** Loads the base into {@code engine} (replacing whatever it holds); returns what it covers. */
+    Base load(Engine engine);
 
     /**
      * The log lost its record at {@code position}, which the base loaded last covers (a torn
@@ -26,12 +40,25 @@ public interface BaseState {
         return false;
     }
 
-    /** A base that loads with {@code load} and retires the others with {@code retire}. */
-    static BaseState of(BaseState load, java.util.function.LongPredicate retire) {
+    /**
+     * A base that loads with {@code load} (which returns the position it covers; the serial
+     * there is unknown) and retires the others with {@code retire}.
+     */
+    static BaseState of(ToLongFunction<Engine> load, LongPredicate retire) {
+        return of(load, () -> 0, retire);
+    }
+
+    /**
+     * A base that loads with {@code load} (which returns the position it covers), then asks
+     * {@code serial} for the serial of the record at that position (0: unknown), and retires
+     * the others with {@code retire}.
+     */
+    static BaseState of(ToLongFunction<Engine> load, LongSupplier serial, LongPredicate retire) {
         return new BaseState() {
             @Override
-            public long load(Engine engine) {
-                return load.load(engine);
+            public Base load(Engine engine) {
+                long position = load.applyAsLong(engine);
+                return new Base(position, position >= 0 ? Math.max(0, serial.getAsLong()) : 0);
             }
 
             @Override
@@ -47,6 +74,6 @@ public interface BaseState {
         for (int i = 0; i < ks.count(); i++) {
             ks.db(i).flush();
         }
-        return -1;
+        return Base.NONE;
     };
 }

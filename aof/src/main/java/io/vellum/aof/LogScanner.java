@@ -52,6 +52,23 @@ public final class LogScanner implements AutoCloseable {
      * after a snapshot); the scan then starts at the first record there is.
      */
     public LogScanner seekAfter(long position) throws LogDamageException {
+        return seekAfter(position, 0);
+    }
+
+    /**
+     * {@link #seekAfter(long)} when the serial of the record at {@code position} is known
+     * ({@code serialAtPosition}, from the snapshot's header; 0: unknown, then exactly as
+     * {@link #seekAfter(long)}). The walk from the index entry starts with the distance between
+     * serials and Chronicle indexes already known, so a walked record whose content fails its
+     * checks is passed over (its serial is not needed) and every record that passes must keep
+     * that distance: a damaged Chronicle header, which shifts the indexes of the records after
+     * it, shows as a mismatch. Past a failed record, the framing counts as confirmed only once
+     * a later record keeps the distance (the first record returned, whose serial must follow
+     * {@code serialAtPosition}, at the latest); until then the scan refuses rather than guess.
+     */
+    public LogScanner seekAfter(long position, long serialAtPosition) throws LogDamageException {
+        anchored = false;
+        verifyNext = false;
         if (position < 0 || queue.firstIndex() > position) {
             tailer.toStart();
             skipUpTo = position;
@@ -69,8 +86,10 @@ public final class LogScanner implements AutoCloseable {
             found = tailer.moveToIndex(from);
             if (found) {
                 checkSkipped = true;
-                serialOffset = Long.MIN_VALUE;
+                anchored = serialAtPosition > 0;
+                serialOffset = anchored ? serialAtPosition - position : Long.MIN_VALUE;
                 damagedBeforeAnchor = false;
+                unconfirmedSince = -1;
             } else {
                 found = tailer.moveToIndex(position);
             }
@@ -95,6 +114,16 @@ public final class LogScanner implements AutoCloseable {
      * serials cannot show it. The position cannot be found with certainty.
      */
     private boolean damagedBeforeAnchor;
+    /** {@link #serialOffset} was given (the serial of the sought record is known), not learned from a walked record. */
+    private boolean anchored;
+    /**
+     * Anchored: the Chronicle index of a walked record before the sought one that failed its
+     * checks with no passing record after it yet (-1: none). Its header may be what was
+     * damaged, so the framing after it is unconfirmed.
+     */
+    private long unconfirmedSince = -1;
+    /** Anchored: the first record after the sought one must confirm the framing (see unconfirmedSince). */
+    private boolean verifyNext;
 
     /**
      * Positions the scanner on {@code position} itself; false when Chronicle cannot find it
@@ -111,6 +140,7 @@ public final class LogScanner implements AutoCloseable {
         skipUpTo = position - 1;
         lastSerial = -1;
         checkSkipped = false;
+        verifyNext = false;
         return true;
     }
 
@@ -126,6 +156,7 @@ public final class LogScanner implements AutoCloseable {
         skipUpTo = -1;
         lastSerial = -1;
         checkSkipped = false;
+        verifyNext = false;
         return true;
     }
 
@@ -147,6 +178,14 @@ public final class LogScanner implements AutoCloseable {
                             checkSkipped = false;
                             throw unanchored(expected);
                         }
+                        if (checkSkipped && anchored && unconfirmedSince >= 0) {
+                            checkSkipped = false;
+                            throw unconfirmed(expected);
+                        }
+                        if (verifyNext) {
+                            verifyNext = false;
+                            throw unconfirmed(expected);
+                        }
                         return false;
                     }
                     long index = dc.index();
@@ -167,6 +206,7 @@ public final class LogScanner implements AutoCloseable {
                         if (serialOffset != Long.MIN_VALUE) {
                             lastSerial = serialOffset + skipUpTo; // the record at the sought position
                         }
+                        verifyNext = anchored && unconfirmedSince >= 0;
                     }
                     position = index;
                     headerOffset = b.readPosition() - 4;
@@ -195,8 +235,13 @@ public final class LogScanner implements AutoCloseable {
                     record = codec.read(buf, 0, length, serial);
                 }
             } catch (DamagedRecordException e) {
+                if (verifyNext) {
+                    verifyNext = false;
+                    throw unconfirmed(position);
+                }
                 throw new LogDamageException(position, e.getMessage(), headerOffset, false);
             }
+            verifyNext = false; // the serial check below confirms the framing (or throws)
             long s = serial[0];
             long previous = lastSerial;
             lastSerial = s;
@@ -218,6 +263,9 @@ public final class LogScanner implements AutoCloseable {
      */
     private void checkSkippedRecord(long index, Bytes<?> b, long n) throws LogDamageException {
         if (n > Integer.MAX_VALUE - 16 || n < 0) {
+            if (anchored && index < skipUpTo) {
+                unconfirmedSince = index;
+            }
             return;
         }
         if (buf.length < n) {
@@ -228,9 +276,7 @@ public final class LogScanner implements AutoCloseable {
         try {
             s = codec.readSerial(buf, 0, (int) n);
         } catch (DamagedRecordException e) {
-            if (serialOffset == Long.MIN_VALUE) {
-                damagedBeforeAnchor = true;
-            }
+            passedOver(index);
             return;
         }
         long offset = s - index;
@@ -241,8 +287,21 @@ public final class LogScanner implements AutoCloseable {
             serialOffset = offset;
         } else if (offset != serialOffset) {
             throw new LogDamageException(index, "record serial " + s + " at position " + index + " does not follow the"
-                    + " records before it: the framing of the log before position " + skipUpTo + " is damaged, so"
-                    + " that record cannot be found", b.readPosition() - n - 4, true);
+                    + (anchored ? " record the snapshot covers (serial " + (serialOffset + skipUpTo) + " at position "
+                    + skipUpTo + ")" : " records before it") + ": the framing of the log before position " + skipUpTo
+                    + " is damaged, so that record cannot be found", b.readPosition() - n - 4, true);
+        }
+        unconfirmedSince = -1; // this record keeps the distance: the framing holds up to here
+    }
+
+    /** A walked record failed its checks (its content is damaged, or its header). */
+    private void passedOver(long index) {
+        if (anchored) {
+            if (index < skipUpTo) {
+                unconfirmedSince = index;
+            }
+        } else if (serialOffset == Long.MIN_VALUE) {
+            damagedBeforeAnchor = true;
         }
     }
 
@@ -250,6 +309,13 @@ public final class LogScanner implements AutoCloseable {
         return new LogDamageException(Math.max(index, 0), "a damaged record before position " + skipUpTo + " (on the way"
                 + " to it from Chronicle's index entry) leaves the framing in doubt, so that record cannot be found"
                 + " with certainty", -1, true);
+    }
+
+    private LogDamageException unconfirmed(long index) {
+        return new LogDamageException(Math.max(index, 0), "the record at position " + unconfirmedSince + ", before"
+                + " position " + skipUpTo + " (the record the snapshot covers, serial " + (serialOffset + skipUpTo)
+                + "), is damaged and no intact record after it confirms the framing, so that record cannot be found with"
+                + " certainty", -1, true);
     }
 
     /** The position (Chronicle index) of the record {@link #next()} last read. */

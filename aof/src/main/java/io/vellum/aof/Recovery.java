@@ -70,13 +70,16 @@ final class Recovery {
         try {
             queue.refreshDirectoryListing();
 
-            // Pass 3: the base: the dataset the log is replayed onto.
-            long base = options.base.load(engine);
+            // Pass 3: the base: the dataset the log is replayed onto, the position it covers and
+            // (when its snapshot knows it) the serial of the record there, which anchors the walk to it.
+            BaseState.Base loaded = options.base.load(engine);
+            long base = loaded.position();
+            long baseSerial = loaded.serial();
 
             // Pass 4: replay.
             Replay.Result replay;
             try {
-                replay = Replay.run(queue, engine, base, options.progress);
+                replay = Replay.run(queue, engine, base, baseSerial, options.progress);
             } catch (Replay.ReplayFailedException e) {
                 throw new RecoveryException(e.getMessage(), e);
             } catch (net.openhft.chronicle.core.io.IORuntimeException e) {
@@ -89,9 +92,17 @@ final class Recovery {
 
             // Pass 5: the end of the log.
             Damage damage = judgeEnd(queue, replay);
-            if (base >= 0 && records == 0 && (damage == null || !damage.intactAfter) && !baseIntact(queue, base)) {
+            if (base >= 0 && records == 0 && (damage == null || !damage.intactAfter)
+                    && !baseIntact(queue, base, baseSerial)) {
                 // The record the base covers last is the one a crash tore (Pass 5a).
                 long serialBefore = serialBefore(queue, base);
+                if (baseSerial > 0 && serialBefore > 0 && serialBefore != baseSerial - 1) {
+                    throw new RecoveryException("The log " + aofDir + " cannot be read at position "
+                            + LogFiles.describe(base) + ", the record the snapshot loaded covers last (record "
+                            + baseSerial + "), and the record before it is record " + serialBefore + ", not "
+                            + (baseSerial - 1) + ": the framing of the log before that position is damaged, so"
+                            + " recovery stops. Check the log with: vellum check-aof " + storeDir);
+                }
                 queue.close();
                 queue = null;
                 LostBase lost = continueAfterLostBase(base, serialBefore, damage);
@@ -137,9 +148,19 @@ final class Recovery {
         }
     }
 
-    /** Whether the record at the base's position can be read whole. */
-    private static boolean baseIntact(SingleChronicleQueue queue, long base) {
+    /**
+     * Whether the record at the base's position can be read whole. When the base knows its
+     * serial, a record read whole there with another serial is not the base's: Chronicle's walk
+     * to it was misled by a damaged header before it, and recovery refuses.
+     */
+    private boolean baseIntact(SingleChronicleQueue queue, long base, long serial) throws RecoveryException {
         BaseRecord r = baseRecord(queue, base);
+        if (serial > 0 && r.serial() >= 0 && r.serial() != serial) {
+            throw new RecoveryException("The log " + aofDir + " holds record " + r.serial() + " at position "
+                    + LogFiles.describe(base) + ", where the snapshot loaded covers record " + serial + ": the framing"
+                    + " of the log before that position is damaged, so recovery stops. Check the log with:"
+                    + " vellum check-aof " + storeDir);
+        }
         return r.header() >= 0 && !r.damaged();
     }
 
@@ -409,20 +430,25 @@ final class Recovery {
                 + String.format("%08x", header) + ")", intactRecordAtWritePosition(queue, lastCycle, lastHeader));
     }
 
-    /** Where a record's Chronicle header starts in its file (-1: not found), and whether its content is damaged. */
-    record BaseRecord(long header, boolean damaged) {
+    /**
+     * Where a record's Chronicle header starts in its file (-1: not found), whether its content
+     * is damaged, and its serial (-1: not read whole).
+     */
+    record BaseRecord(long header, boolean damaged, long serial) {
     }
 
     static BaseRecord baseRecord(SingleChronicleQueue queue, long position) {
         try (LogScanner s = new LogScanner(queue)) {
             if (!s.seekTo(position)) {
-                return new BaseRecord(-1, false);
+                return new BaseRecord(-1, false, -1);
             }
             try {
-                return new BaseRecord(s.next() && s.position() == position ? s.headerOffset() : -1, false);
+                boolean read = s.next() && s.position() == position;
+                return new BaseRecord(read ? s.headerOffset() : -1, false, read ? s.serial() : -1);
             } catch (LogDamageException e) {
                 // its content is damaged but Chronicle framed it: the header is where the scan stopped
-                return new BaseRecord(e.position() == position && s.position() == position ? s.headerOffset() : -1, true);
+                return new BaseRecord(e.position() == position && s.position() == position ? s.headerOffset() : -1, true,
+                        -1);
             }
         }
     }

@@ -46,6 +46,16 @@ public final class Replay {
      *                               message names the position, the unit and both digests)
      */
     public static Result run(SingleChronicleQueue queue, Engine engine, long afterPosition, ReplayProgress progress) {
+        return run(queue, engine, afterPosition, 0, progress);
+    }
+
+    /**
+     * {@link #run(SingleChronicleQueue, Engine, long, ReplayProgress)}, with {@code serialAtPosition}
+     * the serial of the record at {@code afterPosition} when the base knows it (0: unknown): the
+     * walk to that record is then anchored to it ({@link LogScanner#seekAfter(long, long)}).
+     */
+    public static Result run(SingleChronicleQueue queue, Engine engine, long afterPosition, long serialAtPosition,
+                             ReplayProgress progress) {
         boolean wasLoading = engine.loading();
         engine.setLoading(true);
         progress.start(countRecords(queue, afterPosition));
@@ -57,7 +67,7 @@ public final class Replay {
         LogDamageException damage = null;
         try (LogScanner scanner = new LogScanner(queue)) {
             try {
-                scanner.seekAfter(afterPosition);
+                scanner.seekAfter(afterPosition, serialAtPosition);
                 while (scanner.next()) {
                     if (scanner.record().kind() == UnitRecord.Kind.LOST) {
                         throw new ReplayFailedException(scanner.position(), scanner.serial());

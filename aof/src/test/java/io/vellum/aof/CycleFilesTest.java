@@ -166,7 +166,7 @@ class CycleFilesTest {
         long covered = p.get(7);
         try (LogStore s = LogStore.open(dir, o -> o.time(time).base(e -> {
             BaseState.EMPTY.load(e);
-            return -1;
+            return BaseState.Base.NONE;
         }))) {
             assertEquals(2, s.log.releaseCoveredBy(covered));
             assertEquals(files.subList(2, 4), LogFiles.cycleFiles(LogFiles.aofDir(dir)));
@@ -178,7 +178,7 @@ class CycleFilesTest {
         assertEquals(p.subList(6, 12), left.subList(0, 6));
         try (LogStore s = LogStore.open(dir, o -> o.time(time).base(e -> {
             BaseState.EMPTY.load(e);
-            return covered;
+            return new BaseState.Base(covered, 8); // the serial of record 7 of a log numbered from 1
         }))) {
             assertEquals(NULL, s.client.call("GET", "k2-1"), "covered by the (absent) snapshot: not replayed");
             assertEquals(bulk("v"), s.client.call("GET", "k2-2"));

@@ -43,8 +43,16 @@ class DamageAfterBaseTest {
         extents = LogDamageTest.extents(template);
     }
 
-    /** A base holding records 0..{@code upTo} of the (undamaged) template, as a snapshot would. */
+    /** A base holding records 0..{@code upTo} of the (undamaged) template, as a snapshot would (its serial unknown). */
     BaseState baseThrough(int upTo) {
+        return baseThrough(upTo, 0);
+    }
+
+    /**
+     * {@link #baseThrough(int)}, knowing the serial of record {@code upTo} as a snapshot's header
+     * does ({@code upTo + 1} for the template; 0: unknown).
+     */
+    BaseState baseThrough(int upTo, long serial) {
         long position = extents[upTo].position();
         return engine -> {
             BaseState.EMPTY.load(engine);
@@ -56,7 +64,7 @@ class DamageAfterBaseTest {
             } catch (LogDamageException e) {
                 throw new AssertionError(e);
             }
-            return position;
+            return new BaseState.Base(position, serial);
         };
     }
 

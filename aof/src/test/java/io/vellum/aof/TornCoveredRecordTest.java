@@ -43,11 +43,11 @@ class TornCoveredRecordTest {
 
     /** A base holding every record of the template (the last one included), that records what it retires. */
     final class Snapshot implements BaseState {
-        final BaseState inner = t.baseThrough(RECORDS - 1);
+        final BaseState inner = t.baseThrough(RECORDS - 1, RECORDS);
         final List<Long> retired = new ArrayList<>();
 
         @Override
-        public long load(io.vellum.core.engine.Engine engine) {
+        public BaseState.Base load(io.vellum.core.engine.Engine engine) {
             return inner.load(engine);
         }
 

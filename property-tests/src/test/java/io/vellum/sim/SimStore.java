@@ -73,7 +73,7 @@ final class SimStore implements AutoCloseable {
         TestStore st = new TestStore(Engine.builder().commands(new AofCommands()).commands(snapshots.commands()));
         st.micros.set(micros);
         try {
-            AppendOnlyLog.open(st.engine, AofOptions.of(dir).fsync(FsyncPolicy.NO).base(BaseState.of(snapshots::load, snapshots::retireOlderThan)));
+            AppendOnlyLog.open(st.engine, AofOptions.of(dir).fsync(FsyncPolicy.NO).base(BaseState.of(snapshots::load, snapshots::loadedSerial, snapshots::retireOlderThan)));
             snapshots.attach(st.engine);
             return st;
         } catch (IOException | RuntimeException e) {

@@ -240,7 +240,7 @@ final class FullResync {
             }
             log.sync();
             try {
-                SnapshotRebase.install(file, SnapshotFormat.directory(repl.dir()), log.lastPosition());
+                SnapshotRebase.install(file, SnapshotFormat.directory(repl.dir()), log.lastPosition(), log.lastSerial());
             } catch (SnapshotDamagedException e) {
                 throw new IOException(e.getMessage(), e); // checked before loading: not expected
             }

@@ -68,6 +68,8 @@ public final class ProtoSnapshotStore implements SnapshotStore {
     /** The snapshot {@link #load} loaded last, and the position it covers. */
     private Path loaded;
     private long loadedPosition = -1;
+    /** The serial of the log record at {@link #loadedPosition} (the header's base_serial); 0: unknown. */
+    private long loadedSerial;
     /** SHUTDOWN NOSAVE: the close that follows takes no snapshot either. */
     private boolean noSaveOnClose;
 
@@ -129,7 +131,17 @@ public final class ProtoSnapshotStore implements SnapshotStore {
         dirtyAtLastSave = e.dirty();
         loaded = l.file();
         loadedPosition = l.position();
+        loadedSerial = l.position() >= 0 ? l.serial() : 0;
         return l.position();
+    }
+
+    /**
+     * The serial of the log record at the position the last {@link #load} returned (the
+     * snapshot header's base_serial): recovery anchors its walk to that record with it. 0 when
+     * unknown (a snapshot written before the header held it, or none loaded).
+     */
+    public long loadedSerial() {
+        return loadedSerial;
     }
 
     /**

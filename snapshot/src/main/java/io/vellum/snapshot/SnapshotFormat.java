@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  *
  * <p>Format version history (what is on disk is frozen, STYLE.md 5):
  * <ul>
- *   <li>1 — header, key records with StoredValue values, scripts section, fixed-size trailer.</li>
+ *   <li>1 — header, key records with StoredValue values, scripts section, fixed-size trailer.
+ *       Later within version 1: the header's {@code base_serial} (field 8), which readers of
+ *       every build may ignore (an older snapshot reads as 0, unknown), so the version stays.</li>
  * </ul>
  */
 public final class SnapshotFormat {

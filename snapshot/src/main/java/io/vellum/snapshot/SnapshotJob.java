@@ -116,6 +116,8 @@ final class SnapshotJob implements KeyspaceObserver {
         this.scripts = scripts;
         this.sliceNanos = sliceNanos;
         this.position = engine.log().lastPosition();
+        // Read with the position, between units: the serial of the record there (0: none).
+        long serial = position >= 0 ? Math.max(0, engine.log().lastSerial()) : 0;
         this.startMillis = System.currentTimeMillis();
         this.startNanos = System.nanoTime();
         this.dirtyAtStart = engine.dirty();
@@ -124,6 +126,7 @@ final class SnapshotJob implements KeyspaceObserver {
         Header.Builder h = Header.newBuilder()
                 .setFormatVersion(SnapshotFormat.FORMAT_VERSION)
                 .setLogPosition(position)
+                .setBaseSerial(serial)
                 .setTimeMs(startMillis)
                 .setDatabases(ks.count())
                 .setWriter(SnapshotFormat.WRITER);

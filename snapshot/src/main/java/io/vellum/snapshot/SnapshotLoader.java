@@ -34,8 +34,12 @@ public final class SnapshotLoader {
     private SnapshotLoader() {
     }
 
-    /** What a load found. {@code file} is null when there was no snapshot (position -1). */
-    public record Loaded(Path file, long position, long keys, long timeMillis, List<Path> damaged) {
+    /**
+     * What a load found. {@code file} is null when there was no snapshot (position -1).
+     * {@code serial} is the serial of the log record at {@code position} (the header's
+     * base_serial), 0 when unknown.
+     */
+    public record Loaded(Path file, long position, long serial, long keys, long timeMillis, List<Path> damaged) {
     }
 
     /**
@@ -80,7 +84,7 @@ public final class SnapshotLoader {
                         + " Check the disk; `vellum check-snapshot <file>` shows what is wrong with each. If the log in"
                         + " aof/ still holds every record from the first, move the snapshots away to replay it whole."));
             }
-            return new Loaded(null, -1, 0, 0, damaged);
+            return new Loaded(null, -1, 0, 0, 0, damaged);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the snapshots in " + dir + ": " + e.getMessage(), e);
         }
@@ -158,7 +162,7 @@ public final class SnapshotLoader {
         long ms = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         LOG.info("Loaded snapshot {} in {} ms: {} keys ({} keys/s), {} bytes, covering the log up to position {}",
                 file.getFileName(), ms, sum.records(), sum.records() * 1000 / ms, sum.bytes(), h.getLogPosition());
-        return new Loaded(file, h.getLogPosition(), sum.records(), h.getTimeMs(), List.copyOf(damaged));
+        return new Loaded(file, h.getLogPosition(), h.getBaseSerial(), sum.records(), h.getTimeMs(), List.copyOf(damaged));
     }
 
     /** Empties every database (sequence numbers start again). */

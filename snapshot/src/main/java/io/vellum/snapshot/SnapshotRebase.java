@@ -74,9 +74,19 @@ public final class SnapshotRebase {
      * Writes {@code source} (an intact snapshot, any store's) into the snapshot directory
      * {@code dir} as a snapshot covering {@code position} of this store's log: the same
      * records, its header's log position replaced, a new checksum; written atomically (temp
-     * file, sync, rename, directory sync). Returns the new file.
+     * file, sync, rename, directory sync). Returns the new file. The header's base_serial
+     * becomes 0 (unknown): the source's names a record of another log.
      */
     public static Path install(Path source, Path dir, long position) throws IOException, SnapshotDamagedException {
+        return install(source, dir, position, 0);
+    }
+
+    /**
+     * {@link #install(Path, Path, long)}, with {@code serial} the serial of the record at
+     * {@code position} of this store's log (0: unknown), stored as the header's base_serial.
+     */
+    public static Path install(Path source, Path dir, long position, long serial)
+            throws IOException, SnapshotDamagedException {
         Files.createDirectories(dir);
         Path target = dir.resolve(SnapshotFormat.fileName(position));
         Path tmp = dir.resolve(SnapshotFormat.fileName(position) + ".tmp");
@@ -110,7 +120,8 @@ public final class SnapshotRebase {
             if (headerBytes.length != len) {
                 throw damaged(source, "it ends in its header");
             }
-            Header rebased = Header.parseFrom(headerBytes).toBuilder().setLogPosition(position).build();
+            Header rebased = Header.parseFrom(headerBytes).toBuilder().setLogPosition(position)
+                    .setBaseSerial(position >= 0 ? Math.max(0, serial) : 0).build();
             byte[] head = new byte[CodedOutputStream.computeUInt32SizeNoTag(rebased.getSerializedSize())
                     + rebased.getSerializedSize()];
             CodedOutputStream hout = CodedOutputStream.newInstance(head);

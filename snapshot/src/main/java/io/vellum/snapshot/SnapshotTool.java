@@ -104,8 +104,9 @@ public final class SnapshotTool {
     }
 
     private static void printHeader(Header h, PrintStream out) {
-        out.printf("format version %d, written by %s at %s, covering the log up to position %d%n", h.getFormatVersion(),
-                h.getWriter(), Instant.ofEpochMilli(h.getTimeMs()), h.getLogPosition());
+        out.printf("format version %d, written by %s at %s, covering the log up to position %d%s%n", h.getFormatVersion(),
+                h.getWriter(), Instant.ofEpochMilli(h.getTimeMs()), h.getLogPosition(),
+                h.getBaseSerial() > 0 ? " (record " + h.getBaseSerial() + ")" : "");
         out.printf("%d keys in %d databases%n", h.getKeys(), h.getDatabases());
         for (DbInfo d : h.getDbList()) {
             out.printf("  db%d: keys=%d expires=%d next_seq=%d%n", d.getDb(), d.getKeys(), d.getExpires(), d.getNextSeq());

@@ -26,6 +26,14 @@ public interface CommandLog extends AutoCloseable {
     long lastPosition();
 
     /**
+     * The serial of the record at {@link #lastPosition()} (records are numbered from 1); 0
+     * when unknown or there is none. Read with it on the engine thread, a snapshot stores both.
+     */
+    default long lastSerial() {
+        return 0;
+    }
+
+    /**
      * Makes every record appended so far durable, whatever the fsync policy (a snapshot that
      * covers a position must never be on disk while the log before that position is not: the
      * positions would be handed out again after a crash). Any thread.
