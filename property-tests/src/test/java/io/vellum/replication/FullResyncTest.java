@@ -60,6 +60,26 @@ class FullResyncTest {
         assertTrue(files.size() <= filesBefore + 1, "retention deleted the oldest log file: " + files);
     }
 
+    /**
+     * The snapshot a full resync installed (the replica's newest) names, as its base_serial, the
+     * serial the replica's own log gives the record at its position: recovery anchors its walk
+     * to that record with it.
+     */
+    static void assertInstalledSnapshotNamesItsRecord(Path dir) throws Exception {
+        var h = io.vellum.snapshot.SnapshotReader.header(io.vellum.snapshot.SnapshotFormat.snapshots(
+                io.vellum.snapshot.SnapshotFormat.directory(dir)).get(0));
+        assertTrue(h.getBaseSerial() > 0, "the installed snapshot knows its record's serial: " + h);
+        try (var q = LogFiles.openReadOnly(LogFiles.aofDir(dir)); var s = new io.vellum.aof.LogScanner(q)) {
+            s.seekAfter(-1);
+            boolean found = false;
+            while (!found && s.next()) {
+                found = s.position() == h.getLogPosition();
+            }
+            assertTrue(found, "the replica's log holds the record at " + h.getLogPosition());
+            assertEquals(h.getBaseSerial(), s.serial(), "the serial of the record at the installed snapshot's position");
+        }
+    }
+
     @Test
     void aTcpReplicaWhosePositionRetentionDeletedResyncsFromASnapshot() throws Exception {
         Path pdir = tmp.resolve("p");
@@ -79,6 +99,7 @@ class FullResyncTest {
                 assertSameData(primary, replica);
                 assertEquals("0", info(replica, "master_sync_in_progress"));
                 assertEquals(info(primary, "master_repl_offset"), info(replica, "master_repl_offset"));
+                assertInstalledSnapshotNamesItsRecord(tmp.resolve("r"));
                 // EVALSHA of a script the snapshot carried
                 assertEquals("v1", text(replica.execute("EVALSHA", "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f", "1",
                         "gone:s1")));
