@@ -64,7 +64,9 @@ public final class LogScanner implements AutoCloseable {
      * that distance: a damaged Chronicle header, which shifts the indexes of the records after
      * it, shows as a mismatch. Past a failed record, the framing counts as confirmed only once
      * a later record keeps the distance (the first record returned, whose serial must follow
-     * {@code serialAtPosition}, at the latest); until then the scan refuses rather than guess.
+     * {@code serialAtPosition}, at the latest): a first record that cannot be read then is
+     * refused as damage in the middle rather than guessed past. A log that ends on the way (cut
+     * in a covered record) ends the scan; the caller finds the sought record missing.
      */
     public LogScanner seekAfter(long position, long serialAtPosition) throws LogDamageException {
         anchored = false;
@@ -178,14 +180,10 @@ public final class LogScanner implements AutoCloseable {
                             checkSkipped = false;
                             throw unanchored(expected);
                         }
-                        if (checkSkipped && anchored && unconfirmedSince >= 0) {
-                            checkSkipped = false;
-                            throw unconfirmed(expected);
-                        }
-                        if (verifyNext) {
-                            verifyNext = false;
-                            throw unconfirmed(expected);
-                        }
+                        // Anchored, the log may end on the way (a file cut in a covered record): the caller
+                        // finds the base's record missing and judges that (Recovery refuses: the log ends
+                        // before the position the snapshot covers), with the record before it checked
+                        // against the serial.
                         return false;
                     }
                     long index = dc.index();

@@ -154,6 +154,24 @@ class AnchoredBaseWalkTest {
     }
 
     @Test
+    void aLogCutInACoveredRecordIsRefusedWithTheSerial() throws Exception {
+        // Not a torn tail: the snapshot was written after the log was synced past its position,
+        // so a log that ends before that position lost records (and the positions the next
+        // records would take are ones the snapshot covers).
+        for (int i : new int[] {0, 1, 2}) {
+            Path dir = t.copyOfTemplate("cut" + i);
+            LogDamageTest.Extent e = extents[i];
+            try (RandomAccessFile f = new RandomAccessFile(file(dir, i).toFile(), "rw")) {
+                f.setLength(e.header() + 4 + (e.end() - e.header() - 4) / 2);
+            }
+            RecoveryException refused = assertThrows(RecoveryException.class, () -> open(dir, BASE_SERIAL).close());
+            assertTrue(refused.getMessage().contains("vellum check-aof " + dir), refused.getMessage());
+            assertTrue(refused.getMessage().contains("the record the snapshot loaded covers last"), refused.getMessage());
+            assertEquals(0, backups(dir).size(), "record " + i + " cut: recovery changes nothing");
+        }
+    }
+
+    @Test
     void theWrongSerialForTheBaseIsRefused() throws Exception {
         // A base whose serial does not name the record at its position (the log is not the one
         // it was taken from, or its framing moved) is never replayed onto.
