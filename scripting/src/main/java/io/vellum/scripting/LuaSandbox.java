@@ -108,7 +108,9 @@ final class LuaSandbox {
 
     /** Before a script runs: fresh tostring ids. */
     void startRun() {
-        ids.clear();
+        if (!ids.isEmpty()) {
+            ids.clear(); // IdentityHashMap.clear fills its whole table, even when empty
+        }
         hook.resetDepth();
     }
 
