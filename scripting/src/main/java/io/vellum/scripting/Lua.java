@@ -22,6 +22,35 @@ final class Lua {
         return LuaString.valueOf(b);
     }
 
+    /** LuaString's private constructor: one hash, no copy, no recent-strings cache. */
+    private static final java.lang.invoke.MethodHandle NEW_STRING;
+
+    static {
+        try {
+            NEW_STRING = java.lang.invoke.MethodHandles.privateLookupIn(LuaString.class, java.lang.invoke.MethodHandles.lookup())
+                    .findConstructor(LuaString.class, java.lang.invoke.MethodType.methodType(void.class, byte[].class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * A Lua string of all of {@code b}, which nobody may change afterwards. Per script call
+     * (KEYS, ARGV, command replies) this saves what {@code LuaString.valueOf} does on top: a copy,
+     * a second hash and a probe of LuaJ's recent-strings cache (shared by every Lua state, whose
+     * entry is seldom the one wanted with many distinct keys). Equal strings made apart stay equal
+     * (LuaString compares bytes), as with that cache's misses.
+     */
+    static LuaString wrap(byte[] b) {
+        try {
+            return (LuaString) NEW_STRING.invokeExact(b, 0, b.length);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The string's bytes as one char per byte. */
     static String str(LuaString s) {
         return new String(s.m_bytes, s.m_offset, s.m_length, StandardCharsets.ISO_8859_1);

@@ -170,14 +170,14 @@ final class LuaReplySink implements ReplySink {
     @Override
     public void bulk(byte[] value) {
         // a copy: the command may hand over the stored value itself, which a later write changes
-        add(LuaString.valueUsing(value.clone()));
+        add(Lua.wrap(value.clone()));
     }
 
     @Override
     public void bulk(byte[] value, int offset, int length) {
         byte[] b = new byte[length];
         System.arraycopy(value, offset, b, 0, length);
-        add(LuaString.valueUsing(b));
+        add(Lua.wrap(b));
     }
 
     @Override

@@ -312,12 +312,12 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         // (the network layer's are its own, and Vellum.execute's callers must not change theirs)
         LuaTable keys = new LuaTable(numkeys, 0);
         for (int i = 0; i < numkeys; i++) {
-            keys.rawset(i + 1, LuaString.valueUsing(argv[firstKey + i]));
+            keys.rawset(i + 1, Lua.wrap(argv[firstKey + i]));
         }
         int nargs = argv.length - firstKey - numkeys;
         LuaTable args = new LuaTable(nargs, 0);
         for (int i = 0; i < nargs; i++) {
-            args.rawset(i + 1, LuaString.valueUsing(argv[firstKey + numkeys + i]));
+            args.rawset(i + 1, Lua.wrap(argv[firstKey + numkeys + i]));
         }
         int db = ctx.session().db();
         sandbox().startRun();
