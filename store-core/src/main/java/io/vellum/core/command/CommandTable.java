@@ -111,6 +111,9 @@ public final class CommandTable {
         for (CommandSpec s : all.values()) {
             if (s.isBound()) {
                 byBytes.put(s.name().getBytes(StandardCharsets.US_ASCII), s);
+                // clients and scripts mostly write names in capitals (GET, redis.call('DECRBY')):
+                // found as they are, without a lower-case copy per command
+                byBytes.put(s.name().toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII), s);
             }
         }
     }
@@ -160,6 +163,10 @@ public final class CommandTable {
         if (name.length > 64) {
             return null;
         }
+        CommandSpec exact = byBytes.get(name);
+        if (exact != null) {
+            return exact;
+        }
         byte[] lower = null;
         for (int i = 0; i < name.length; i++) {
             byte c = name[i];
@@ -170,7 +177,7 @@ public final class CommandTable {
                 lower[i] = (byte) (c + 32);
             }
         }
-        return byBytes.get(lower == null ? name : lower);
+        return lower == null ? null : byBytes.get(lower);
     }
 
     public CommandSpec lookup(String name) {
