@@ -157,7 +157,6 @@ final class CommandDispatch {
     /** A client's command, with every check Redis's processCommand makes before running it. */
     /** Runs one client command; {@code spec} is {@link #resolve}'s answer for it (looked up once). */
     private void executeClientCommand(Session s, byte[][] argv, CommandSpec spec) {
-        engine.totalCommands++;
         ReplySink out = replySinkFor(s);
         if (s.replyMode() == Session.ReplyMode.SKIP) {
             s.setReplyMode(Session.ReplyMode.SKIP_NEXT);

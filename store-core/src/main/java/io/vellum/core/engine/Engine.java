@@ -592,6 +592,9 @@ public final class Engine implements AutoCloseable {
 
     /** Counts a finished command in INFO commandstats, with what its runs took while its client waited. */
     void countCall(CommandSpec spec, Session s, long micros, boolean failed) {
+        // INFO total_commands_processed as Redis's call() counts it: every command run, those
+        // of EXEC and of scripts included, none refused before running, a blocked one when served
+        totalCommands++;
         spec.recordCall(s.waitingCallMicros + micros);
         s.waitingCallMicros = 0;
         if (failed) {
