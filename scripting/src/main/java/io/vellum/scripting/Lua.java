@@ -22,33 +22,14 @@ final class Lua {
         return LuaString.valueOf(b);
     }
 
-    /** LuaString's private constructor: one hash, no copy, no recent-strings cache. */
-    private static final java.lang.invoke.MethodHandle NEW_STRING;
-
-    static {
-        try {
-            NEW_STRING = java.lang.invoke.MethodHandles.privateLookupIn(LuaString.class, java.lang.invoke.MethodHandles.lookup())
-                    .findConstructor(LuaString.class, java.lang.invoke.MethodType.methodType(void.class, byte[].class, int.class, int.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /**
-     * A Lua string of all of {@code b}, which nobody may change afterwards. Per script call
-     * (KEYS, ARGV, command replies) this saves what {@code LuaString.valueOf} does on top: a copy,
-     * a second hash and a probe of LuaJ's recent-strings cache (shared by every Lua state, whose
-     * entry is seldom the one wanted with many distinct keys). Equal strings made apart stay equal
-     * (LuaString compares bytes), as with that cache's misses.
+     * A Lua string of all of {@code b}, which nobody may change afterwards: no copy, where
+     * {@code LuaString.valueOf} copies. (LuaString's private constructor through a MethodHandle
+     * would also skip LuaJ's recent-strings cache, but the server's JIT did not inline it: an
+     * uninlined allocateInstance took a quarter of EVALSHA's CPU samples at -P 16.)
      */
     static LuaString wrap(byte[] b) {
-        try {
-            return (LuaString) NEW_STRING.invokeExact(b, 0, b.length);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return LuaString.valueUsing(b);
     }
 
     /** The string's bytes as one char per byte. */
