@@ -322,7 +322,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         int db = ctx.session().db();
         sandbox().startRun();
         sandbox().hook.clear();
-        memory.startRun();
+        memory.startRun(engine.config().scriptMaxMemory.get());
         current = run;
         try {
             Varargs result;
