@@ -28,8 +28,6 @@ import org.luaj.vm2.Varargs;
  */
 public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.ScriptStateProvider {
     static final String KILLED = "Script killed by user with SCRIPT KILL...";
-    private static final LuaString KEYS = LuaString.valueOf("KEYS");
-    private static final LuaString ARGV = LuaString.valueOf("ARGV");
 
     private final Lrand48 rand = new Lrand48();
     private final RedisApi api = new RedisApi(this);
@@ -327,8 +325,8 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         try {
             Varargs result;
             if (evalMode) {
-                sandbox().globals.put(KEYS, keys);
-                sandbox().globals.put(ARGV, args);
+                sandbox().globals.put(LuaSandbox.KEYS, keys);
+                sandbox().globals.put(LuaSandbox.ARGV, args);
                 result = fn.invoke();
             } else {
                 result = fn.invoke(keys, args);
