@@ -6,9 +6,11 @@ Usage (from the repository root):
                                [--pipelines 1,16] [--tests set,get,incr,mset]
                                [--persistence none|everysec|always]
 
-Both servers run on this machine, one after the other (never at the same time), with the
+Both servers run on this machine and are measured one after the other (never at the same time), with the
 same persistence setting. Each (test, pipeline) figure is the median of --runs runs, and
-the runs of the two servers are interleaved so that machine noise hits both alike. Prints
+each Vellum run is taken right before or after the Redis run of the same figure (both
+servers stay up, the idle one waiting), so that machine noise hits both alike; the pair
+ratios (Vellum/Redis of each back-to-back pair) are printed with their median and range. Prints
 a table of medians with the Vellum/Redis ratio, and the raw runs with --verbose.
 
 Vellum is started with ./vellum server (built if needed), Redis with redis-server.
@@ -140,40 +142,58 @@ def main():
     results = {("vellum", t, p): [] for t in tests for p in pipelines}
     results.update({("redis", t, p): [] for t in tests for p in pipelines})
     cpu = {k: [] for k in results}
+    pair = {(t, p): [] for t in tests for p in pipelines}
     work = tempfile.mkdtemp(prefix="side-by-side-")
     try:
         for run in range(a.runs):
-            order = ["vellum", "redis"] if run % 2 == 0 else ["redis", "vellum"]
-            for kind in order:
-                proc, port = start(kind, a.persistence, os.path.join(work, "run%d" % run))
-                try:
+            # Both servers run (one idle while the other is measured), and each figure is taken
+            # right after the other server's: the pair shares the machine's state of the moment
+            # (a shared disk's latency drifts by several times within minutes).
+            procs = {}
+            try:
+                for kind in ("vellum", "redis"):
+                    procs[kind] = start(kind, a.persistence, os.path.join(work, "run%d-%s" % (run, kind)))
+                for kind in ("vellum", "redis"):
                     # warm-up of every test (JIT for Vellum; page cache for both)
                     for t in tests:
-                        bench(port, t, 16, min(a.requests, 100000), a.clients)
-                    for t in tests:
-                        for p in pipelines:
+                        bench(procs[kind][1], t, 16, min(a.requests, 100000), a.clients)
+                n = 0
+                for t in tests:
+                    for p in pipelines:
+                        order = ["vellum", "redis"] if (run + n) % 2 == 0 else ["redis", "vellum"]
+                        n += 1
+                        got = {}
+                        for kind in order:
+                            proc, port = procs[kind]
                             cpu0 = cpu_seconds(proc.pid)
                             rps = bench(port, t, p, a.requests, a.clients)
                             cpu_us = (cpu_seconds(proc.pid) - cpu0) * 1e6 / a.requests
                             results[(kind, t, p)].append(rps)
                             cpu[(kind, t, p)].append(cpu_us)
+                            got[kind] = rps
                             if a.verbose:
                                 print("run %d %-6s %-8s -P %-3d %12.0f rps %8.2f cpu-us/req" % (run, kind, t, p, rps, cpu_us), flush=True)
-                finally:
+                        if got["redis"]:
+                            pair[(t, p)].append(got["vellum"] / got["redis"])
+            finally:
+                for proc, _ in procs.values():
                     stop(proc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("persistence=%s clients=%d requests=%d runs=%d (medians)" % (a.persistence, a.clients, a.requests, a.runs))
-    print("%-8s %-4s %14s %14s %8s %12s %12s %8s" % ("test", "-P", "vellum rps", "redis rps", "ratio",
-                                                  "vellum cpu", "redis cpu", "cpu r/v"))
+    print("%-8s %-4s %14s %14s %8s %12s %12s %8s  %s" % ("test", "-P", "vellum rps", "redis rps", "ratio",
+                                                  "vellum cpu", "redis cpu", "cpu r/v", "pair ratios: median [min-max]"))
     for t in tests:
         for p in pipelines:
             v = statistics.median(results[("vellum", t, p)])
             r = statistics.median(results[("redis", t, p)])
             vc = statistics.median(cpu[("vellum", t, p)])
             rc = statistics.median(cpu[("redis", t, p)])
-            print("%-8s %-4d %14.0f %14.0f %8.2f %9.2f us %9.2f us %8.2f" % (
-                t.upper(), p, v, r, v / r if r else float("nan"), vc, rc, rc / vc if vc else float("nan")))
+            pr = pair[(t, p)]
+            prs = "%.2f [%.2f-%.2f]" % (statistics.median(pr), min(pr), max(pr)) if pr else "-"
+            print("%-8s %-4d %14.0f %14.0f %8.2f %9.2f us %9.2f us %8.2f  %s" % (
+                t.upper(), p, v, r, v / r if r else float("nan"), vc, rc, rc / vc if vc else float("nan"), prs))
+    print("ratio = median Vellum / median Redis; pair ratios = Vellum / Redis of the two runs taken back to back")
     print("cpu = server CPU time (user+sys) per request; cpu r/v = Redis's over Vellum's (1.0 = as cheap as Redis)")
 
 

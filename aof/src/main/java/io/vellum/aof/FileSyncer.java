@@ -80,7 +80,6 @@ final class FileSyncer implements AutoCloseable {
             files.add(new Target(file, ch));
             directoryDirty |= isNew;
             syncedEnd = -1; // its header has not been synced
-
         }
     }
 

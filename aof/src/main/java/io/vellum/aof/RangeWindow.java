@@ -44,8 +44,11 @@ final class RangeWindow {
         }
     }
 
-    /** Drops the mapping (the JVM unmaps it when the buffer is collected). */
+    /** Unmaps the window now: a mapping would keep a file that retention deleted on disk until a GC. */
     void close() {
+        if (map != null) {
+            net.openhft.chronicle.core.io.IOTools.clean(map);
+        }
         map = null;
         channel = null;
     }
