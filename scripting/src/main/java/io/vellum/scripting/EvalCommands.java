@@ -5,7 +5,6 @@ import io.vellum.core.command.CommandTable;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.spi.UnitRecord;
-import io.vellum.core.util.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +69,7 @@ final class EvalCommands {
         ScriptCache.Script s;
         if (bySha) {
             byte[] sha = ctx.arg(1);
-            s = sha.length == 40 ? scripting.cache().get(Text.latin1(sha).toLowerCase(Locale.ROOT)) : null;
+            s = sha.length == 40 ? scripting.cache().get(sha) : null;
             if (s == null) {
                 throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
             }

@@ -44,7 +44,9 @@ final class InterruptHook extends DebugLib {
     }
 
     void clear() {
-        interrupt = false;
+        if (interrupt) {
+            interrupt = false; // a volatile write is a fence: none in the usual case, twice per script call
+        }
     }
 
     void resetDepth() {

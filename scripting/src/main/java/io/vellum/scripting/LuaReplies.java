@@ -34,13 +34,68 @@ final class LuaReplies {
 
     /** Writes {@code v}; {@code scriptResp} is the protocol the script set with redis.setresp. */
     static void write(io.vellum.core.reply.ReplySink out, LuaValue v, int scriptResp) {
-        write(out, v, scriptResp, 0);
+        // Redis recurses in C per nested table (bounded by Lua's C stack); here the open tables
+        // are kept on a heap stack, so how deep a reply gets never depends on the Java stack of
+        // the thread running the script.
+        Level level = write(out, v, scriptResp, 0, null);
+        while (level != null) {
+            LuaValue next = level.next();
+            level = next == null ? level.parent : write(out, next, scriptResp, level.depth + 1, level);
+        }
     }
 
-    private static void write(io.vellum.core.reply.ReplySink out, LuaValue v, int scriptResp, int depth) {
+    /** A map, set or array whose header is written and whose elements are not all yet. */
+    private static final class Level {
+        final Level parent;
+        final int depth;
+        final LuaTable table;
+        /** The keys of a map or set; null for an array. */
+        final java.util.List<LuaValue> keys;
+        final boolean map;
+        /** An array's length. */
+        final int len;
+        int next;
+        /** A map's key written, its value not yet. */
+        LuaValue pendingKey;
+
+        Level(Level parent, int depth, LuaTable table, java.util.List<LuaValue> keys, boolean map, int len) {
+            this.parent = parent;
+            this.depth = depth;
+            this.table = table;
+            this.keys = keys;
+            this.map = map;
+            this.len = len;
+        }
+
+        /** The next element to write, null when all are written. */
+        LuaValue next() {
+            if (keys == null) {
+                return next < len ? table.rawget(++next) : null;
+            }
+            if (pendingKey != null) {
+                LuaValue v = table.rawget(pendingKey);
+                pendingKey = null;
+                return v;
+            }
+            if (next == keys.size()) {
+                return null;
+            }
+            LuaValue k = keys.get(next++);
+            if (map) {
+                pendingKey = k;
+            }
+            return k;
+        }
+    }
+
+    /**
+     * Writes {@code v}, or for a map, set or array with elements its header; returns the level
+     * whose elements come next: {@code v}'s own, else {@code parent}.
+     */
+    private static Level write(io.vellum.core.reply.ReplySink out, LuaValue v, int scriptResp, int depth, Level parent) {
         if (depth >= MAX_DEPTH) {
             out.error("ERR reached lua stack limit");
-            return;
+            return parent;
         }
         switch (v.type()) {
             case LuaValue.TSTRING -> out.bulk(bytes(v));
@@ -56,9 +111,13 @@ final class LuaReplies {
                 }
             }
             case LuaValue.TNUMBER -> out.integer(Lua.toLongC(v.todouble()));
-            case LuaValue.TTABLE -> writeTable(out, (LuaTable) v, scriptResp, depth);
+            case LuaValue.TTABLE -> {
+                Level level = writeTable(out, (LuaTable) v, depth, parent);
+                return level != null ? level : parent;
+            }
             default -> out.nullBulk();
         }
+        return parent;
     }
 
     private static byte[] bytes(LuaValue v) {
@@ -70,26 +129,27 @@ final class LuaReplies {
         return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
     }
 
-    private static void writeTable(io.vellum.core.reply.ReplySink out, LuaTable t, int scriptResp, int depth) {
+    /** Writes a table's reply, or the header of its map, set or array and returns its level. */
+    private static Level writeTable(io.vellum.core.reply.ReplySink out, LuaTable t, int depth, Level parent) {
         LuaValue f = t.rawget(ERR);
         if (f.type() == LuaValue.TSTRING) {
             out.error(oneLine(Lua.str(f.checkstring())));
-            return;
+            return null;
         }
         f = t.rawget(OK);
         if (f.type() == LuaValue.TSTRING) {
             out.simple(oneLine(Lua.str(f.checkstring())));
-            return;
+            return null;
         }
         f = t.rawget(DOUBLE);
         if (f.type() == LuaValue.TNUMBER) {
             out.doubleValue(f.todouble());
-            return;
+            return null;
         }
         f = t.rawget(BIG_NUMBER);
         if (f.type() == LuaValue.TSTRING) {
             out.bigNumber(oneLine(Lua.str(f.checkstring())));
-            return;
+            return null;
         }
         f = t.rawget(VERBATIM);
         if (f.type() == LuaValue.TTABLE) {
@@ -98,7 +158,7 @@ final class LuaReplies {
             if (format.type() == LuaValue.TSTRING && str.type() == LuaValue.TSTRING) {
                 String fmt = Lua.str(format.checkstring());
                 out.verbatim(fmt.length() > 3 ? fmt.substring(0, 3) : fmt, bytes(str));
-                return;
+                return null;
             }
         }
         f = t.rawget(MAP);
@@ -107,29 +167,20 @@ final class LuaReplies {
             // lua_next's order in Lua 5.1 where it can be rebuilt, so maps come out as Redis's do
             java.util.List<LuaValue> keys = io.vellum.scripting.lib.Lua51TableOrder.keys(m);
             out.map(keys.size());
-            for (LuaValue k : keys) {
-                write(out, k, scriptResp, depth + 1);
-                write(out, m.rawget(k), scriptResp, depth + 1);
-            }
-            return;
+            return keys.isEmpty() ? null : new Level(parent, depth, m, keys, true, 0);
         }
         f = t.rawget(SET);
         if (f.type() == LuaValue.TTABLE) {
             LuaTable m = (LuaTable) f;
             java.util.List<LuaValue> keys = io.vellum.scripting.lib.Lua51TableOrder.keys(m);
             out.set(keys.size());
-            for (LuaValue k : keys) {
-                write(out, k, scriptResp, depth + 1);
-            }
-            return;
+            return keys.isEmpty() ? null : new Level(parent, depth, m, keys, false, 0);
         }
         int n = 0;
         while (!t.rawget(n + 1).isnil()) {
             n++;
         }
         out.array(n);
-        for (int i = 1; i <= n; i++) {
-            write(out, t.rawget(i), scriptResp, depth + 1);
-        }
+        return n == 0 ? null : new Level(parent, depth, t, null, false, n);
     }
 }

@@ -3,6 +3,7 @@ package io.vellum.scripting;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.util.Doubles;
 import java.nio.charset.StandardCharsets;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
@@ -168,14 +169,15 @@ final class LuaReplySink implements ReplySink {
 
     @Override
     public void bulk(byte[] value) {
-        add(LuaValue.valueOf(value));
+        // a copy: the command may hand over the stored value itself, which a later write changes
+        add(Lua.wrap(value.clone()));
     }
 
     @Override
     public void bulk(byte[] value, int offset, int length) {
         byte[] b = new byte[length];
         System.arraycopy(value, offset, b, 0, length);
-        add(LuaValue.valueOf(b));
+        add(Lua.wrap(b));
     }
 
     @Override

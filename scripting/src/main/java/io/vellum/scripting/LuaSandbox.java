@@ -43,7 +43,18 @@ final class LuaSandbox {
             "unpack", "gcinfo", "pairs", "rawget", "loadstring", "ipairs", "_VERSION", "load", "error");
     private static final String[] LIBRARIES = {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "struct"};
 
+    /** The names of the globals the engine sets per EVAL call. */
+    static final LuaString KEYS = LuaString.valueOf("KEYS");
+    static final LuaString ARGV = LuaString.valueOf("ARGV");
+
     final SandboxGlobals globals = new SandboxGlobals();
+    /**
+     * The string keys of the globals and of the library tables, each as the very object the
+     * table holds. Lua 5.1 interns every string, so a script's {@code redis.call} or
+     * {@code KEYS} finds its table slot by pointer; LuaJ compares bytes unless the key is the
+     * same object, so compiled scripts' constants are swapped for these ({@link #compile}).
+     */
+    private final Map<LuaString, LuaString> names = new java.util.HashMap<>();
     final InterruptHook hook;
     private java.util.function.LongSupplier memoryLimit = () -> 0;
     private final Lrand48 rand;
@@ -99,6 +110,41 @@ final class LuaSandbox {
         g.seal();
         this.hook = new InterruptHook(onInterrupt);
         g.debuglib = hook;
+        indexNames(g, true);
+        names.put(KEYS, KEYS);
+        names.put(ARGV, ARGV);
+    }
+
+    /** The string keys of {@code g} and, for the globals, of the tables they hold (_G is the globals themselves). */
+    private void indexNames(LuaTable g, boolean withTables) {
+        for (LuaValue k = LuaValue.NIL; ; ) {
+            Varargs n = g.next(k);
+            if ((k = n.arg1()).isnil()) {
+                return;
+            }
+            if (k instanceof LuaString s) {
+                names.putIfAbsent(s, s);
+            }
+            if (withTables && n.arg(2) instanceof LuaTable library) {
+                indexNames(library, false);
+            }
+        }
+    }
+
+    /** Swaps string constants that name a global or a library member for the tables' own key objects. */
+    private void internNames(org.luaj.vm2.Prototype p) {
+        LuaValue[] k = p.k;
+        for (int i = 0; i < k.length; i++) {
+            if (k[i] instanceof LuaString s) {
+                LuaString own = names.get(s);
+                if (own != null) {
+                    k[i] = own;
+                }
+            }
+        }
+        for (org.luaj.vm2.Prototype child : p.p) {
+            internNames(child);
+        }
     }
 
     /** script-max-memory, in bytes (0: no bound); string.rep refuses a larger result at once. */
@@ -108,7 +154,9 @@ final class LuaSandbox {
 
     /** Before a script runs: fresh tostring ids. */
     void startRun() {
-        ids.clear();
+        if (!ids.isEmpty()) {
+            ids.clear(); // IdentityHashMap.clear fills its whole table, even when empty
+        }
         hook.resetDepth();
     }
 
@@ -120,6 +168,7 @@ final class LuaSandbox {
         LuaValue f = globals.load(new ByteArrayInputStream(body, from, body.length - from), chunkName, "t", env);
         if (f instanceof org.luaj.vm2.LuaClosure c) {
             noTailCalls(c.p);
+            internNames(c.p);
         }
         return f;
     }

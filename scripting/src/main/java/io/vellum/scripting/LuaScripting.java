@@ -8,6 +8,7 @@ import io.vellum.core.spi.ScriptingEngine;
 import io.vellum.core.spi.UnitRecord;
 import io.vellum.core.commands.ConnectionCommands;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -304,25 +305,28 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             rand.setState(replayed);
         }
         ctx.recordScriptState(rand.state());
+        // New tables per call, as luaCreateArray makes them (a script may change its KEYS); the
+        // strings share the unit's argument arrays (no copy), which nothing changes once received
+        // (the network layer's are its own, and Vellum.execute's callers must not change theirs)
         LuaTable keys = new LuaTable(numkeys, 0);
         for (int i = 0; i < numkeys; i++) {
-            keys.rawset(i + 1, LuaValue.valueOf(argv[firstKey + i]));
+            keys.rawset(i + 1, Lua.wrap(argv[firstKey + i]));
         }
         int nargs = argv.length - firstKey - numkeys;
         LuaTable args = new LuaTable(nargs, 0);
         for (int i = 0; i < nargs; i++) {
-            args.rawset(i + 1, LuaValue.valueOf(argv[firstKey + numkeys + i]));
+            args.rawset(i + 1, Lua.wrap(argv[firstKey + numkeys + i]));
         }
         int db = ctx.session().db();
         sandbox().startRun();
         sandbox().hook.clear();
-        memory.startRun();
+        memory.startRun(engine.config().scriptMaxMemory.get());
         current = run;
         try {
             Varargs result;
             if (evalMode) {
-                sandbox().globals.put("KEYS", keys);
-                sandbox().globals.put("ARGV", args);
+                sandbox().globals.put(LuaSandbox.KEYS, keys);
+                sandbox().globals.put(LuaSandbox.ARGV, args);
                 result = fn.invoke();
             } else {
                 result = fn.invoke(keys, args);

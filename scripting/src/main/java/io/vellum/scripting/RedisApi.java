@@ -205,7 +205,8 @@ final class RedisApi {
             debugger.redisCommand(argv);
         }
         CommandContext ctx = run.ctx;
-        String refused = check(run, ctx, argv);
+        CommandSpec spec = ctx.engine().resolve(argv);
+        String refused = check(run, ctx, argv, spec);
         if (refused != null) {
             LuaTable t = LuaReplySink.errorTable(refused, true);
             if (debugger != null) {
@@ -216,7 +217,6 @@ final class RedisApi {
             }
             return t;
         }
-        CommandSpec spec = ctx.engine().resolve(argv);
         if (spec.isWrite()) {
             run.wroteDirty = true;
         }
@@ -234,8 +234,7 @@ final class RedisApi {
     }
 
     /** scriptCall's checks: the error text, or null when the command may run. */
-    private static String check(ScriptRun run, CommandContext ctx, byte[][] argv) {
-        CommandSpec spec = ctx.engine().resolve(argv);
+    private static String check(ScriptRun run, CommandContext ctx, byte[][] argv, CommandSpec spec) {
         if (spec == null || spec.handler() == null && argv.length < 2) {
             return spec == null ? "Unknown Redis command called from script" : "Wrong number of args calling Redis command from script";
         }

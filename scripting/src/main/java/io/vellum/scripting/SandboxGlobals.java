@@ -2,6 +2,7 @@ package io.vellum.scripting;
 
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 
 /**
@@ -11,8 +12,8 @@ import org.luaj.vm2.LuaValue;
 final class SandboxGlobals extends Globals {
     private boolean sealed;
 
-    void put(String key, LuaValue value) {
-        super.rawset(LuaValue.valueOf(key), value);
+    void put(LuaString key, LuaValue value) {
+        super.rawset(key, value);
     }
 
     void internalSetMetatable(LuaValue mt) {

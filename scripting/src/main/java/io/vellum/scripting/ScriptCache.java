@@ -18,13 +18,35 @@ final class ScriptCache {
 
     private final Map<String, Script> scripts = new LinkedHashMap<>();
     private final Set<String> logged = new HashSet<>();
+    /** The script {@link #get(byte[])} found last, and the argument bytes that named it. */
+    private Script last;
+    private byte[] lastSha;
 
     Script get(String sha) {
         return scripts.get(sha);
     }
 
+    /**
+     * The script whose SHA1 is {@code sha} (40 hex digits, any case), or null. The last one
+     * found is remembered with the bytes that named it: a client calling one script over and
+     * over (the usual EVALSHA workload) costs a 40-byte compare, not a string and a hash lookup.
+     */
+    Script get(byte[] sha) {
+        Script s = last;
+        if (s != null && java.util.Arrays.equals(sha, lastSha)) {
+            return s;
+        }
+        s = scripts.get(io.vellum.core.util.Text.latin1(sha).toLowerCase(java.util.Locale.ROOT));
+        if (s != null) {
+            last = s;
+            lastSha = sha.clone();
+        }
+        return s;
+    }
+
     void put(Script s) {
         scripts.put(s.sha(), s);
+        last = null;
     }
 
     boolean contains(String sha) {
@@ -44,6 +66,7 @@ final class ScriptCache {
     }
 
     void clear() {
+        last = null;
         scripts.clear();
         logged.clear();
     }

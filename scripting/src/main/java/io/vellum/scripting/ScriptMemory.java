@@ -14,20 +14,23 @@ package io.vellum.scripting;
  * the script's favour: the baseline, taken without a collection, includes the garbage that was
  * waiting for the collector when the script started. To keep a script that holds nearly its
  * bound from making every check a full collection, a collection is asked for at most once per
- * quarter of the bound (or 5% of the heap) allocated since the previous one.
+ * quarter of the bound (or 5% of the heap) allocated since the previous one. Without a bound
+ * no baseline is taken (reading the heap in use takes a lock: 60 ns a script call); a bound set
+ * while a script runs counts from the first check after it.
  *
  * <p>Checked by the interrupt hook every 2^16 Lua instructions and every 64 KiB of encoder
  * output; {@code string.rep} refuses a result larger than the bound at once. Engine thread.
  */
 final class ScriptMemory {
     private final Runtime rt = Runtime.getRuntime();
-    private long startUsed;
+    /** Heap in use when the script started; -1 when it ran without a bound so far. */
+    private long startUsed = -1;
     /** Heap in use after the last collection this run asked for; -1 when none yet. */
     private long lastLive = -1;
 
-    /** A script starts. */
-    void startRun() {
-        startUsed = used();
+    /** A script starts under {@code limit} bytes (0: no bound). */
+    void startRun(long limit) {
+        startUsed = limit > 0 ? used() : -1;
         lastLive = -1;
     }
 
@@ -35,6 +38,9 @@ final class ScriptMemory {
     boolean exceeded(long limit) {
         long max = rt.maxMemory();
         long used = used();
+        if (limit > 0 && startUsed < 0) {
+            startUsed = used;
+        }
         boolean overBound = limit > 0 && used - startUsed > limit;
         boolean heapNearlyFull = used >= max / 100 * 85;
         if (!overBound && !heapNearlyFull) {

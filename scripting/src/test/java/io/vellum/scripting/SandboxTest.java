@@ -61,6 +61,33 @@ class SandboxTest {
         assertEquals(TestStore.error("ERR reached lua stack limit"), r);
     }
 
+    /** The reply is written from a heap stack: a 256 KiB thread stack writes all 7995 levels too. */
+    @Test
+    void deepRepliesEndWithLuaStackLimitOnASmallStack() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.set(c.call("EVAL", "local t = {} t[1] = {1, {map = {a = t}}} return t", "0"));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        Object r = result.get();
+        int depth = 0;
+        while (r instanceof Reply.Array || r instanceof Reply.Map) {
+            if (r instanceof Reply.Array a) {
+                r = a.items().get(a.items().size() - 1);
+            } else {
+                r = ((Reply.Map) r).items().get(1);
+            }
+            depth++;
+        }
+        assertEquals(LuaReplies.MAX_DEPTH, depth);
+        assertEquals(TestStore.error("ERR reached lua stack limit"), r);
+    }
+
     @Test
     void tostringShowsNoAddresses() {
         Reply a = c.call("EVAL", "return {tostring({}), tostring(rawget(_G, 'print') ~= nil), tostring(function() end), tostring({})}", "0");

@@ -205,21 +205,97 @@ final class CjsonLib {
 
         LuaValue encode(LuaValue v) {
             // Lua 5.1 stack slots in use: the argument
-            appendData(v, 0, 1);
+            Level open = appendData(v, 0, 1, null);
+            if (open != null) {
+                appendNested(open);
+            }
             return out.toLuaString();
         }
 
-        private void appendData(LuaValue v, int depth, int slots) {
+        /**
+         * A table being written: cjson recurses in C (bounded by Lua's 8000-slot C stack), here
+         * the levels are kept on a heap stack, so the depth reached and the error given never
+         * depend on the Java stack of the thread running the script.
+         */
+        private static final class Level {
+            final Level parent;
+            final LuaTable table;
+            final int depth;
+            final int slots;
+            /** The array length, or -1 for an object (then {@code keys} holds its keys). */
+            final int len;
+            final java.util.List<LuaValue> keys;
+            int next;
+
+            Level(Level parent, LuaTable table, int depth, int slots, int len, java.util.List<LuaValue> keys) {
+                this.parent = parent;
+                this.table = table;
+                this.depth = depth;
+                this.slots = slots;
+                this.len = len;
+                this.keys = keys;
+            }
+        }
+
+        /** Writes the elements of {@code top} and of every table nested in it, depth first. */
+        private void appendNested(Level top) {
+            Level level = top;
+            while (level != null) {
+                Level child;
+                if (level.len >= 0) {
+                    if (level.next == level.len) {
+                        out.write(']');
+                        level = level.parent;
+                        continue;
+                    }
+                    if (++level.next > 1) {
+                        out.write(',');
+                    }
+                    child = appendData(level.table.rawget(level.next), level.depth, level.slots + 1, level);
+                } else {
+                    if (level.next == level.keys.size()) {
+                        out.write('}');
+                        level = level.parent;
+                        continue;
+                    }
+                    LuaValue k = level.keys.get(level.next++);
+                    if (level.next > 1) {
+                        out.write(',');
+                    }
+                    appendKey(k);
+                    child = appendData(level.table.rawget(k), level.depth, level.slots + 2, level);
+                }
+                if (child != null) {
+                    level = child;
+                }
+            }
+        }
+
+        private void appendKey(LuaValue k) {
+            if (k.type() == LuaValue.TNUMBER) {
+                out.write('"');
+                appendNumber(k);
+                out.writeAscii("\":");
+            } else if (k.type() == LuaValue.TSTRING) {
+                appendString((LuaString) k);
+                out.write(':');
+            } else {
+                throw exception(k, "table key must be a number or string");
+            }
+        }
+
+        /** Writes {@code v}, or for a table its opening bracket, returning the level to fill in. */
+        private Level appendData(LuaValue v, int depth, int slots, Level parent) {
             switch (v.type()) {
                 case LuaValue.TSTRING:
                     appendString((LuaString) v);
-                    break;
+                    return null;
                 case LuaValue.TNUMBER:
                     appendNumber(v);
-                    break;
+                    return null;
                 case LuaValue.TBOOLEAN:
                     out.writeAscii(v.toboolean() ? "true" : "false");
-                    break;
+                    return null;
                 case LuaValue.TTABLE: {
                     depth++;
                     if (depth > cfg.encodeMaxDepth || slots + 3 > BaseFunctions.MAX_C_STACK) {
@@ -228,19 +304,19 @@ final class CjsonLib {
                     LuaTable t = (LuaTable) v;
                     int len = arrayLength(t);
                     if (len > 0) {
-                        appendArray(t, depth, slots, len);
-                    } else {
-                        appendObject(t, depth, slots);
+                        out.write('[');
+                        return new Level(parent, t, depth, slots, len, null);
                     }
-                    break;
+                    out.write('{');
+                    return new Level(parent, t, depth, slots, -1, Lua51TableOrder.keys(t));
                 }
                 case LuaValue.TNIL:
                     out.writeAscii("null");
-                    break;
+                    return null;
                 default:
                     if (v == NULL) {
                         out.writeAscii("null");
-                        break;
+                        return null;
                     }
                     throw exception(v, "type not supported");
             }
@@ -282,41 +358,6 @@ final class CjsonLib {
             return max;
         }
 
-
-        private void appendArray(LuaTable t, int depth, int slots, int len) {
-            out.write('[');
-            for (int i = 1; i <= len; i++) {
-                if (i > 1) {
-                    out.write(',');
-                }
-                appendData(t.rawget(i), depth, slots + 1);
-            }
-            out.write(']');
-        }
-
-        private void appendObject(LuaTable t, int depth, int slots) {
-            out.write('{');
-            boolean comma = false;
-            for (LuaValue k : Lua51TableOrder.keys(t)) {
-                if (comma) {
-                    out.write(',');
-                } else {
-                    comma = true;
-                }
-                if (k.type() == LuaValue.TNUMBER) {
-                    out.write('"');
-                    appendNumber(k);
-                    out.writeAscii("\":");
-                } else if (k.type() == LuaValue.TSTRING) {
-                    appendString((LuaString) k);
-                    out.write(':');
-                } else {
-                    throw exception(k, "table key must be a number or string");
-                }
-                appendData(t.rawget(k), depth, slots + 2);
-            }
-            out.write('}');
-        }
 
         private void appendNumber(LuaValue v) {
             double num = v.todouble();
@@ -430,8 +471,74 @@ final class CjsonLib {
             throw new LuaError("Found too many nested data structures (" + depth + ") at character " + ptr);
         }
 
-        /** Processes the value starting at token {@code t}; {@code slots} is the Lua stack in use. */
+        /**
+         * Processes the value starting at token {@code t}; {@code slots} is the Lua stack in use.
+         * cjson recurses in C per nested object or array (bounded by the configured depth and Lua's
+         * 8000-slot C stack); here the open containers are kept on a heap stack, so the depth
+         * reached and the error given never depend on the Java stack of the thread running the
+         * script.
+         */
         private LuaValue value(Token t, int slots) {
+            Container c = null; // the innermost open container
+            int valueSlots = slots;
+            while (true) {
+                // t is the first token of a value
+                LuaValue v;
+                Container opened = open(t, valueSlots, c);
+                if (opened != null) {
+                    c = opened;
+                    next(t);
+                    if (t.type != c.endToken()) {
+                        valueSlots = beginElement(c, t);
+                        continue;
+                    }
+                    depth--;
+                    v = c.table;
+                    c = c.parent;
+                } else {
+                    v = scalar(t);
+                }
+                // v is complete: it is an element of c; close every container that ends here
+                while (true) {
+                    if (c == null) {
+                        return v;
+                    }
+                    c.add(v);
+                    next(t);
+                    if (t.type == c.endToken()) {
+                        depth--;
+                        v = c.table;
+                        c = c.parent;
+                        continue;
+                    }
+                    if (t.type != T_COMMA) {
+                        throw parseError(c.object ? "comma or object end" : "comma or array end", t);
+                    }
+                    next(t);
+                    valueSlots = beginElement(c, t);
+                    break;
+                }
+            }
+        }
+
+        /** At an element's first token: an object's key and colon are read; the value's slots. */
+        private int beginElement(Container c, Token t) {
+            if (!c.object) {
+                return c.slots + 1;
+            }
+            if (t.type != T_STRING) {
+                throw parseError("object key string", t);
+            }
+            c.key = t.value;
+            next(t);
+            if (t.type != T_COLON) {
+                throw parseError("colon", t);
+            }
+            next(t);
+            return c.slots + 2;
+        }
+
+        private LuaValue scalar(Token t) {
             switch (t.type) {
                 case T_STRING:
                 case T_NUMBER:
@@ -439,74 +546,60 @@ final class CjsonLib {
                     return t.value;
                 case T_NULL:
                     return NULL;
-                case T_OBJ_BEGIN:
-                    return object(slots);
-                case T_ARR_BEGIN:
-                    return array(slots);
                 default:
                     throw parseError("value", t);
             }
         }
 
-        private LuaValue object(int slots) {
-            descend(slots, 3);
-            LuaTable table = new LuaTable();
-            java.util.List<LuaValue> order = new java.util.ArrayList<>();
-            Lua51TableOrder.recordIncremental(table, order);
-            Token t = new Token();
-            next(t);
-            if (t.type == T_OBJ_END) {
-                depth--;
-                return table;
+        /** A container begun at token {@code t} (its bracket consumed), or null for anything else. */
+        private Container open(Token t, int slots, Container parent) {
+            if (t.type == T_OBJ_BEGIN) {
+                descend(slots, 3);
+                return new Container(parent, true, slots);
             }
-            while (true) {
-                if (t.type != T_STRING) {
-                    throw parseError("object key string", t);
-                }
-                LuaValue key = t.value;
-                next(t);
-                if (t.type != T_COLON) {
-                    throw parseError("colon", t);
-                }
-                next(t);
-                LuaValue v = value(t, slots + 2);
-                if (table.rawget(key).isnil()) {
-                    order.add(key);
-                }
-                table.rawset(key, v);
-                next(t);
-                if (t.type == T_OBJ_END) {
-                    depth--;
-                    return table;
-                }
-                if (t.type != T_COMMA) {
-                    throw parseError("comma or object end", t);
-                }
-                next(t);
+            if (t.type == T_ARR_BEGIN) {
+                descend(slots, 2);
+                return new Container(parent, false, slots);
             }
+            return null;
         }
 
-        private LuaValue array(int slots) {
-            descend(slots, 2);
-            LuaTable table = new LuaTable();
-            Token t = new Token();
-            next(t);
-            if (t.type == T_ARR_END) {
-                depth--;
-                return table;
+        /** An object or array being decoded, and the one it is an element of. */
+        private static final class Container {
+            final Container parent;
+            final boolean object;
+            final int slots;
+            final LuaTable table = new LuaTable();
+            /** An object's keys in insertion order (see {@link Lua51TableOrder#recordIncremental}). */
+            final java.util.List<LuaValue> order;
+            LuaValue key;
+            int index;
+
+            Container(Container parent, boolean object, int slots) {
+                this.parent = parent;
+                this.object = object;
+                this.slots = slots;
+                if (object) {
+                    order = new java.util.ArrayList<>();
+                    Lua51TableOrder.recordIncremental(table, order);
+                } else {
+                    order = null;
+                }
             }
-            for (int i = 1; ; i++) {
-                LuaValue v = value(t, slots + 1);
-                table.rawset(i, v);
-                next(t);
-                if (t.type == T_ARR_END) {
-                    depth--;
-                    return table;
+
+            int endToken() {
+                return object ? T_OBJ_END : T_ARR_END;
+            }
+
+            void add(LuaValue v) {
+                if (object) {
+                    if (table.rawget(key).isnil()) {
+                        order.add(key);
+                    }
+                    table.rawset(key, v);
+                } else {
+                    table.rawset(++index, v);
                 }
-                if (t.type != T_COMMA) {
-                    throw parseError("comma or array end", t);
-                }
-                next(t);
             }
         }
 

@@ -292,8 +292,43 @@ final class CmsgpackLib {
             return v;
         }
 
-        /** Decodes one value; {@code slots} is the Lua C stack in use before pushing it. */
+        /**
+         * Decodes one value; {@code slots} is the Lua C stack in use before pushing it. Redis
+         * recurses in C per nested array or map (bounded by Lua's 8000-slot C stack); here the
+         * open containers are kept on a heap stack, so the depth reached and the error given never
+         * depend on the Java stack of the thread running the script.
+         */
         LuaValue decode(int slots) {
+            Container c = null; // the innermost open container
+            int valueSlots = slots;
+            while (true) {
+                Object r = decodeOne(valueSlots, c);
+                LuaValue v;
+                if (r instanceof Container) {
+                    Container opened = (Container) r;
+                    if (opened.remaining != 0) {
+                        c = opened;
+                        valueSlots = c.elementSlots();
+                        continue;
+                    }
+                    v = opened.table;
+                } else {
+                    v = (LuaValue) r;
+                }
+                // v is complete: it is an element of c; close every container it fills
+                while (c != null && c.add(v)) {
+                    v = c.table;
+                    c = c.parent;
+                }
+                if (c == null) {
+                    return v;
+                }
+                valueSlots = c.elementSlots();
+            }
+        }
+
+        /** A scalar, or a container whose header was read (its elements follow). */
+        private Object decodeOne(int slots, Container parent) {
             need(1);
             if (slots + 1 > BaseFunctions.MAX_C_STACK) {
                 throw new LuaError(STACK_MSG);
@@ -360,25 +395,25 @@ final class CmsgpackLib {
                     need(3);
                     long l = be(1, 2);
                     pos += 3;
-                    return array(l, slots);
+                    return array(l, slots, parent);
                 }
                 case 0xdd: {
                     need(5);
                     long l = be(1, 4);
                     pos += 5;
-                    return array(l, slots);
+                    return array(l, slots, parent);
                 }
                 case 0xde: {
                     need(3);
                     long l = be(1, 2);
                     pos += 3;
-                    return map(l, slots);
+                    return map(l, slots, parent);
                 }
                 case 0xdf: {
                     need(5);
                     long l = be(1, 4);
                     pos += 5;
-                    return map(l, slots);
+                    return map(l, slots, parent);
                 }
                 default:
                     if ((b & 0x80) == 0) {
@@ -391,10 +426,10 @@ final class CmsgpackLib {
                         return string(1, l);
                     } else if ((b & 0xf0) == 0x90) {
                         pos += 1;
-                        return array(b & 0xf, slots);
+                        return array(b & 0xf, slots, parent);
                     } else if ((b & 0xf0) == 0x80) {
                         pos += 1;
-                        return map(b & 0xf, slots);
+                        return map(b & 0xf, slots, parent);
                     }
                     throw new LuaError("Bad data format in input.");
             }
@@ -412,38 +447,74 @@ final class CmsgpackLib {
         }
 
         /** Elements are read until the count or the input runs out: a huge count allocates nothing. */
-        private LuaValue array(long len, int slots) {
-            LuaTable t = new LuaTable();
+        private Container array(long len, int slots, Container parent) {
+            Container c = new Container(parent, false, len, slots);
             if (slots + 2 > BaseFunctions.MAX_C_STACK) {
                 throw new LuaError("stack overflow (in function mp_decode_to_lua_array)");
             }
-            int index = 1;
-            while (len-- != 0) {
-                LuaValue v = decode(slots + 2);
-                t.set(index++, v);
-            }
-            return t;
+            return c;
         }
 
-        private LuaValue map(long len, int slots) {
-            LuaTable t = new LuaTable();
-            List<LuaValue> order = new ArrayList<>();
-            Lua51TableOrder.recordIncremental(t, order);
-            while (len-- != 0) {
-                LuaValue k = decode(slots + 1);
-                LuaValue v = decode(slots + 2);
+        private Container map(long len, int slots, Container parent) {
+            return new Container(parent, true, len, slots);
+        }
+    }
+
+    /** An array or map being decoded, and the one it is an element of. */
+    private static final class Container {
+        final Container parent;
+        final boolean map;
+        final int slots;
+        final LuaTable table = new LuaTable();
+        /** A map's keys in insertion order (see {@link Lua51TableOrder#recordIncremental}). */
+        final List<LuaValue> order;
+        long remaining;
+        int index = 1;
+        /** A map's key, read and waiting for its value. */
+        LuaValue key;
+        boolean haveKey;
+
+        Container(Container parent, boolean map, long remaining, int slots) {
+            this.parent = parent;
+            this.map = map;
+            this.remaining = remaining;
+            this.slots = slots;
+            if (map) {
+                order = new ArrayList<>();
+                Lua51TableOrder.recordIncremental(table, order);
+            } else {
+                order = null;
+            }
+        }
+
+        /** The slots in use before the next element is pushed. */
+        int elementSlots() {
+            return map && !haveKey ? slots + 1 : slots + 2;
+        }
+
+        /** Takes the next element; true when that was the last. */
+        boolean add(LuaValue v) {
+            if (!map) {
+                table.set(index++, v);
+            } else if (!haveKey) {
+                key = v;
+                haveKey = true;
+                return false;
+            } else {
+                haveKey = false;
+                LuaValue k = key;
                 if (k.isnil()) {
                     throw new LuaError("table index is nil");
                 }
                 if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
                     throw new LuaError("table index is NaN");
                 }
-                if (t.rawget(k).isnil() && !v.isnil()) {
+                if (table.rawget(k).isnil() && !v.isnil()) {
                     order.add(k);
                 }
-                t.set(k, v);
+                table.set(k, v);
             }
-            return t;
+            return --remaining == 0;
         }
     }
 }

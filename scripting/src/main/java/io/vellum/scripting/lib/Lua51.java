@@ -165,6 +165,42 @@ public final class Lua51 {
      * over the string up to its first NUL byte, then only white space may follow.
      */
     public static Double str2d(LuaString s) {
+        double plain = plainInteger(s.m_bytes, s.m_offset, s.m_length);
+        if (plain == plain) {
+            return plain;
+        }
+        return str2dGeneral(s);
+    }
+
+    /**
+     * The value of a plain decimal integer (an optional '-' and 1 to 15 digits, nothing else),
+     * NaN for anything else. Such a number is exact in a double, so strtod reads the same value;
+     * it is what scripts mostly convert (counters, stock, scores read with GET).
+     */
+    static double plainInteger(byte[] b, int off, int len) {
+        int p = off;
+        int end = off + len;
+        boolean neg = len > 0 && b[p] == '-';
+        if (neg) {
+            p++;
+        }
+        int digits = end - p;
+        if (digits < 1 || digits > 15) {
+            return Double.NaN;
+        }
+        long v = 0;
+        for (; p < end; p++) {
+            int d = b[p] - '0';
+            if (d < 0 || d > 9) {
+                return Double.NaN;
+            }
+            v = v * 10 + d;
+        }
+        return neg ? -(double) v : (double) v;
+    }
+
+    /** {@link #str2d} without its fast path for plain integers. */
+    static Double str2dGeneral(LuaString s) {
         int n = s.length();
         byte[] b = new byte[n];
         s.copyInto(0, b, 0, n);

@@ -26,6 +26,8 @@ public final class CommandSpec {
     private final String fullName;
     private final CommandSpec parent;
     private final EnumSet<CommandFlag> flags;
+    /** def's arity, read per command (arity checks): a field here, not a load of the message. */
+    private final int arity;
     final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     private CommandHandler handler;
     private KeyExtractor keyExtractor;
@@ -47,6 +49,7 @@ public final class CommandSpec {
             f.add(CommandFlag.byRedisName(s));
         }
         this.flags = f;
+        this.arity = def.getArity();
     }
 
     void addSubcommand(CommandSpec sub) {
@@ -81,7 +84,7 @@ public final class CommandSpec {
     }
 
     public int arity() {
-        return def.getArity();
+        return arity;
     }
 
     public boolean has(CommandFlag flag) {

@@ -28,8 +28,8 @@ public final class CommandTable {
     private static volatile CommandTableData data;
 
     private final Map<String, CommandSpec> all = new LinkedHashMap<>();
-    /** Lookup by lower-case name bytes without allocating a String per command. */
-    private final io.vellum.core.data.OrderedDict<CommandSpec> byBytes = new io.vellum.core.data.OrderedDict<>();
+    /** The bound commands by name in any case, without allocating per lookup. */
+    private CommandNameIndex byName;
 
     private CommandTable(CommandTableData d) {
         for (CommandDef def : d.getCommandList()) {
@@ -108,11 +108,13 @@ public final class CommandTable {
     }
 
     private void index() {
+        List<CommandSpec> bound = new ArrayList<>();
         for (CommandSpec s : all.values()) {
             if (s.isBound()) {
-                byBytes.put(s.name().getBytes(StandardCharsets.US_ASCII), s);
+                bound.add(s);
             }
         }
+        byName = new CommandNameIndex(bound);
     }
 
     /** Binds handlers to command names. */
@@ -160,17 +162,7 @@ public final class CommandTable {
         if (name.length > 64) {
             return null;
         }
-        byte[] lower = null;
-        for (int i = 0; i < name.length; i++) {
-            byte c = name[i];
-            if (c >= 'A' && c <= 'Z') {
-                if (lower == null) {
-                    lower = name.clone();
-                }
-                lower[i] = (byte) (c + 32);
-            }
-        }
-        return byBytes.get(lower == null ? name : lower);
+        return byName.get(name);
     }
 
     public CommandSpec lookup(String name) {
