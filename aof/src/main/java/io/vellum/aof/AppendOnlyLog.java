@@ -65,6 +65,7 @@ public final class AppendOnlyLog implements CommandLog {
     private final DirectoryLock lock;
     private final RecordCodec codec = new RecordCodec();
     private final FileSyncer syncer;
+    private final MappingAdvice mappingAdvice = new MappingAdvice();
     private final SpaceReservation reservation;
     private final BackgroundSync background;
     private SingleChronicleQueue queue;
@@ -179,6 +180,7 @@ public final class AppendOnlyLog implements CommandLog {
         appendedSerial = nextSerial++;
         lastPosition = appender.lastIndexAppended();
         endOffset = appender.wire().bytes().writePosition();
+        mappingAdvice.adviseChunk(appender.wire().bytes().bytesStore());
         size += n + 4;
         appendedRecords++;
         syncer.appended(endOffset);
