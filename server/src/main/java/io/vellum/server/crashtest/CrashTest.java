@@ -54,7 +54,7 @@ public final class CrashTest {
                          long inFlightApplied, long inFlightDropped, long lossWindowMillis,
                          List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures,
                          KillCounts killCounts, List<Long> killToReadyMillis, List<Long> bootMillis,
-                         long elapsedMillis, long archiveMillis, RestartTimeline timeline) {
+                         long elapsedMillis, long archiveMillis, RestartTimeline timeline, Cpu cpu) {
         public boolean passed() {
             return lost == 0 && failures.isEmpty() && kills > 0;
         }
@@ -96,6 +96,12 @@ public final class CrashTest {
             if (timeline != null) {
                 timeline.print(out);
             }
+            if (cpu != null && kills > 0) {
+                out.printf("CPU time per kill, everything included: %.2f s (%d servers, their JVM start, warm-up, recovery"
+                        + " and serving: %.2f s; this process, the load clients and the checks: %.2f s)%n",
+                        (cpu.serversMillis() + cpu.selfMillis()) / 1000.0 / kills, cpu.servers(),
+                        cpu.serversMillis() / 1000.0 / kills, cpu.selfMillis() / 1000.0 / kills);
+            }
             out.printf("log: %d records at the end; the replay digest matched the server at every restart%s%n",
                     logRecords, failures.isEmpty() ? "" : " (except as reported below)");
             if (kills == 0) {
@@ -106,6 +112,13 @@ public final class CrashTest {
             }
             out.println(passed() ? "PASSED" : "FAILED");
         }
+    }
+
+    /**
+     * CPU ms over the run (from the first server's start): every server process started
+     * (including the standbys still unused at the end) and this process.
+     */
+    public record Cpu(long serversMillis, long selfMillis, int servers) {
     }
 
     /** Servers started ahead, warming up while the load runs: more when starting one takes longer than a round. */
@@ -147,6 +160,10 @@ public final class CrashTest {
         this.store = o.dir().resolve("store");
         this.logs = o.dir().resolve("logs");
         this.rollClock = o.rollEveryMillis() > 0 ? rollOrigin + ":" + o.rollEveryMillis() : null;
+        // A fresh store each run: the load clients' expectations start empty, and the fast log
+        // clock restarts from now (an earlier run's files would be hours of that clock ahead).
+        Standby.deleteTree(store);
+        Standby.deleteTree(logs);
         Files.createDirectories(store);
         Files.createDirectories(logs);
     }
@@ -155,9 +172,13 @@ public final class CrashTest {
         return new CrashTest(o, out).run();
     }
 
+    private final List<ServerProcess> processes = new ArrayList<>();
+
     private ServerProcess start(int round, Path archive) throws IOException {
-        return ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
+        ServerProcess p = ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
                 o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"));
+        processes.add(p);
+        return p;
     }
 
     private Report run() throws Exception {
@@ -173,6 +194,7 @@ public final class CrashTest {
         // --duration counts from here: the archive is made once per directory (and reused by a
         // later run on it), like building the program
         long t0 = System.nanoTime();
+        long selfCpu0 = selfCpuMillis();
         long deadline = t0 + o.durationMillis() * 1_000_000L;
         ServerProcess server = start(0, archive);
         // the next servers load their classes while the load runs against this one
@@ -187,7 +209,7 @@ public final class CrashTest {
                     server.stop();
                     break;
                 }
-                while (standbys.size() < STANDBYS) {
+                while (standbys.size() < STANDBYS && neededBeforeTheEnd(standbys.size() + 1, round, t0, deadline)) {
                     standbys.add(start(started++, archive));
                 }
                 KillPlan plan = KillPlan.draw(random, o.killMinMillis(), o.killMaxMillis(), rollClock != null);
@@ -198,8 +220,10 @@ public final class CrashTest {
                 timeline.add("load before the kill (wall)", (lastKillNanos - load0) / 1_000_000);
                 timeline.add("units acknowledged before the kill (count)", acked() - acked0);
                 timeline.add("server serving the load (cpu)", servingCpu);
-                ServerProcess prev = server;
                 server = standbys.poll();
+                if (server == null) { // the run went on longer than its rounds so far said
+                    server = start(started++, archive);
+                }
                 long w0 = System.nanoTime();
                 boolean wasReady = server.standbyReady();
                 awaitStandby(server);
@@ -232,17 +256,39 @@ public final class CrashTest {
                 }
             }
             long elapsed = (System.nanoTime() - t0) / 1_000_000;
+            for (ServerProcess p : standbys) {
+                p.kill();
+            }
             KillCounts counts = new KillCounts(kinds[0], kinds[1], kinds[2], bgsaveUnfinished, bgsaveFinished, kinds[3],
                     rollAfterNewFile);
             return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
                     lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis,
-                    timeline);
+                    timeline, new Cpu(processes.stream().mapToLong(p -> Math.max(0, p.finalCpu)).sum(),
+                    selfCpuMillis() - selfCpu0, processes.size()));
         } finally {
             server.kill();
             for (ServerProcess p : standbys) {
                 p.kill();
             }
         }
+    }
+
+    /**
+     * Whether the standby that would be {@code position}-th in line (replacing the server at
+     * the {@code position}-th kill from now) is still needed: not after the last kill, by
+     * {@code --kills} or by the deadline at the rounds' pace so far. A standby started for
+     * nothing costs a JVM start, some 1 CPU-s (a few kills' worth over a minute's run).
+     */
+    boolean neededBeforeTheEnd(int position, int round, long t0, long deadline) {
+        if (o.maxKills() > 0 && kills + position > o.maxKills()) {
+            return false;
+        }
+        int done = round - 1;
+        if (done < 3) {
+            return true;
+        }
+        double perRound = (double) (System.nanoTime() - t0) / done;
+        return System.nanoTime() + (position - 1) * perRound < deadline;
     }
 
     private static long selfCpuMillis() {
@@ -372,16 +418,32 @@ public final class CrashTest {
             failures.add("after kill " + kills + ": reading the log: " + e);
             return;
         }
+        // every read in one pipeline: some 30 commands to a server that has just started (its
+        // code still interpreted) cost far less CPU and time in one batch than one at a time
+        List<String[]> reads = new ArrayList<>();
+        reads.add(new String[] {"DEBUG", "DIGEST"});
+        for (LoadClient lc : clients) {
+            reads.add(new String[] {"SELECT", Integer.toString(lc.db)});
+            reads.addAll(ClientState.readCommands(lc.prefix));
+        }
+        List<Object> replies;
         try (RespClient c = new RespClient(port, 30_000)) {
-            Object digest = c.call("DEBUG", "DIGEST");
-            if (!log.digest.equals(digest)) {
-                failures.add("after kill " + kills + ": the server's DEBUG DIGEST " + digest
-                        + " is not the digest of a replay of its log " + log.digest);
+            replies = c.pipeline(reads);
+        }
+        Object digest = replies.get(0);
+        if (!log.digest.equals(digest)) {
+            failures.add("after kill " + kills + ": the server's DEBUG DIGEST " + digest
+                    + " is not the digest of a replay of its log " + log.digest);
+        }
+        int at = 1;
+        for (LoadClient lc : clients) {
+            if (!"OK".equals(replies.get(at))) {
+                failures.add("after kill " + kills + ": SELECT " + lc.db + " answered " + replies.get(at));
             }
-            for (LoadClient lc : clients) {
-                c.call("SELECT", Integer.toString(lc.db));
-                verifyClient(lc, ClientState.read(c, lc.prefix), log.unitsByClient.getOrDefault(lc.id, List.of()));
-            }
+            int n = ClientState.readCommands(lc.prefix).size();
+            verifyClient(lc, ClientState.fromReplies(lc.prefix, replies.subList(at + 1, at + 1 + n)),
+                    log.unitsByClient.getOrDefault(lc.id, List.of()));
+            at += 1 + n;
         }
     }
 

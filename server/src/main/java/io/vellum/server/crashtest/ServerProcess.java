@@ -89,7 +89,8 @@ final class ServerProcess {
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Dvellum.")
                     && !arg.startsWith("-XX:SharedArchiveFile") && !arg.startsWith("-XX:ArchiveClassesAtExit")
-                    && !arg.startsWith("-Xm")) {
+                    && !arg.startsWith("-Xm") && !arg.startsWith("-XX:StartFlightRecording")
+                    && !arg.startsWith("-XX:FlightRecorderOptions")) {
                 cmd.add(arg);
             }
         }
@@ -131,7 +132,7 @@ final class ServerProcess {
      * classpath's jars and ignores a stale one.
      */
     static Path classArchive(Path dir, File output) throws IOException, InterruptedException {
-        String key = Integer.toHexString((System.getProperty("java.version") + classPath()).hashCode());
+        String key = archiveKey(classPath());
         Path archive = dir.resolve("vellum-" + key + ".jsa");
         if (Files.isRegularFile(archive)) {
             return archive;
@@ -157,6 +158,20 @@ final class ServerProcess {
             Files.deleteIfExists(p.readyMarker);
         }
         return Files.isRegularFile(archive) ? archive : null;
+    }
+
+    /**
+     * The archive's name for this java and classpath, which changes with any jar's size or time:
+     * the JVM ignores an archive made from other jars (silently, each server then loading every
+     * class from its jar), so a rebuild must not find the old one.
+     */
+    static String archiveKey(String classPath) {
+        StringBuilder k = new StringBuilder(System.getProperty("java.version")).append('|').append(classPath);
+        for (String e : classPath.split(File.pathSeparator)) {
+            File f = new File(e);
+            k.append('|').append(f.length()).append(':').append(f.lastModified());
+        }
+        return Integer.toHexString(k.toString().hashCode());
     }
 
     private static int freePort() throws IOException {
@@ -230,17 +245,26 @@ final class ServerProcess {
         throw new IOException("the server did not answer within " + timeoutMillis + " ms");
     }
 
+    /** CPU ms the process had used when it was killed or stopped (-1: still running, or unknown). */
+    long finalCpu = -1;
+
     /** SIGKILL, then waits for the process to be gone. */
     void kill() throws InterruptedException {
+        long cpu = cpuMillis(); // gone with the process once it is reaped
         process.destroyForcibly();
         process.waitFor();
+        if (finalCpu < 0) {
+            finalCpu = cpu;
+        }
     }
 
     /** SIGTERM (a clean shutdown), SIGKILL if it takes too long. */
     void stop() throws InterruptedException {
+        long cpu = cpuMillis();
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
+        finalCpu = cpu;
     }
 }
