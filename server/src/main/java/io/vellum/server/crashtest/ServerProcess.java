@@ -86,7 +86,17 @@ final class ServerProcess {
     private static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        cmd.addAll(jvmFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return cmd;
+    }
+
+    /**
+     * A server's JVM flags: this JVM's (the launcher's, without agents, recordings, heap sizes
+     * and the crash test's own properties), then the ones that make a short-lived JVM cheap.
+     */
+    static List<String> jvmFlags(List<String> parentFlags) {
+        List<String> cmd = new ArrayList<>();
+        for (String arg : parentFlags) {
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Dvellum.")
                     && !arg.startsWith("-XX:SharedArchiveFile") && !arg.startsWith("-XX:ArchiveClassesAtExit")
                     && !arg.startsWith("-Xm") && !arg.startsWith("-XX:StartFlightRecording")
@@ -100,9 +110,9 @@ final class ServerProcess {
         cmd.add("-Xms32m");
         cmd.add("-Xmx256m");
         cmd.add("-XX:-UsePerfData");
-        String rounds = System.getProperty("vellum.crashtest.warmup-rounds");
+        String rounds = System.getProperty(Standby.ROUNDS_PROPERTY);
         if (rounds != null) {
-            cmd.add("-Dvellum.crashtest.warmup-rounds=" + rounds);
+            cmd.add("-D" + Standby.ROUNDS_PROPERTY + "=" + rounds);
         }
         // C1 compiles ten times less eagerly: a server lives a second or two, mostly starting
         // (measured: a standby's CPU time 1.5 s -> 1.2 s)
@@ -145,6 +155,10 @@ final class ServerProcess {
         Path scratch = dir.resolve("train");
         List<String> cmd = javaCommand();
         cmd.add("-XX:ArchiveClassesAtExit=" + archive);
+        // two warm-up rounds, whatever the servers do: the second recovers what the first wrote
+        // (snapshot load, replay), so recovery's classes are archived too; and an archive made
+        // with none would hold almost nothing
+        cmd.add("-D" + Standby.ROUNDS_PROPERTY + "=2");
         cmd.add("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + dir);
         ServerProcess p = launch(cmd, dir.resolve("train-store"), "always", freePort(), scratch, output);
         try {

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 public final class Standby {
     public static final String PROPERTY = "vellum.crashtest.standby";
     /** Warm-up rounds: one is cheaper to start; two also run recovery's code (snapshot load, replay) before the kill. */
-    private static final int ROUNDS = Integer.getInteger("vellum.crashtest.warmup-rounds", 1);
+    static final String ROUNDS_PROPERTY = "vellum.crashtest.warmup-rounds";
+    private static final int ROUNDS = Integer.getInteger(ROUNDS_PROPERTY, 1);
 
     private Standby() {
     }
