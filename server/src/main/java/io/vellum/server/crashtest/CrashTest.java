@@ -172,9 +172,13 @@ public final class CrashTest {
 
     private final List<ServerProcess> processes = new ArrayList<>();
 
+    /** JVM flags of every server beyond {@link ServerProcess}'s own (the native libraries' directory). */
+    private List<String> serverFlags = List.of();
+
     private ServerProcess start(int round, Path archive) throws IOException {
         ServerProcess p = ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
-                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"));
+                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"),
+                serverFlags);
         processes.add(p);
         return p;
     }
@@ -188,6 +192,7 @@ public final class CrashTest {
                 o.seed(), logs);
         long a0 = System.nanoTime();
         Path archive = ServerProcess.classArchive(o.dir().resolve("cds"), logs.resolve("class-archive.log").toFile());
+        serverFlags = NativeLibraries.flags(o.dir().resolve("cds").resolve("native-" + ServerProcess.archiveKey()));
         long archiveMillis = archive == null ? -1 : (System.nanoTime() - a0) / 1_000_000;
         // --duration counts from here: the archive is made once per directory (and reused by a
         // later run on it), like building the program

@@ -47,21 +47,30 @@ final class ServerProcess {
      * clock ({@link AofOptions#TEST_CLOCK}; null: real hours).
      */
     static ServerProcess start(Path storeDir, String fsync, File output, Path scratch, Path archive, String rollClock,
-                               boolean scripts) throws IOException {
+                               boolean scripts, List<String> flags) throws IOException {
         int port = freePort();
         List<String> cmd = javaCommand();
+        cmd.addAll(flags);
         cmd.add("-D" + Standby.SCRIPTS_PROPERTY + "=" + scripts);
-        if (archive != null) {
-            cmd.add("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + archive.getParent());
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-            cmd.add("-Xlog:cds=off");
-            cmd.add("-Xlog:class+path=off");
-        }
+        cmd.addAll(archiveFlags(archive));
         if (rollClock != null) {
             cmd.add("-D" + AofOptions.TEST_CLOCK + "=" + rollClock);
         }
         cmd.add("-D" + AofOptions.TEST_KEEP_LOG + "=true"); // LogCheck reads every record (AofOptions says why)
         return launch(cmd, storeDir, fsync, port, scratch, output);
+    }
+
+    /** The flags that map the class data archive (none without one). */
+    static List<String> archiveFlags(Path archive) {
+        if (archive == null) {
+            return List.of();
+        }
+        // The archive at the address it was made for: Debian's JDK 17 maps archives at a random
+        // address by default (ArchiveRelocationMode=1) and then rewrites every pointer in them,
+        // which touches (copies) every page: some 3900 more page faults per JVM start, measured.
+        return List.of("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + archive.getParent(),
+                "-XX:SharedArchiveFile=" + archive, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-Xlog:cds=off", "-Xlog:class+path=off");
     }
 
     private static ServerProcess launch(List<String> cmd, Path storeDir, String fsync, int port, Path scratch, File output)
@@ -179,6 +188,11 @@ final class ServerProcess {
      * the JVM ignores an archive made from other jars (silently, each server then loading every
      * class from its jar), so a rebuild must not find the old one.
      */
+    /** {@link #archiveKey(String)} of this JVM's classpath. */
+    static String archiveKey() {
+        return archiveKey(classPath());
+    }
+
     static String archiveKey(String classPath) {
         StringBuilder k = new StringBuilder(System.getProperty("java.version")).append('|').append(classPath);
         for (String e : classPath.split(File.pathSeparator)) {

@@ -38,6 +38,36 @@ class CrashTestServerProcessTest {
     }
 
     @Test
+    void theClassArchiveIsMappedWhereItWasMadeFor() {
+        List<String> flags = ServerProcess.archiveFlags(dir.resolve("cds").resolve("v.jsa"));
+        assertTrue(flags.contains("-XX:SharedArchiveFile=" + dir.resolve("cds").resolve("v.jsa")), flags.toString());
+        int unlock = flags.indexOf("-XX:+UnlockDiagnosticVMOptions");
+        assertTrue(unlock >= 0 && unlock < flags.indexOf("-XX:ArchiveRelocationMode=0"), flags.toString());
+        assertEquals(List.of(), ServerProcess.archiveFlags(null));
+    }
+
+    @Test
+    void theNativeLibrariesAreTakenOutOfTheirJarsOnceAndLoadedFromThere() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")), "the jars' x86-64 Linux libraries");
+        Path natives = dir.resolve("native");
+        List<String> flags = NativeLibraries.flags(natives);
+        assertEquals(List.of("-Djna.boot.library.path=" + natives, "-Djffi.boot.library.path=" + natives), flags);
+        for (String[] lib : new String[][] {{"libjnidispatch.so", "com/sun/jna/linux-x86-64/libjnidispatch.so"},
+                {"libjffi-1.2.so", "jni/x86_64-Linux/libjffi-1.2.so"}}) {
+            byte[] expected;
+            try (var in = ClassLoader.getSystemResourceAsStream(lib[1])) {
+                expected = in.readAllBytes();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Files.readAllBytes(natives.resolve(lib[0])), lib[0]);
+        }
+        var written = Files.getLastModifiedTime(natives.resolve("libjffi-1.2.so"));
+        Thread.sleep(20);
+        assertEquals(flags, NativeLibraries.flags(natives));
+        assertEquals(written, Files.getLastModifiedTime(natives.resolve("libjffi-1.2.so")), "made once");
+    }
+
+    @Test
     void theClassArchivesNameChangesWithAJarsContent() throws Exception {
         Path a = Files.writeString(dir.resolve("a.jar"), "one");
         Path b = Files.writeString(dir.resolve("b.jar"), "two");
