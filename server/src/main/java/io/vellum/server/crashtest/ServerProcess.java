@@ -28,14 +28,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess {
     private final Process process;
+    private final ServerOutput output;
     private final Path readyMarker;
     final int port;
     final long startedNanos;
     private long standbyNanos;
     private long goNanos;
 
-    private ServerProcess(Process process, int port, Path readyMarker) {
+    private ServerProcess(Process process, ServerOutput output, int port, Path readyMarker) {
         this.process = process;
+        this.output = output;
         this.port = port;
         this.readyMarker = readyMarker;
         this.startedNanos = System.nanoTime();
@@ -84,8 +86,8 @@ final class ServerProcess {
         // short, and puts kills in the middle of background saves at random as well.
         cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", storeDir.toString(),
                 "--appendfsync", fsync, "--save", "1 50"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
-        return new ServerProcess(p, port, marker(scratch));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new ServerProcess(p, ServerOutput.start(p, output), port, marker(scratch));
     }
 
     private static Path marker(Path scratch) {
@@ -219,23 +221,15 @@ final class ServerProcess {
 
     /** Waits until the standby has warmed up; false if it died first. */
     boolean awaitStandby(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (standbyNanos != 0 || Files.exists(readyMarker)) {
-                if (standbyNanos == 0) {
-                    standbyNanos = System.nanoTime();
-                    cpuAtStandby = cpuMillis();
-                }
-                return true;
-            }
-            Thread.sleep(5);
+        if (!output.awaitReady(System.nanoTime() + timeoutMillis * 1_000_000L)) {
+            return false;
         }
-        return false;
+        return standbyReady();
     }
 
     /** Whether the standby is ready now (notes when it was seen first). */
     boolean standbyReady() {
-        if (standbyNanos == 0 && Files.exists(readyMarker)) {
+        if (standbyNanos == 0 && output.ready()) {
             standbyNanos = System.nanoTime();
             cpuAtStandby = cpuMillis();
         }
@@ -258,6 +252,8 @@ final class ServerProcess {
     /** Waits until the server answers PING; returns the milliseconds since {@link #go()}. */
     long awaitReady(long timeoutMillis) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // it says when it listens (the first PING then answers); then the PING, as before
+        output.awaitListening(deadline);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("the server exited with status " + process.exitValue());

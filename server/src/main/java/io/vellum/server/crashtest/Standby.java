@@ -49,7 +49,7 @@ public final class Standby {
         }
         deleteTree(dir);
         long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-        System.out.printf("standby: ready %d ms after the JVM started (warm-up %d ms)%n", jvmUp,
+        System.out.printf(READY + " %d ms after the JVM started (warm-up %d ms)%n", jvmUp,
                 (System.nanoTime() - t0) / 1_000_000);
         System.out.flush();
         Files.writeString(Path.of(scratch + ".ready"), "ready\n");
@@ -83,6 +83,9 @@ public final class Standby {
         System.out.printf("%s %d %d%n", TIMELINE, (openedNanos - goNanos) / 1_000_000, (now - openedNanos) / 1_000_000);
         System.out.flush();
     }
+
+    /** The start of the line the standby prints once warmed up. */
+    static final String READY = "standby: ready";
 
     /** The line {@link #listening} prints. */
     static final String TIMELINE = "crashtest-timeline";
