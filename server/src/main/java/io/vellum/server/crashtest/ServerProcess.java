@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  * this JVM's java, its JVM flags (the launcher's {@code server/target/jvm.flags} plus
  * {@code VELLUM_JAVA_OPTS}, as this JVM got them) and its classpath, running
  * {@code vellum server}; plus flags that make the JVM start faster, since restarts are what a
- * crash test repeats: C1 only, serial GC, a small heap, and the crash test's class data
- * archive (AppCDS, {@link #classArchive}) when there is one.
+ * crash test repeats: C1 only, serial GC, a small heap, the crash test's class data archive
+ * (AppCDS, {@link #classArchive}) when there is one, mapped where it was made for, and the
+ * native libraries from the crash test's directory ({@link NativeLibraries}). None changes what
+ * the server does. Its output goes to its log through {@link ServerOutput}.
  *
  * <p>Each server starts as a {@link Standby}: it loads its classes, then waits for
  * {@link #go()} before it opens the store. The crash test starts the next server while the load

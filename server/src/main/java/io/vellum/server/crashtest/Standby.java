@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * {@value #PROPERTY} = a scratch directory of its own). Most of a restart is the JVM loading and
  * initializing some 5000 classes (the command table, Lua, Chronicle, Netty), not recovery; a
  * standby does that while the load runs: it opens a throwaway store in the scratch directory,
- * writes, snapshots, reopens it (a replay) and serves a few commands, closes it, says it is
- * ready ({@code <scratch>.ready}), then waits for a line on stdin before it opens the real
+ * writes, snapshots, (with two rounds) reopens it (a replay) and serves a few commands, closes
+ * it, says it is ready ({@value #READY} on stdout, and {@code <scratch>.ready}), then waits for
+ * a line on stdin before it opens the real
  * store. It never touches the real store before that line: the restart after it is a real
  * recovery of what the killed process left, by a process that held nothing of it. End of stdin
  * (the crash test is gone) exits.
