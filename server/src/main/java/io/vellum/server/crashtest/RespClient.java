@@ -52,14 +52,24 @@ public final class RespClient implements AutoCloseable {
      * server reads them in one go, and the round trips of one command at a time are saved.
      */
     public List<Object> pipeline(List<String[]> commands) throws IOException {
+        send(commands);
+        return replies(commands.size());
+    }
+
+    /** Sends the commands in one write, not waiting for their replies ({@link #replies} reads them). */
+    public void send(List<String[]> commands) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (String[] args : commands) {
             encode(b, args);
         }
         out.write(b.toByteArray());
         out.flush();
-        List<Object> replies = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
+    }
+
+    /** The next {@code n} replies, in order. */
+    public List<Object> replies(int n) throws IOException {
+        List<Object> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             replies.add(read());
         }
         return replies;
