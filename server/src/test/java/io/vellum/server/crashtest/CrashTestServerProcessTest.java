@@ -38,11 +38,11 @@ class CrashTestServerProcessTest {
     }
 
     @Test
-    void theClassArchiveIsMappedWhereItWasMadeFor() {
-        List<String> flags = ServerProcess.archiveFlags(dir.resolve("cds").resolve("v.jsa"));
-        assertTrue(flags.contains("-XX:SharedArchiveFile=" + dir.resolve("cds").resolve("v.jsa")), flags.toString());
-        int unlock = flags.indexOf("-XX:+UnlockDiagnosticVMOptions");
-        assertTrue(unlock >= 0 && unlock < flags.indexOf("-XX:ArchiveRelocationMode=0"), flags.toString());
+    void theClassArchiveAndTheCommandTableCacheAreNamedToTheServer() {
+        Path archive = dir.resolve("cds").resolve("v.jsa");
+        List<String> flags = ServerProcess.archiveFlags(archive);
+        assertTrue(flags.contains("-XX:SharedArchiveFile=" + archive), flags.toString());
+        assertTrue(flags.contains("-Dvellum.command-table-cache=" + dir.resolve("cds")), flags.toString());
         assertEquals(List.of(), ServerProcess.archiveFlags(null));
     }
 
