@@ -153,6 +153,25 @@ public final class AppendOnlyLog implements CommandLog {
             throw new LogWriteException(failureReply, null);
         }
         int n = codec.encode(record, nextSerial);
+        return write(codec.buffer(), 0, n);
+    }
+
+    /**
+     * A replica's copy of its primary's record: when {@code serial} is this log's next, the
+     * primary's bytes go to the log as they are (the reader checked them: checksum, framing,
+     * serial; they are the encoding of {@code record} under {@code serial}), else the record is
+     * encoded ({@link #append}) and the caller finds the serials out of step.
+     */
+    @Override
+    public long appendStored(UnitRecord record, long serial, byte[] stored, int off, int len) {
+        if (serial != nextSerial || !enabled || appenderBroken) {
+            return append(record);
+        }
+        return write(stored, off, len);
+    }
+
+    /** Appends the encoded record {@code b[off, off + n)}, this log's record number {@code nextSerial}. */
+    private long write(byte[] b, int off, int n) {
         String noSpace = reservation.ensure(endOffset + n + SLACK);
         if (noSpace != null) {
             fail("no room for a record: " + noSpace, null);
@@ -166,7 +185,7 @@ public final class AppendOnlyLog implements CommandLog {
         }
         try (DocumentContext dc = appender.writingDocument()) {
             try {
-                dc.wire().bytes().write(codec.buffer(), 0, n);
+                dc.wire().bytes().write(b, off, n);
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;

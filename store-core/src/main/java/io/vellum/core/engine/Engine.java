@@ -659,7 +659,17 @@ public final class Engine implements AutoCloseable {
      * the replies the original run gave its client.
      */
     public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
-        replayer.applyRecord(r, appendToLog, replies);
+        replayer.applyRecord(r, appendToLog, replies, null, 0, 0, 0);
+    }
+
+    /**
+     * {@link #applyRecord(UnitRecord, boolean)} appending to this store's log the record's
+     * bytes as its primary's log stores them, {@code stored[off, off + len)}, under
+     * {@code serial} ({@link CommandLog#appendStored}): a replica copies them instead of
+     * encoding the record again.
+     */
+    public void applyStoredRecord(UnitRecord r, long serial, byte[] stored, int off, int len) {
+        replayer.applyRecord(r, true, null, stored, serial, off, len);
     }
 
     // ------------------------------------------------------------------ timers and expiry
