@@ -93,6 +93,8 @@ public final class AppendOnlyLog implements CommandLog {
     private boolean appenderBroken;
     private boolean retrying;
     private volatile boolean closed;
+    private volatile Runnable batchAppended = () -> {
+    };
 
     AppendOnlyLog(Engine engine, AofOptions options, DirectoryLock lock, SingleChronicleQueue queue,
                   long lastPosition, long lastSerial, long size) {
@@ -216,8 +218,18 @@ public final class AppendOnlyLog implements CommandLog {
         return lastPosition;
     }
 
+    /**
+     * Runs {@code listener} on the committing thread each time the engine commits a batch that
+     * appended records, before they are synced: they can be read from the files now (replication
+     * streams them without polling the files).
+     */
+    public void onBatchAppended(Runnable listener) {
+        this.batchAppended = listener;
+    }
+
     @Override
     public void commit() {
+        batchAppended.run();
         if (policy != FsyncPolicy.ALWAYS || !syncer.pending()) {
             return;
         }
