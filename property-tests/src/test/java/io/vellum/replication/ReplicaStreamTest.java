@@ -52,6 +52,29 @@ class ReplicaStreamTest {
     }
 
     @Test
+    void aReplicaAcksAtMostOnceAMillisecondHoweverManyBatchesItApplies() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                awaitCaughtUp(primary, tcp, 10_000);
+                ReplicaLink link = (ReplicaLink) tcp.replication().upstream();
+                long acks0 = link.acksSent();
+                long t0 = System.nanoTime();
+                int writes = 3000;
+                for (int i = 0; i < writes; i++) {
+                    primary.execute("SET", "k" + i, "v"); // one record a batch: a batch applied each
+                }
+                awaitCaughtUp(primary, tcp, 10_000);
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                long acks = link.acksSent() - acks0;
+                assertTrue(acks <= millis + 2, acks + " acks in " + millis + " ms for " + writes + " batches");
+                assertTrue(acks >= 1, "the position was acked");
+                assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"));
+            }
+        }
+    }
+
+    @Test
     void aBacklogLargerThanOneSendReachesAReplicaThatAttachesLate() {
         try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
             RespServer ps = primary.serve(0);

@@ -49,6 +49,9 @@ final class ReplicaLink extends Upstream {
     private final Object writeLock = new Object();
     private volatile Socket socket;
     private volatile OutputStream out;
+    /** The acker waits for a batch to be applied (not spacing its acks): a batch may wake it. */
+    private volatile boolean ackerIdle;
+    private volatile long acks;
 
     ReplicaLink(Replication repl, String host, int port, RecordApplier applier) {
         super(applier);
@@ -175,7 +178,7 @@ final class ReplicaLink extends Upstream {
         lastIoMillis = System.currentTimeMillis();
         LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, logId, applier.applied());
         LockSupport.unpark(acker);
-        Runnable batchApplied = () -> LockSupport.unpark(acker);
+        Runnable batchApplied = this::batchApplied;
         RecordBatch batch = applier.newBatch();
         while (running) {
             // A batch is what has arrived together: the frames already in the buffer.
@@ -350,12 +353,21 @@ final class ReplicaLink extends Upstream {
 
     // ------------------------------------------------------------------ acks
 
+    /** Engine thread, after each batch: the acker sends the new position unless it sent one within the millisecond. */
+    private void batchApplied() {
+        if (ackerIdle) {
+            LockSupport.unpark(acker);
+        }
+    }
+
     private void ackLoop() {
         long sentApplied = -1;
         long sentSynced = -1;
         long lastSent = 0;
         while (running) {
+            ackerIdle = true;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
+            ackerIdle = false;
             if (!running) {
                 break;
             }
@@ -374,12 +386,24 @@ final class ReplicaLink extends Upstream {
                 sentApplied = a;
                 sentSynced = f;
                 lastSent = now;
+                acks++;
                 // At most one ack a millisecond: under a steady stream an ack per batch would double
                 // the primary's command load for nothing (WAIT waits at most a millisecond more).
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                // Batches applied meanwhile do not wake this thread (ackerIdle is false), so the
+                // millisecond is not cut short.
+                long until = now + TimeUnit.MILLISECONDS.toNanos(1);
+                long left;
+                while (running && (left = until - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(left);
+                }
             } catch (IOException | RuntimeException e) {
                 closeSocket(); // the reader notices and reconnects
             }
         }
+    }
+
+    /** REPLCONF ACKs sent so far (tests). */
+    long acksSent() {
+        return acks;
     }
 }
