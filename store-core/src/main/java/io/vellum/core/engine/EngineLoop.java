@@ -226,6 +226,36 @@ final class EngineLoop {
         }
     }
 
+    /** See {@link Engine#executeHere}. */
+    void executeHere(Runnable task) {
+        if (thread == null || owner.isHeldByCurrentThread() || !owner.tryLock()) {
+            execute(task);
+            return;
+        }
+        boolean ran = false;
+        try {
+            // Checked under the lock: nothing queued before the task is waiting or running.
+            if (inbox.isEmpty()) {
+                ran = true;
+                task.run();
+            }
+        } catch (Throwable e) {
+            LOG.error("engine failure running a task on the calling thread (the engine keeps running)", e);
+        } finally {
+            if (ran) {
+                endBatch();
+                if (!afterBatch.isEmpty() || !inbox.isEmpty()
+                        || (blocked.count() > 0 && blocked.nextDeadline() < engineWakeAt)) {
+                    wakeEngineThread();
+                }
+            }
+            owner.unlock();
+        }
+        if (!ran) {
+            execute(task);
+        }
+    }
+
     void enqueue(Object item) {
         if (thread == null) {
             // Not started: the caller owns the engine.
