@@ -229,7 +229,11 @@ public final class AppendOnlyLog implements CommandLog {
 
     @Override
     public void commit() {
-        batchAppended.run();
+        try {
+            batchAppended.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a listener of appended records failed", e); // never the commit's business
+        }
         if (policy != FsyncPolicy.ALWAYS || !syncer.pending()) {
             return;
         }

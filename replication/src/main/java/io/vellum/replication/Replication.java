@@ -207,7 +207,12 @@ public final class Replication implements AutoCloseable {
     /** The engine committed a batch of records: the streams send them. */
     private void batchAppended() {
         for (ReplicaStream r : streams) {
-            r.kick();
+            try {
+                r.kick();
+            } catch (RuntimeException e) {
+                // its event loop is shutting down (the server closes): the stream ends with it
+                LOG.debug("Replica {}:{} cannot be woken: {}", r.ip, r.listeningPort, e.toString());
+            }
         }
     }
 
