@@ -149,14 +149,20 @@ final class EngineLoop {
         }
         try {
             endBatch();
-            // a unit run here may have made a timer due sooner than the parked engine thread
-            // wakes: a blocked client's timeout, or a task that has work now (a WAIT's check)
-            if (!afterBatch.isEmpty() || !inbox.isEmpty()
-                    || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
-                wakeEngineThread();
-            }
+            wakeEngineThreadIfWanted();
         } finally {
             owner.unlock();
+        }
+    }
+
+    /**
+     * After a batch run on another thread: a unit run there may have made a timer due sooner
+     * than the parked engine thread wakes (a blocked client's timeout, or a task that has work
+     * now: a WAIT's check), or left work for it.
+     */
+    private void wakeEngineThreadIfWanted() {
+        if (!afterBatch.isEmpty() || !inbox.isEmpty() || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
+            wakeEngineThread();
         }
     }
 
@@ -244,10 +250,7 @@ final class EngineLoop {
         } finally {
             if (ran) {
                 endBatch();
-                if (!afterBatch.isEmpty() || !inbox.isEmpty()
-                        || (blocked.count() > 0 && blocked.nextDeadline() < engineWakeAt)) {
-                    wakeEngineThread();
-                }
+                wakeEngineThreadIfWanted();
             }
             owner.unlock();
         }
