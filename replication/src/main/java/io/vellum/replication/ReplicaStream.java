@@ -245,6 +245,13 @@ final class ReplicaStream implements Runnable {
                     LogFiles.describe(e.position()), e.getMessage());
             stopStreaming();
             return;
+        } catch (RuntimeException e) {
+            if (buf != null) {
+                buf.release();
+            }
+            LOG.warn("Streaming the log to replica {}:{} failed; it will reconnect", ip, listeningPort, e);
+            stopStreaming();
+            return;
         }
         if (buf != null) {
             sent = live.serial();
