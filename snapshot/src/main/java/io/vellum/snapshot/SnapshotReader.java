@@ -192,7 +192,7 @@ public final class SnapshotReader {
                 }
                 in.pos += SnapshotFormat.MAGIC.length;
                 offset = in.offset();
-                int len = in.message(file, wire, "the header");
+                int len = in.message(file, wire, -1);
                 Header header = Header.parser().parseFrom(in.buf, in.pos, len);
                 in.pos += len;
                 if (header.getFormatVersion() > SnapshotFormat.FORMAT_VERSION || header.getFormatVersion() < 1) {
@@ -207,13 +207,13 @@ public final class SnapshotReader {
                         throw damaged(file, offset, "key record " + n + " of " + header.getKeys()
                                 + " starts in the trailer: the file was cut short", null);
                     }
-                    len = in.message(file, wire, "key record " + n);
+                    len = in.message(file, wire, n);
                     wire.reset(in.buf, in.pos, in.pos + len);
                     in.pos += len;
                     readKey(wire, seqs, visitor);
                 }
                 offset = in.offset();
-                len = in.message(file, wire, "the scripts section");
+                len = in.message(file, wire, -2);
                 Scripts scripts = Scripts.parser().parseFrom(in.buf, in.pos, len);
                 in.pos += len;
                 offset = in.offset();
@@ -357,9 +357,10 @@ public final class SnapshotReader {
 
         /**
          * Reads a length-delimited message's length and makes its bytes available at
-         * {@code pos}; a message that runs past the data was cut short.
+         * {@code pos}; a message that runs past the data was cut short. {@code record} names it
+         * in errors: a key record's number, -1 the header, -2 the scripts section.
          */
-        int message(Path file, WireReader wire, String what) throws IOException, SnapshotDamagedException {
+        int message(Path file, WireReader wire, long record) throws IOException, SnapshotDamagedException {
             long at = offset();
             fill((int) Math.min(10, dataEnd - at));
             wire.reset(buf, pos, lim);
@@ -367,14 +368,18 @@ public final class SnapshotReader {
             try {
                 len = wire.varint32();
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + what + ")", e);
+                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + name(record) + ")", e);
             }
             pos = wire.pos();
             if (len < 0 || !fill(len)) {
-                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + what + " of "
+                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + name(record) + " of "
                         + len + " bytes)", null);
             }
             return len;
+        }
+
+        private static String name(long record) {
+            return record == -1 ? "the header" : record == -2 ? "the scripts section" : "key record " + record;
         }
     }
 }

@@ -21,13 +21,20 @@ import java.util.function.Consumer;
  */
 public final class ZSkipList {
     static final int MAX_LEVEL = 32;
+    /**
+     * The header's levels at first, grown as the list's level grows: a level above 4 needs about
+     * a thousand elements, and most sorted sets are small (a 32-level header was 288 bytes of
+     * a five-member set's 1.3 KB).
+     */
+    private static final int HEADER_LEVELS = 4;
 
     /** One element. The member bytes are shared with the member dictionary; never mutate them. */
     public static final class Node {
         private final byte[] member;
         private double score;
-        private final Node[] forward;
-        private final int[] span;
+        /** Final but for the header's, which grow with the list's level. */
+        private Node[] forward;
+        private int[] span;
         private Node backward;
 
         Node(byte[] member, double score, int level) {
@@ -62,7 +69,7 @@ public final class ZSkipList {
         boolean holds(Node n);
     }
 
-    private final Node header = new Node(null, 0, MAX_LEVEL);
+    private final Node header = new Node(null, 0, HEADER_LEVELS);
     private Node tail;
     private int length;
     private int level = 1;
@@ -114,8 +121,17 @@ public final class ZSkipList {
 
     /** Inserts an element that is not in the list (the caller checks its dictionary). */
     public Node insert(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
-        int[] rank = new int[MAX_LEVEL];
+        // The level is drawn first (the draws follow one another as before: one per insert) so
+        // that the paths are as long as they need to be, not MAX_LEVEL (garbage per insert).
+        int lvl = randomLevel();
+        int levels = Math.max(level, lvl);
+        if (levels > header.forward.length) {
+            int n = Math.min(MAX_LEVEL, Math.max(levels, header.forward.length * 2));
+            header.forward = Arrays.copyOf(header.forward, n);
+            header.span = Arrays.copyOf(header.span, n);
+        }
+        Node[] update = new Node[levels];
+        int[] rank = new int[levels];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -125,7 +141,6 @@ public final class ZSkipList {
             }
             update[i] = x;
         }
-        int lvl = randomLevel();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
@@ -176,7 +191,7 @@ public final class ZSkipList {
 
     /** The predecessors of (score, member) on every level. */
     private Node[] path(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             while (x.forward[i] != null && before(x.forward[i], score, member)) {
@@ -281,7 +296,7 @@ public final class ZSkipList {
 
     /** Removes the elements of 1-based ranks start..end (inclusive), passing each to {@code removed}. */
     public void deleteRankRange(int start, int end, Consumer<Node> removed) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
