@@ -22,6 +22,12 @@ import net.openhft.hashing.LongHashFunction;
  * returned exactly once, entries added during the scan may be returned, which is Redis's
  * guarantee and a little more. Snapshots store sequence numbers, so cursors survive reload.
  *
+ * <p><b>Small dictionaries</b> (at most {@value #SMALL_CAPACITY} entry slots: most hashes, sets
+ * and sorted sets) have no index and no hash array: a lookup compares the keys in order, as
+ * Redis's listpack does, and each such dictionary is two arrays and this object instead of
+ * four arrays and this object (on loading a snapshot of a million keys, half a million fewer
+ * objects for the collector to copy). Growing past that builds the hashes and the index.
+ *
  * <p>Values are held as {@code Object}; null values are not allowed. Keys must not be
  * mutated after insertion.
  *
@@ -31,6 +37,8 @@ public final class OrderedDict<V> {
     private static final long HASH_SEED = new java.security.SecureRandom().nextLong();
     private static final LongHashFunction HASH = LongHashFunction.xx3(HASH_SEED);
     private static final int MIN_CAPACITY = 4;
+    /** Entry capacities up to this have no index (looked up by comparing keys in order). */
+    static final int SMALL_CAPACITY = 8;
 
     /**
      * Entry {@code e}'s key at {@code kv[2e]} (null for a tombstone) and its value at
@@ -40,7 +48,7 @@ public final class OrderedDict<V> {
      */
     private Object[] kv;
     private long[] seqs;
-    /** Entry hashes, for rebuilding the index (lookups read the copy in the index). */
+    /** Entry hashes, for rebuilding the index (lookups read the copy in the index); null when small. */
     private int[] hashes;
     /** Entries used so far in the entry arrays, tombstones included. */
     private int filled;
@@ -48,7 +56,8 @@ public final class OrderedDict<V> {
     /**
      * Open addressing. A slot's low 32 bits are 0 when empty, -1 when deleted, otherwise entry
      * slot + 1; its high 32 bits are the entry's hash, so a probe rejects other keys without
-     * reading the entry arrays ({@link #slot}).
+     * reading the entry arrays ({@link #slot}). Null when small (at most {@link #SMALL_CAPACITY}
+     * entry slots).
      */
     private long[] index;
     private int indexUsed; // non-empty index slots (live + deleted markers)
@@ -76,8 +85,9 @@ public final class OrderedDict<V> {
     private void allocate(int capacity) {
         kv = new Object[capacity * 2];
         seqs = new long[capacity];
-        hashes = new int[capacity];
-        index = new long[indexSizeFor(capacity)];
+        boolean small = capacity <= SMALL_CAPACITY;
+        hashes = small ? null : new int[capacity];
+        index = small ? null : new long[indexSizeFor(capacity)];
         filled = 0;
         live = 0;
         indexUsed = 0;
@@ -137,6 +147,7 @@ public final class OrderedDict<V> {
 
     // ------------------------------------------------------------------ lookup
 
+    /** The index slot of {@code key} (hash {@code h}), or -1; not small. */
     private int findSlot(byte[] key, int h) {
         if (unindexed != 0) {
             indexAppended();
@@ -158,10 +169,28 @@ public final class OrderedDict<V> {
         }
     }
 
+    /** The entry of {@code key} in a small dictionary (no index), or -1: the keys compared in order. */
+    private int findSmall(byte[] key) {
+        if (unindexed != 0) {
+            indexAppended();
+        }
+        Object[] a = kv;
+        for (int e = 0, n = filled; e < n; e++) {
+            Object k = a[e << 1];
+            if (k != null && Arrays.equals((byte[]) k, key)) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
     /** The entry index of {@code key}, or -1. */
     public int indexOf(byte[] key) {
         if (live == 0) {
             return -1; // no hashing for nothing (a store without TTLs looks in its expires on every write)
+        }
+        if (index == null) {
+            return findSmall(key);
         }
         int s = findSlot(key, hash(key));
         return s < 0 ? -1 : (int) index[s] - 1;
@@ -185,6 +214,16 @@ public final class OrderedDict<V> {
         if (value == null) {
             throw new NullPointerException("null value");
         }
+        if (index == null) {
+            int e = findSmall(key);
+            if (e >= 0) {
+                V old = (V) val(e);
+                kv[(e << 1) + 1] = value;
+                return old;
+            }
+            insertNew(key, value, 0, false, nextSeq++);
+            return null;
+        }
         int h = hash(key);
         int s = findSlot(key, h);
         if (s >= 0) {
@@ -193,7 +232,7 @@ public final class OrderedDict<V> {
             kv[(e << 1) + 1] = value;
             return old;
         }
-        insertNew(key, value, h, nextSeq++);
+        insertNew(key, value, h, true, nextSeq++);
         return null;
     }
 
@@ -202,11 +241,18 @@ public final class OrderedDict<V> {
         if (value == null) {
             throw new NullPointerException("null value");
         }
+        if (index == null) {
+            if (findSmall(key) >= 0) {
+                throw new IllegalStateException("add of an existing key");
+            }
+            insertNew(key, value, 0, false, nextSeq++);
+            return;
+        }
         int h = hash(key);
         if (findSlot(key, h) >= 0) {
             throw new IllegalStateException("add of an existing key");
         }
-        insertNew(key, value, h, nextSeq++);
+        insertNew(key, value, h, true, nextSeq++);
     }
 
     /**
@@ -227,11 +273,12 @@ public final class OrderedDict<V> {
         if (seq < nextSeq) {
             throw new IllegalArgumentException("sequence " + seq + " is not after " + (nextSeq - 1));
         }
-        int h = hash(key);
-        if (findSlot(key, h) >= 0) {
+        boolean hashed = index != null;
+        int h = hashed ? hash(key) : 0;
+        if (hashed ? findSlot(key, h) >= 0 : findSmall(key) >= 0) {
             throw new IllegalArgumentException("duplicate key in ordered insert");
         }
-        insertNew(key, value, h, seq);
+        insertNew(key, value, h, hashed, seq);
         nextSeq = seq + 1;
     }
 
@@ -258,7 +305,9 @@ public final class OrderedDict<V> {
         kv[e << 1] = key;
         kv[(e << 1) + 1] = value;
         seqs[e] = seq;
-        hashes[e] = hash(key);
+        if (hashes != null) {
+            hashes[e] = hash(key);
+        }
         live++;
         if (liveTree != null) {
             addLive(e, 1);
@@ -277,6 +326,18 @@ public final class OrderedDict<V> {
             return;
         }
         unindexed = 0;
+        if (index == null) {
+            // Small: the keys before the new ones are distinct; compare each new one with those before it.
+            for (int e = filled - n; e < filled; e++) {
+                byte[] key = key(e);
+                for (int f = 0; f < e; f++) {
+                    if (key(f) != null && Arrays.equals(key(f), key)) {
+                        throw new IllegalArgumentException("duplicate key in ordered insert");
+                    }
+                }
+            }
+            return;
+        }
         if ((indexUsed + n + 1) * 3 > index.length * 2) {
             // Grow the index over the entries indexed so far (distinct already), then add the new ones.
             indexEntriesBefore(filled - n);
@@ -322,24 +383,33 @@ public final class OrderedDict<V> {
         kv[(entry << 1) + 1] = value;
     }
 
-    private void insertNew(byte[] key, Object value, int h, long seq) {
+    /** Appends a new entry; {@code h} is the key's hash when {@code hashed} (computed here if needed). */
+    private void insertNew(byte[] key, Object value, int h, boolean hashed, long seq) {
         if (filled == capacity()) {
             // Compact in place when at least half are tombstones, otherwise grow.
             int cap = live * 2 <= filled ? Math.max(MIN_CAPACITY, capacity()) : capacity() * 2;
             rebuild(cap);
         }
-        if ((indexUsed + 1) * 3 > index.length * 2) {
-            rebuildIndex();
+        if (index != null) {
+            if (!hashed) {
+                h = hash(key); // the dictionary just grew out of small
+            }
+            if ((indexUsed + 1) * 3 > index.length * 2) {
+                rebuildIndex();
+            }
         }
         int e = filled++;
         kv[e << 1] = key;
         kv[(e << 1) + 1] = value;
         seqs[e] = seq;
-        hashes[e] = h;
         live++;
         if (liveTree != null) {
             addLive(e, 1);
         }
+        if (index == null) {
+            return;
+        }
+        hashes[e] = h;
         int mask = index.length - 1;
         int i = h & mask;
         int perturb = h;
@@ -359,12 +429,20 @@ public final class OrderedDict<V> {
         if (live == 0) {
             return null;
         }
-        int s = findSlot(key, hash(key));
-        if (s < 0) {
-            return null;
+        int e;
+        if (index == null) {
+            e = findSmall(key);
+            if (e < 0) {
+                return null;
+            }
+        } else {
+            int s = findSlot(key, hash(key));
+            if (s < 0) {
+                return null;
+            }
+            e = (int) index[s] - 1;
+            index[s] = DELETED;
         }
-        int e = (int) index[s] - 1;
-        index[s] = DELETED;
         V old = (V) val(e);
         kv[e << 1] = null;
         kv[(e << 1) + 1] = null;
@@ -392,16 +470,19 @@ public final class OrderedDict<V> {
     /** Compacts the entry arrays into {@code capacity} slots (order and sequences kept). */
     private void rebuild(int capacity) {
         capacity = Math.max(capacity, live + 1);
+        boolean small = capacity <= SMALL_CAPACITY;
         Object[] pairs = new Object[capacity * 2];
         long[] sq = new long[capacity];
-        int[] hs = new int[capacity];
+        int[] hs = small ? null : new int[capacity];
         int n = 0;
         for (int e = 0; e < filled; e++) {
             if (key(e) != null) {
                 pairs[n << 1] = kv[e << 1];
                 pairs[(n << 1) + 1] = kv[(e << 1) + 1];
                 sq[n] = seqs[e];
-                hs[n] = hashes[e];
+                if (hs != null) {
+                    hs[n] = hashes != null ? hashes[e] : hash(key(e));
+                }
                 n++;
             }
         }
@@ -410,7 +491,12 @@ public final class OrderedDict<V> {
         hashes = hs;
         filled = n;
         liveTree = null;
-        rebuildIndex();
+        if (small) {
+            index = null;
+            indexUsed = 0;
+        } else {
+            rebuildIndex();
+        }
     }
 
     /** Re-creates the index from the live entries, dropping deleted markers. */
