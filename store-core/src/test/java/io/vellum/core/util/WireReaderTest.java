@@ -87,7 +87,7 @@ class WireReaderTest {
                 case 2 -> o.writeFixed64(field, r.nextLong());
                 case 3 -> o.writeFixed32(field, r.nextInt());
                 case 4 -> {
-                    byte[] b = new byte[r.nextInt(r.nextBoolean() ? 10 : 300)];
+                    byte[] b = new byte[r.nextInt(r.nextInt(10) == 0 ? 300 : 10)];
                     r.nextBytes(b);
                     o.writeByteArray(field, b);
                 }
