@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * warm JVM; {@link SnapshotColdLoad} measures one in a fresh JVM, as a restart does
  * ({@code -Dvellum.bench.keep=true} keeps the store directory for it).
  * The engine runs with a log that keeps nothing, so the figures are the snapshot's alone.
+ * {@code benchmarks/bgsave-latency.py} measures the latency figure through the network path
+ * instead (redis-benchmark against a server, and against redis-server for reference).
  */
 public final class SnapshotBenchmark {
     private static final AtomicLong POSITION = new AtomicLong(1000);

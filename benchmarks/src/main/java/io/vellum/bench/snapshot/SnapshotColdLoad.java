@@ -18,7 +18,14 @@ import javax.management.ObjectName;
  * time and allocated bytes, the young collections and their pause time, the JIT's compile
  * time, the process's minor page faults (first touches of new heap), and, after a full GC,
  * the retained heap per key and the largest classes by instances ({@code -Dvellum.bench.histogram=false}
- * skips that).
+ * skips that). Add {@code -Xlog:gc} for each collection's pause and heap before and after.
+ *
+ * <p>What costs what in a fresh JVM on two processors: the loading thread's CPU (decoding, with
+ * code that is interpreted or C1-compiled until C2's compiles arrive), the young collections
+ * (every loaded object is live, so each collection copies what was loaded since the last, and
+ * the collector's two threads share the processors with the C2 compiler thread), and first
+ * touches of new heap pages ({@code -XX:+UseTransparentHugePages} took the faults from ~90k to
+ * ~15k and the loading thread's CPU down a fifth in our runs; a JVM flag, so the launcher's call).
  */
 public final class SnapshotColdLoad {
     private SnapshotColdLoad() {

@@ -107,15 +107,7 @@ public final class WireReader {
 
     /** A varint's low 32 bits (protobuf's readRawVarint32, readInt32, readUInt32). */
     public int varint32() throws InvalidProtocolBufferException {
-        int p = pos;
-        if (p < end) {
-            byte b = buf[p];
-            if (b >= 0) {
-                pos = p + 1;
-                return b;
-            }
-        }
-        return (int) varintSlow();
+        return (int) varint64();
     }
 
     public long varint64() throws InvalidProtocolBufferException {
