@@ -92,7 +92,7 @@ public final class Replication implements AutoCloseable {
             }
         });
         engine.onSessionClosed(this::sessionClosed);
-        engine.addCron(10, waits::check);
+        engine.addCron(10, waits::check, waits::any);
         String ro = ReplicationConfig.replicaof(config).trim();
         if (!ro.isEmpty() && !ro.equalsIgnoreCase("no one")) {
             String[] w = ro.split("\\s+");

@@ -8,7 +8,7 @@ import java.util.List;
  * Clients blocked in {@code WAIT} or {@code WAITAOF}. A waiter is blocked through the engine's
  * blocking (no keys, the command's timeout); when the acks (or the local sync) reach its target
  * it is released early through {@code Engine.unblock}, which writes the reply its timeout would
- * have written, counted then. Checked after acks and every 10 ms (the local sync has no event).
+ * have written, counted then. Checked after acks and, while a client waits, every 10 ms (the local sync has no event).
  * Engine thread only.
  */
 final class WaitRegistry {
@@ -38,6 +38,11 @@ final class WaitRegistry {
 
     void add(Waiter w) {
         waiters.add(w);
+    }
+
+    /** Whether a client waits (the 10 ms check has work only then). */
+    boolean any() {
+        return !waiters.isEmpty();
     }
 
     void remove(Waiter w) {

@@ -181,7 +181,7 @@ public final class Engine implements AutoCloseable {
         this.blocking = new BlockedCommands(this, blocked, clock);
         this.replayer = new RecordReplayer(this, clock, blocking);
         this.timers = new Timers(this, config, clock, blocked, blocking, activeExpiry, startMillis);
-        this.loop = new EngineLoop(this, clock, blocked, timers);
+        this.loop = new EngineLoop(this, clock, timers);
         this.dispatch = new CommandDispatch(this, loop, table, config, clock, errorStats, scripting);
         // a closed or RESET connection loses its subscriptions without being told
         this.sessions = new SessionRegistry(this, config, clock, loop, watches, blocked);
@@ -388,7 +388,17 @@ public final class Engine implements AutoCloseable {
 
     /** Runs {@code task} on the engine thread about every {@code periodMillis}, between batches. */
     public void addCron(long periodMillis, Runnable task) {
-        timers.addCron(periodMillis, task);
+        timers.addCron(periodMillis, task, () -> true);
+    }
+
+    /**
+     * As {@link #addCron(long, Runnable)}, for a task with nothing to do most of the time: it
+     * runs, and wakes the parked engine thread, only while {@code active} says so (read on the
+     * engine thread). An idle server's engine thread then wakes {@code hz} times a second, not
+     * at the shortest period of a task that has no work.
+     */
+    public void addCron(long periodMillis, Runnable task, java.util.function.BooleanSupplier active) {
+        timers.addCron(periodMillis, task, active);
     }
 
     // ------------------------------------------------------------------ sessions (any thread)

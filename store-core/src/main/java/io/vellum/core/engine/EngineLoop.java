@@ -47,7 +47,6 @@ final class EngineLoop {
 
     private final Engine engine;
     private final UnitClock clock;
-    private final BlockedClients blocked;
     private final Timers timers;
     final ConcurrentLinkedDeque<Object> inbox = new ConcurrentLinkedDeque<>();
     /** Held by whichever thread runs units: the engine thread, or a network thread running a batch here. */
@@ -65,10 +64,9 @@ final class EngineLoop {
     private volatile boolean running;
     private volatile boolean parked;
 
-    EngineLoop(Engine engine, UnitClock clock, BlockedClients blocked, Timers timers) {
+    EngineLoop(Engine engine, UnitClock clock, Timers timers) {
         this.engine = engine;
         this.clock = clock;
-        this.blocked = blocked;
         this.timers = timers;
     }
 
@@ -151,8 +149,10 @@ final class EngineLoop {
         }
         try {
             endBatch();
+            // a unit run here may have made a timer due sooner than the parked engine thread
+            // wakes: a blocked client's timeout, or a task that has work now (a WAIT's check)
             if (!afterBatch.isEmpty() || !inbox.isEmpty()
-                    || (blocked.count() > 0 && blocked.nextDeadline() < engineWakeAt)) {
+                    || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
                 wakeEngineThread();
             }
         } finally {

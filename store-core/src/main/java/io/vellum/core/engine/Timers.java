@@ -3,6 +3,7 @@ package io.vellum.core.engine;
 import io.vellum.core.config.StoreConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,13 @@ final class Timers {
     private static final class Cron {
         final long periodMillis;
         final Runnable task;
+        final BooleanSupplier active;
         long nextMillis;
 
-        Cron(long periodMillis, Runnable task, long now) {
+        Cron(long periodMillis, Runnable task, BooleanSupplier active, long now) {
             this.periodMillis = periodMillis;
             this.task = task;
+            this.active = active;
             this.nextMillis = now + periodMillis;
         }
     }
@@ -49,15 +52,17 @@ final class Timers {
         this.lastExpiryCycleMillis = startMillis;
     }
 
-    void addCron(long periodMillis, Runnable task) {
-        crons.add(new Cron(periodMillis, task, clock.wallMillis()));
+    void addCron(long periodMillis, Runnable task, BooleanSupplier active) {
+        crons.add(new Cron(periodMillis, task, active, clock.wallMillis()));
     }
 
     long millisToNextTimer() {
         long now = clock.wallMillis();
         long next = lastExpiryCycleMillis + 1000 / Math.max(1, config.hz.get());
         for (Cron c : crons) {
-            next = Math.min(next, c.nextMillis);
+            if (c.active.getAsBoolean()) {
+                next = Math.min(next, c.nextMillis);
+            }
         }
         next = Math.min(next, blocked.nextDeadline());
         return Math.min(100, Math.max(0, next - now));
@@ -75,6 +80,9 @@ final class Timers {
         for (Cron c : crons) {
             if (now >= c.nextMillis) {
                 c.nextMillis = now + c.periodMillis;
+                if (!c.active.getAsBoolean()) {
+                    continue;
+                }
                 try {
                     c.task.run();
                 } catch (RuntimeException e) {
