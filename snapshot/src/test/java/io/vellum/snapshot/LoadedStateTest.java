@@ -123,6 +123,49 @@ class LoadedStateTest {
         }
     }
 
+    /**
+     * The reader takes the file a megabyte at a time: records cross the buffer's end (kept and
+     * read on), and a record larger than the buffer grows it. A flipped byte past the first
+     * megabyte is still found.
+     */
+    @Test
+    void aSnapshotLargerThanTheReadBufferLoadsWhole() throws Exception {
+        writer = SnapshotFileTest.store(dir);
+        TestStore.Client c = writer.client();
+        Random r = new Random(3);
+        for (int i = 0; i < 3000; i++) {
+            c.call("SET", "s" + i, text(r, 200 + r.nextInt(1600)));
+        }
+        c.call("SET", "huge", text(r, 2_500_000));
+        for (int i = 0; i < 2000; i++) {
+            c.call("HSET", "hash", "field" + i, text(r, r.nextInt(300)));
+        }
+        assertEquals(TestStore.OK, c.call("SAVE"));
+        Path file = SnapshotFormat.snapshots(SnapshotFormat.directory(dir)).get(0);
+        byte[] good = java.nio.file.Files.readAllBytes(file);
+        assertTrue(good.length > 5_000_000, good.length + " bytes");
+        List<String> expected = structure(writer);
+        try (TestStore st = SnapshotFileTest.loaded(dir)) {
+            Datasets.assertSameDump(expected, structure(st), "structures after load");
+        }
+        byte[] bad = good.clone();
+        int at = (1 << 20) + 12345;
+        bad[at] ^= 0x40;
+        java.nio.file.Files.write(file, bad);
+        SnapshotDamagedException e = org.junit.jupiter.api.Assertions.assertThrows(SnapshotDamagedException.class,
+                () -> SnapshotReader.readValues(file, (db, k, seq, he, x, v) -> { }));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    /** Random letters: a byte read from the wrong place shows. */
+    private static String text(Random r, int n) {
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = (char) ('a' + r.nextInt(26));
+        }
+        return new String(c);
+    }
+
     @Test
     void aRepeatedMemberInASmallCollectionIsDamage() throws Exception {
         // The small dictionary finds a repeated member without an index: the load refuses it.
