@@ -2,6 +2,7 @@ package io.vellum.snapshot;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
+import io.vellum.core.types.StoredValueWriter;
 import io.vellum.core.types.StringValue;
 import io.vellum.core.types.Value;
 import io.vellum.core.types.proto.StoredValue;
@@ -127,7 +128,13 @@ final class ChunkEncoder {
      */
     void key(int db, byte[] key, long seqDelta, boolean hasExpire, long expireAt, Value value) {
         if (!(value instanceof StringValue s)) {
-            key(db, key, seqDelta, hasExpire, expireAt, value.toProto(), null);
+            int size = StoredValueWriter.size(value);
+            if (size < 0) {
+                key(db, key, seqDelta, hasExpire, expireAt, value.toProto(), null);
+                return;
+            }
+            keyHead(db, key, seqDelta, hasExpire, expireAt, size);
+            write(() -> StoredValueWriter.write(value, out));
             return;
         }
         int len = s.length();
