@@ -6,13 +6,13 @@ import io.vellum.core.data.ZSkipList;
 import java.io.IOException;
 
 /**
- * Writes a hash, a set or a sorted set as its {@code StoredValue} message ({@code values.proto})
- * straight from the value, byte for byte what {@code toProto().writeTo()} writes, without
- * building the generated messages: a BGSAVE encodes every collection of the dataset on the engine
- * thread, and the builders, ByteString wrappers and lists of a message per collection were
- * tens of objects a key, garbage whose collections paused the clients during the snapshot.
- * Other values (strings, lists, intsets, streams) go through {@code toProto}: {@link #size}
- * answers -1 for them.
+ * Writes a string, a hash, a set or a sorted set as its {@code StoredValue} message
+ * ({@code values.proto}) straight from the value, byte for byte what {@code toProto().writeTo()}
+ * writes, without building the generated messages: a BGSAVE encodes every key of the dataset on
+ * the engine thread (and a key a unit changes before the snapshot wrote it, on that unit's time),
+ * and the builders, ByteString wrappers and lists of a message per collection were tens of
+ * objects a key, garbage whose collections paused the clients during the snapshot. Other values
+ * (lists, intsets, streams) go through {@code toProto}: {@link #size} answers -1 for them.
  *
  * <p>proto3 writes fields in number order, repeated numbers packed, and leaves out a zero
  * next_seq and an empty encoding; so does this.
@@ -27,7 +27,10 @@ public final class StoredValueWriter {
     public static int size(Value v) {
         int inner;
         int field;
-        if (v instanceof HashValue h) {
+        if (v instanceof StringValue s) {
+            inner = stringSize(s);
+            field = 1;
+        } else if (v instanceof HashValue h) {
             inner = hashSize(h);
             field = 5;
         } else if (v instanceof SetValue s && !s.isIntset()) {
@@ -44,7 +47,11 @@ public final class StoredValueWriter {
 
     /** Writes {@code v}'s StoredValue; {@link #size} must have answered its size (not -1). */
     public static void write(Value v, CodedOutputStream out) throws IOException {
-        if (v instanceof HashValue h) {
+        if (v instanceof StringValue s) {
+            out.writeTag(1, 2);
+            out.writeUInt32NoTag(stringSize(s));
+            writeString(s, out);
+        } else if (v instanceof HashValue h) {
             out.writeTag(5, 2);
             out.writeUInt32NoTag(hashSize(h));
             writeHash(h, out);
@@ -58,6 +65,46 @@ public final class StoredValueWriter {
             writeZSet(z, out);
         } else {
             throw new IllegalArgumentException("not encoded here: " + v.type());
+        }
+    }
+
+    /** {@code v}'s StoredValue as bytes (a copy-on-write of a key the snapshot has not written yet). */
+    public static byte[] toBytes(Value v) {
+        int size = size(v);
+        if (size < 0) {
+            return v.toProto().toByteArray();
+        }
+        byte[] b = new byte[size];
+        CodedOutputStream out = CodedOutputStream.newInstance(b);
+        try {
+            write(v, out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored value's size computation is wrong", e);
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------ string: value=1 raw=2 never_int=3
+
+    private static int stringSize(StringValue s) {
+        int len = s.length();
+        return (len > 0 ? 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len : 0) + (s.isRaw() ? 2 : 0)
+                + (s.isNeverInt() ? 2 : 0);
+    }
+
+    private static void writeString(StringValue s, CodedOutputStream out) throws IOException {
+        int len = s.length();
+        if (len > 0) {
+            out.writeTag(1, 2);
+            out.writeUInt32NoTag(len);
+            out.writeRawBytes(s.array(), 0, len); // not bytes(): that would give up the value's own buffer
+        }
+        if (s.isRaw()) {
+            out.writeBool(2, true);
+        }
+        if (s.isNeverInt()) {
+            out.writeBool(3, true);
         }
     }
 
