@@ -8,6 +8,8 @@ Usage (from the repository root, after `mvn -B -o -q package -pl benchmarks,serv
     benchmarks/replication-processes.py throughput [--server vellum|redis|both] [--runs 3]
                                             [--requests 500000] [--clients 50] [--pipeline 16]
                                             [--replicas 0,1,2]
+    benchmarks/replication-processes.py apply [--records 1000000] [--skip 300000]
+                                            [--replica tcp,same-host] [--gc-log] [--jfr] [--keep]
 
 Processes: a Vellum primary is `vellum server` (the launcher's java command, run directly so
 nothing is built), its TCP replica `vellum server --replicaof 127.0.0.1 <port>` and its
@@ -20,6 +22,17 @@ VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to Vellum's JVMs; VELLUM_SERV
 another build's server/target (a copy kept for an A/B). Nothing is pinned: the nodes, the load
 generator and the OS share the machine's cores as they would for a user who runs them on one
 host.
+
+apply: the cost of applying a fixed number of records. A Vellum primary is filled with --records
+SETs (redis-cli --pipe, keys key:0..99999), then one replica of each kind in --replica is
+started empty and catches up, alone; once it has applied --skip records (JIT warm-up), the CPU
+seconds (user+sys, /proc) of the replica and of its threads, and of the primary's streaming
+thread, are counted up to the last record. Prints CPU microseconds per record (whole process
+and busiest threads) and, with --gc-log, the bytes the replica's young collections found
+allocated per record. --jfr records each Vellum JVM with JFR's profile settings
+(<node>.jfr in the kept directory: `jfr print --events jdk.ObjectAllocationSample`,
+`jdk.ExecutionSample`). Per-record CPU is steady on a shared machine; the catch-up's wall time
+is not.
 
 lag: starts a primary, a TCP replica and (Vellum) a same-host follower or (Redis) a second
 TCP replica, waits until both are online, then runs io.vellum.bench.replication.LagProbe:
@@ -76,6 +89,7 @@ def vellum_java():
 
 
 GC_LOG = False
+JFR = False
 
 
 REWRITES = False
@@ -112,6 +126,8 @@ def start_node(kind, role, workdir, fsync, primary=None):
             cmd += ["--replicaof", "127.0.0.1", str(primary.port)]
     if GC_LOG and kind == "vellum":
         cmd.insert(1, "-Xlog:gc:file=%s:time" % os.path.join(workdir, name + ".gc.log"))
+    if JFR and kind == "vellum":
+        cmd.insert(1, "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=%s" % os.path.join(workdir, name + ".jfr"))
     log = open(os.path.join(workdir, name + ".log"), "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     sbs.wait_for(port, proc)
@@ -177,6 +193,57 @@ def thread_cpu(pid):
         acc[0] += (int(fields[11]) + int(fields[12])) / tick
         acc[1] += ctx
     return out
+
+
+def applied(port):
+    """A replica's slave_repl_offset: the serial of the last record it applied."""
+    return int(info(port).get("slave_repl_offset", "0"))
+
+
+def fill(port, records):
+    """records SETs of key:<0..99999> to a 3-byte value (redis-benchmark -t set -r 100000's shape), through
+    redis-cli --pipe."""
+    cmds = b"".join(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$3\r\nxxx\r\n" % (len(k), k)
+                    for k in (b"key:%d" % (i % 100000) for i in range(records)))
+    out = subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=cmds, capture_output=True, timeout=600)
+    if out.returncode != 0 or b"errors: 0" not in out.stdout:
+        raise RuntimeError("filling the primary failed: %s %s" % (out.stdout[-300:], out.stderr[-300:]))
+
+
+def apply_cost(a, work):
+    primary = start_node("vellum", "primary", work, a.appendfsync)
+    try:
+        fill(primary.port, a.records)
+        total = int(info(primary.port).get("master_repl_offset", "0"))
+        print("primary %s: %d records in its log" % (primary.name, total), flush=True)
+        for role in a.replica.split(","):
+            replica = start_node("vellum", role, work, a.appendfsync, primary)
+            try:
+                while applied(replica.port) < a.skip:
+                    time.sleep(0.02)
+                t0 = time.time()
+                first = applied(replica.port)
+                r0, p0 = thread_cpu(replica.proc.pid), thread_cpu(primary.proc.pid)
+                c0 = sbs.cpu_seconds(replica.proc.pid)
+                while applied(replica.port) < total:
+                    time.sleep(0.02)
+                c1 = sbs.cpu_seconds(replica.proc.pid)
+                r1, p1 = thread_cpu(replica.proc.pid), thread_cpu(primary.proc.pid)
+                t1 = time.time()
+                n = total - first
+                print("%s replica: %d records (serials %d..%d) in %.2f s: %.2f us CPU per record (%.0f records/s)" % (
+                    role, n, first + 1, total, t1 - t0, (c1 - c0) * 1e6 / n, n / (t1 - t0)), flush=True)
+                for label, before, after in (("replica", r0, r1), ("primary", p0, p1)):
+                    rows = sorted(((after[k][0] - before.get(k, [0, 0])[0], after[k][1] - before.get(k, [0, 0])[1], k)
+                                   for k in after), reverse=True)
+                    for cpu, ctx, name in rows[:6 if label == "replica" else 3]:
+                        print("    %-8s %-32s %7.2f us/record %7.3f switches/record" % (label, name, cpu * 1e6 / n, ctx / n))
+                if GC_LOG:
+                    print_gc_pauses([replica], work, t0, t1, n)
+            finally:
+                sbs.stop(replica.proc)
+    finally:
+        sbs.stop(primary.proc)
 
 
 def print_gc_pauses(nodes, workdir, since, until, commands):
@@ -280,7 +347,7 @@ def throughput(a, kinds, work):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["lag", "throughput"])
+    ap.add_argument("mode", choices=["lag", "throughput", "apply"])
     ap.add_argument("--server", default="both", choices=["vellum", "redis", "both"])
     ap.add_argument("--appendfsync", default="everysec", choices=["everysec", "always", "no"])
     ap.add_argument("--rate", type=int, default=50000)
@@ -295,19 +362,27 @@ def main():
     ap.add_argument("--threads", action="store_true", help="lag: print each node's busiest threads (CPU, switches)")
     ap.add_argument("--gc-log", action="store_true", help="lag: run Vellum's JVMs with -Xlog:gc and print their pauses")
     ap.add_argument("--rewrites", action="store_true", help="keep auto-aof-rewrite on (snapshots during the run)")
+    ap.add_argument("--records", type=int, default=1000000, help="apply: records in the primary's log")
+    ap.add_argument("--skip", type=int, default=300000, help="apply: records applied before counting (warm-up)")
+    ap.add_argument("--replica", default="tcp,same-host", help="apply: replica kinds, one after the other")
+    ap.add_argument("--jfr", action="store_true", help="run Vellum's JVMs with JFR (profile settings; implies --keep)")
     ap.add_argument("--keep", action="store_true", help="keep the nodes' directories and logs")
     a = ap.parse_args()
     for tool in ("redis-server", "redis-benchmark", "redis-cli", "java"):
         if shutil.which(tool) is None:
             sys.exit("%s not found" % tool)
-    global GC_LOG, REWRITES
+    global GC_LOG, REWRITES, JFR
     GC_LOG = a.gc_log
+    JFR = a.jfr
+    a.keep = a.keep or a.jfr
     REWRITES = a.rewrites
     kinds = ["vellum", "redis"] if a.server == "both" else [a.server]
     work = tempfile.mkdtemp(prefix="repl-processes-")
     print("load average before: %s" % " ".join(open("/proc/loadavg").read().split()[:3]), flush=True)
     try:
-        if a.mode == "lag":
+        if a.mode == "apply":
+            apply_cost(a, work)
+        elif a.mode == "lag":
             for k in kinds:
                 lag(a, k, os.path.join(work, k))
         else:

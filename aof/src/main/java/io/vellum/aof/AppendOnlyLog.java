@@ -93,6 +93,8 @@ public final class AppendOnlyLog implements CommandLog {
     private boolean appenderBroken;
     private boolean retrying;
     private volatile boolean closed;
+    private volatile Runnable batchAppended = () -> {
+    };
 
     AppendOnlyLog(Engine engine, AofOptions options, DirectoryLock lock, SingleChronicleQueue queue,
                   long lastPosition, long lastSerial, long size) {
@@ -153,6 +155,25 @@ public final class AppendOnlyLog implements CommandLog {
             throw new LogWriteException(failureReply, null);
         }
         int n = codec.encode(record, nextSerial);
+        return write(codec.buffer(), 0, n);
+    }
+
+    /**
+     * A replica's copy of its primary's record: when {@code serial} is this log's next, the
+     * primary's bytes go to the log as they are (the reader checked them: checksum, framing,
+     * serial; they are the encoding of {@code record} under {@code serial}), else the record is
+     * encoded ({@link #append}) and the caller finds the serials out of step.
+     */
+    @Override
+    public long appendStored(UnitRecord record, long serial, byte[] stored, int off, int len) {
+        if (serial != nextSerial || !enabled || appenderBroken) {
+            return append(record);
+        }
+        return write(stored, off, len);
+    }
+
+    /** Appends the encoded record {@code b[off, off + n)}, this log's record number {@code nextSerial}. */
+    private long write(byte[] b, int off, int n) {
         String noSpace = reservation.ensure(endOffset + n + SLACK);
         if (noSpace != null) {
             fail("no room for a record: " + noSpace, null);
@@ -166,7 +187,7 @@ public final class AppendOnlyLog implements CommandLog {
         }
         try (DocumentContext dc = appender.writingDocument()) {
             try {
-                dc.wire().bytes().write(codec.buffer(), 0, n);
+                dc.wire().bytes().write(b, off, n);
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;
@@ -197,8 +218,22 @@ public final class AppendOnlyLog implements CommandLog {
         return lastPosition;
     }
 
+    /**
+     * Runs {@code listener} on the committing thread each time the engine commits a batch that
+     * appended records, before they are synced: they can be read from the files now (replication
+     * streams them without polling the files).
+     */
+    public void onBatchAppended(Runnable listener) {
+        this.batchAppended = listener;
+    }
+
     @Override
     public void commit() {
+        try {
+            batchAppended.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a listener of appended records failed", e); // never the commit's business
+        }
         if (policy != FsyncPolicy.ALWAYS || !syncer.pending()) {
             return;
         }

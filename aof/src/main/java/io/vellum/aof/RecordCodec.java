@@ -45,6 +45,8 @@ public final class RecordCodec {
     private static final UnitRecord.Kind[] KINDS = UnitRecord.Kind.values();
 
     private final CRC32C crc = new CRC32C();
+    /** Command names decoded recently ({@link #commandName}); a power of two. */
+    private final byte[][] names = new byte[16][];
     private byte[] buf = new byte[512];
     private int len;
 
@@ -183,7 +185,7 @@ public final class RecordCodec {
                 case TAG_SCRIPT_STATE -> scriptState = in.varint();
                 case TAG_COMMAND -> {
                     int n = in.length();
-                    byte[][] argv = decodeCommand(b, in.pos, in.pos + n);
+                    byte[][] argv = decodeCommand(b, in.pos, in.pos + n, names);
                     if (first == null) {
                         first = argv;
                     } else {
@@ -275,7 +277,7 @@ public final class RecordCodec {
         }
     }
 
-    private static byte[][] decodeCommand(byte[] b, int from, int to) throws DamagedRecordException {
+    private static byte[][] decodeCommand(byte[] b, int from, int to, byte[][] names) throws DamagedRecordException {
         // Count the arguments first so argv is allocated once at its size.
         Reader in = new Reader(b, from, to);
         int count = 0;
@@ -299,8 +301,13 @@ public final class RecordCodec {
             int tag = (int) in.varint();
             if (tag == TAG_ARG) {
                 int n = in.length();
-                byte[] arg = new byte[n];
-                System.arraycopy(b, in.pos, arg, 0, n);
+                byte[] arg;
+                if (i == 0) {
+                    arg = commandName(names, b, in.pos, n);
+                } else {
+                    arg = new byte[n];
+                    System.arraycopy(b, in.pos, arg, 0, n);
+                }
                 argv[i++] = arg;
                 in.pos += n;
             } else {
@@ -308,6 +315,25 @@ public final class RecordCodec {
             }
         }
         return argv;
+    }
+
+    /**
+     * The command name {@code b[off, off + n)} as an array: the one decoded last with these
+     * bytes when {@code names} (this codec's few) holds it. A log repeats a handful of command
+     * names, and a record's arguments are never modified ({@link UnitRecord}), so the records
+     * can share them: a replica or a replay allocates one array less per command.
+     */
+    private static byte[] commandName(byte[][] names, byte[] b, int off, int n) {
+        int slot = (n + (n > 0 ? b[off] : 0) + (n > 1 ? b[off + 1] << 2 : 0)) & (names.length - 1);
+        byte[] c = names[slot];
+        if (c != null && java.util.Arrays.equals(c, 0, c.length, b, off, off + n)) {
+            return c;
+        }
+        c = java.util.Arrays.copyOfRange(b, off, off + n);
+        if (n <= 32) {
+            names[slot] = c;
+        }
+        return c;
     }
 
     /** A bounds-checked cursor over protobuf fields. */

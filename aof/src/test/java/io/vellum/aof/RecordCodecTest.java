@@ -102,6 +102,39 @@ class RecordCodecTest {
     }
 
     @Test
+    void oneCodecDecodesARepeatedCommandNameToOneArrayAndEverythingElseToArraysOfTheirOwn() throws Exception {
+        RecordCodec c = new RecordCodec();
+        Random rnd = new Random(11);
+        List<UnitRecord> written = new ArrayList<>();
+        List<UnitRecord> read = new ArrayList<>();
+        String[] names = {"SET", "INCR", "HSET", "DEL", "set", "LPUSH", "ZADD", "EVALSHA", "X".repeat(40)};
+        for (int i = 0; i < 500; i++) {
+            String name = names[rnd.nextInt(names.length)];
+            UnitRecord r = new UnitRecord(UnitRecord.Kind.COMMAND, 0, 2, i, i, List.<byte[][]>of(argv(name, "k" + i, "v")), i);
+            byte[] b = encode(r);
+            written.add(r);
+            read.add(c.read(b, 0, b.length, null));
+        }
+        for (int i = 0; i < written.size(); i++) {
+            assertSameRecord(written.get(i), read.get(i));
+        }
+        byte[] set1 = null;
+        for (int i = 0; i < read.size(); i++) {
+            byte[][] a = read.get(i).commands().get(0);
+            if (Arrays.equals(a[0], "SET".getBytes(StandardCharsets.US_ASCII))) {
+                if (set1 != null && i > 0 && Arrays.equals(read.get(i - 1).commands().get(0)[0], a[0])) {
+                    assertTrue(a[0] == read.get(i - 1).commands().get(0)[0], "a name repeated shares its array");
+                }
+                set1 = a[0];
+            }
+            for (int j = 0; j < i; j++) {
+                assertTrue(a[1] != read.get(j).commands().get(0)[1], "arguments are never shared");
+            }
+        }
+        assertTrue(set1 != null);
+    }
+
+    @Test
     void randomRecordsRoundTrip() throws Exception {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);

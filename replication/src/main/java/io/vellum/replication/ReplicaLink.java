@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaLink extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLink.class);
-    private static final int MAX_BATCH = 1024;
     /**
      * Records read but not applied yet, at most. They wait decoded on the heap, where every young
      * collection copies them (a replica behind by 100,000 spent 200-400 ms a pause copying them,
@@ -52,6 +49,9 @@ final class ReplicaLink extends Upstream {
     private final Object writeLock = new Object();
     private volatile Socket socket;
     private volatile OutputStream out;
+    /** The acker waits for a batch to be applied (not spacing its acks): a batch may wake it. */
+    private volatile boolean ackerIdle;
+    private volatile long acks;
 
     ReplicaLink(Replication repl, String host, int port, RecordApplier applier) {
         super(applier);
@@ -158,10 +158,9 @@ final class ReplicaLink extends Upstream {
         String line = readLine(in);
         long[] serial = new long[1];
         RecordCodec codec = new RecordCodec();
-        byte[][] buf = {new byte[4096]};
         String logId;
         if (line.startsWith(ReplicationProtocol.FULLRESYNC + " ")) {
-            logId = fullResync(in, line, codec, buf);
+            logId = fullResync(in, line, codec);
         } else {
             if (!line.startsWith(ReplicationProtocol.CONTINUE + " ")) {
                 throw new IOException("the primary refused to continue after record " + applied + " of log " + myId + ": " + line);
@@ -179,18 +178,18 @@ final class ReplicaLink extends Upstream {
         lastIoMillis = System.currentTimeMillis();
         LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, logId, applier.applied());
         LockSupport.unpark(acker);
+        Runnable batchApplied = this::batchApplied;
+        RecordBatch batch = applier.newBatch();
         while (running) {
-            List<RecordApplier.Item> batch = new ArrayList<>();
+            // A batch is what has arrived together: the frames already in the buffer.
             do {
-                UnitRecord r = readFrame(in, codec, buf, serial);
-                if (r != null) {
-                    batch.add(new RecordApplier.Item(serial[0], r));
-                }
-            } while (batch.size() < MAX_BATCH && buffered.buffered() >= 4);
+                readFrame(in, codec, batch, serial);
+            } while (!batch.full() && buffered.buffered() >= 4);
             if (batch.isEmpty()) {
                 continue;
             }
-            applier.submit(batch, () -> LockSupport.unpark(acker));
+            applier.submit(batch, batchApplied);
+            batch = applier.newBatch();
             while (running && applier.backlog() > MAX_BACKLOG) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
@@ -216,32 +215,36 @@ final class ReplicaLink extends Upstream {
         }
     }
 
-    /** One frame: a record (its serial in {@code serial[0]}), or null for a heartbeat. */
-    private UnitRecord readFrame(DataInputStream in, RecordCodec codec, byte[][] buf, long[] serial) throws IOException {
+    /**
+     * One frame: a record, read into {@code batch} (its stored bytes and the record decoded from
+     * them), or a heartbeat (false).
+     */
+    private boolean readFrame(DataInputStream in, RecordCodec codec, RecordBatch batch, long[] serial) throws IOException {
         int len = in.readInt();
         lastIoMillis = System.currentTimeMillis();
         if (len == 0) {
-            return null; // heartbeat
+            return false; // heartbeat
         }
         if (len < 0 || len > ReplicationProtocol.MAX_FRAME) {
             throw new IOException("the primary sent a frame of " + len + " bytes: not a record");
         }
-        if (buf[0].length < len) {
-            buf[0] = new byte[Math.max(len, buf[0].length * 2)];
-        }
-        in.readFully(buf[0], 0, len);
+        int off = batch.reserve(len);
+        in.readFully(batch.bytes(), off, len);
+        UnitRecord r;
         try {
-            return codec.read(buf[0], 0, len, serial);
+            r = codec.read(batch.bytes(), off, len, serial);
         } catch (DamagedRecordException e) {
             throw new IOException("the primary sent a record that is not well-formed: " + e.getMessage());
         }
+        batch.add(serial[0], r, len);
+        return true;
     }
 
     /**
      * The primary answered +FULLRESYNC: receive the snapshot, verify it, read the record it ends
      * with, install both ({@link FullResync}). Returns the primary's log id.
      */
-    private String fullResync(DataInputStream in, String line, RecordCodec codec, byte[][] buf) throws IOException {
+    private String fullResync(DataInputStream in, String line, RecordCodec codec) throws IOException {
         String[] w = line.split(" ", 3);
         if (w.length < 2 || w[1].length() != 40) {
             throw new IOException("malformed reply to " + ReplicationProtocol.PSYNC + ": " + line);
@@ -277,9 +280,11 @@ final class ReplicaLink extends Upstream {
             UnitRecord last = null;
             if (serial > 0) {
                 long[] got = new long[1];
-                do {
-                    last = readFrame(in, codec, buf, got);
-                } while (last == null);
+                RecordBatch one = new RecordBatch();
+                while (!readFrame(in, codec, one, got)) {
+                    // heartbeats
+                }
+                last = one.record(0);
                 if (got[0] != serial) {
                     throw new IOException("the primary's snapshot covers record " + serial + " but the stream after it starts"
                             + " with record " + got[0]);
@@ -348,12 +353,21 @@ final class ReplicaLink extends Upstream {
 
     // ------------------------------------------------------------------ acks
 
+    /** Engine thread, after each batch: the acker sends the new position unless it sent one within the millisecond. */
+    private void batchApplied() {
+        if (ackerIdle) {
+            LockSupport.unpark(acker);
+        }
+    }
+
     private void ackLoop() {
         long sentApplied = -1;
         long sentSynced = -1;
         long lastSent = 0;
         while (running) {
+            ackerIdle = true;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
+            ackerIdle = false;
             if (!running) {
                 break;
             }
@@ -372,12 +386,24 @@ final class ReplicaLink extends Upstream {
                 sentApplied = a;
                 sentSynced = f;
                 lastSent = now;
+                acks++;
                 // At most one ack a millisecond: under a steady stream an ack per batch would double
                 // the primary's command load for nothing (WAIT waits at most a millisecond more).
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                // Batches applied meanwhile do not wake this thread (ackerIdle is false), so the
+                // millisecond is not cut short.
+                long until = now + TimeUnit.MILLISECONDS.toNanos(1);
+                long left;
+                while (running && (left = until - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(left);
+                }
             } catch (IOException | RuntimeException e) {
                 closeSocket(); // the reader notices and reconnects
             }
         }
+    }
+
+    /** REPLCONF ACKs sent so far (tests). */
+    long acksSent() {
+        return acks;
     }
 }

@@ -48,6 +48,8 @@ public final class Replication implements AutoCloseable {
     private volatile Upstream upstream;
     private volatile long linkDownSinceMillis = -1;
     private final Map<Long, ReplicaStream> replicas = new ConcurrentSkipListMap<>();
+    /** {@link #replicas}' values, for the commit path to walk without allocating. */
+    private volatile ReplicaStream[] streams = new ReplicaStream[0];
     private final Map<Long, Integer> listeningPorts = new java.util.HashMap<>();
     private final WaitRegistry waits = new WaitRegistry(this);
     private volatile LongConsumer appliedListener = s -> {
@@ -92,6 +94,9 @@ public final class Replication implements AutoCloseable {
             }
         });
         engine.onSessionClosed(this::sessionClosed);
+        if (log != null) {
+            log.onBatchAppended(this::batchAppended);
+        }
         engine.addCron(10, waits::check, waits::any);
         String ro = ReplicationConfig.replicaof(config).trim();
         if (!ro.isEmpty() && !ro.equalsIgnoreCase("no one")) {
@@ -199,9 +204,22 @@ public final class Replication implements AutoCloseable {
         }
     }
 
+    /** The engine committed a batch of records: the streams send them. */
+    private void batchAppended() {
+        for (ReplicaStream r : streams) {
+            try {
+                r.kick();
+            } catch (RuntimeException e) {
+                // its event loop is shutting down (the server closes): the stream ends with it
+                LOG.debug("Replica {}:{} cannot be woken: {}", r.ip, r.listeningPort, e.toString());
+            }
+        }
+    }
+
     private void sessionClosed(Session s) {
         listeningPorts.remove(s.id());
         ReplicaStream r = replicas.remove(s.id());
+        streams = replicas.values().toArray(new ReplicaStream[0]);
         if (r != null) {
             r.stop();
             LOG.info("Replica {}:{} disconnected", r.ip, r.listeningPort);
@@ -288,6 +306,7 @@ public final class Replication implements AutoCloseable {
 
     void addReplica(ReplicaStream r) {
         replicas.put(r.sessionId, r);
+        streams = replicas.values().toArray(new ReplicaStream[0]);
     }
 
     Map<Long, Integer> listeningPorts() {

@@ -1,5 +1,6 @@
 package io.vellum.replication;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,15 +40,31 @@ class ReplayPlumbingTest {
         }
     }
 
-    private static List<RecordApplier.Item> readAll(Path dir, long after) throws Exception {
-        List<RecordApplier.Item> out = new ArrayList<>();
+    /** A record read from a log: its serial, the record, its stored bytes. */
+    record Item(long serial, UnitRecord record, byte[] raw) {
+    }
+
+    static List<Item> items(Path dir, long after) throws Exception {
+        List<Item> out = new ArrayList<>();
         try (LogTail t = new LogTail(dir)) {
             assertEquals(LogTail.Seek.OK, t.seekAfter(after));
             while (t.next()) {
-                out.add(new RecordApplier.Item(t.serial(), t.record()));
+                out.add(new Item(t.serial(), t.record(), java.util.Arrays.copyOf(t.raw(), t.rawLength())));
             }
         }
         return out;
+    }
+
+    static RecordBatch batch(List<Item> items) {
+        RecordBatch b = new RecordBatch();
+        for (Item it : items) {
+            b.addCopy(it.serial(), it.record(), it.raw(), it.raw().length);
+        }
+        return b;
+    }
+
+    private static RecordBatch readAll(Path dir, long after) throws Exception {
+        return batch(items(dir, after));
     }
 
     @Test
@@ -86,6 +103,82 @@ class ReplayPlumbingTest {
     }
 
     @Test
+    void aReplicasLogHoldsThePrimarysRecordBytesAsTheyCame() throws Exception {
+        try (Store p = Store.open(tmp.resolve("p")); Store r = Store.open(tmp.resolve("r"))) {
+            var c = p.store().client();
+            c.call("SET", "a", "1", "PX", "100000");
+            c.call("SADD", "s", "x", "y", "z");
+            c.call("MULTI");
+            c.call("INCR", "n");
+            c.call("LPUSH", "l", "e1", "e2");
+            c.call("EXEC");
+            c.call("EVAL", "redis.call('SET', KEYS[1], math.random()); return 1", "1", "rnd");
+            c.call("SPOP", "s");
+            c.call("SELECT", "3");
+            c.call("HSET", "h", "f", "v");
+            p.store().advanceMillis(200_000);
+            p.store().engine.activeExpireCycle(); // a logged DEL of "a"
+            r.store().engine.setRole(Role.REPLICA);
+            RecordApplier a = new RecordApplier(r.store().engine, r.log(), "test", "id");
+            // in two batches, as a link delivers them
+            List<Item> all = items(tmp.resolve("p"), 0);
+            a.apply(batch(all.subList(0, 3)));
+            a.apply(batch(all.subList(3, all.size())));
+            assertNull(a.error());
+            assertEquals(p.log().lastSerial(), r.log().lastSerial());
+            List<Item> copied = items(tmp.resolve("r"), 0);
+            assertEquals(all.size(), copied.size());
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(all.get(i).serial(), copied.get(i).serial());
+                assertArrayEquals(all.get(i).raw(), copied.get(i).raw(), "record " + all.get(i).serial());
+            }
+            assertEquals(digest(p), digest(r));
+        }
+        // the copied log replays to the same state on a restart of the replica
+        String expected;
+        try (Store p = Store.open(tmp.resolve("p"))) {
+            expected = digest(p);
+        }
+        try (Store r = Store.open(tmp.resolve("r"))) {
+            assertEquals(expected, digest(r));
+        }
+    }
+
+    @Test
+    void aRecordWithAFieldThisVersionDoesNotKnowReachesTheReplicasLogWithIt() throws Exception {
+        try (Store p = Store.open(tmp.resolve("p")); Store r = Store.open(tmp.resolve("r"))) {
+            p.store().client().call("SET", "k", "v");
+            p.store().client().call("SET", "k2", "v2");
+            List<Item> all = items(tmp.resolve("p"), 0);
+            // A newer primary's record: an extra field (number 20, varint 7) before the checksum.
+            byte[] raw = all.get(0).raw();
+            byte[] body = java.util.Arrays.copyOf(raw, raw.length - 5 + 3);
+            body[raw.length - 5] = (byte) 0xa0;
+            body[raw.length - 4] = 0x01;
+            body[raw.length - 3] = 0x07;
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(body, 0, body.length);
+            byte[] newer = java.util.Arrays.copyOf(body, body.length + 5);
+            newer[body.length] = 0x7d;
+            int v = (int) crc.getValue();
+            for (int i = 0; i < 4; i++) {
+                newer[body.length + 1 + i] = (byte) (v >>> (8 * i));
+            }
+            long[] serial = new long[1];
+            UnitRecord decoded = io.vellum.aof.RecordCodec.decode(newer, 0, newer.length, serial);
+            assertEquals(1, serial[0]);
+            r.store().engine.setRole(Role.REPLICA);
+            RecordApplier a = new RecordApplier(r.store().engine, r.log(), "test", "id");
+            a.apply(batch(List.of(new Item(1, decoded, newer), all.get(1))));
+            assertNull(a.error());
+            List<Item> copied = items(tmp.resolve("r"), 0);
+            assertArrayEquals(newer, copied.get(0).raw(), "kept as it came, the unknown field included");
+            assertArrayEquals(all.get(1).raw(), copied.get(1).raw());
+            assertEquals(digest(p), digest(r));
+        }
+    }
+
+    @Test
     void aDivergentRecordStopsReplicationNamingTheRecordAndTheUnit() throws Exception {
         try (Store p = Store.open(tmp.resolve("p")); Store r = Store.open(tmp.resolve("r"))) {
             var c = p.store().client();
@@ -93,13 +186,13 @@ class ReplayPlumbingTest {
             c.call("SET", "k2", "v2");
             c.call("SET", "k3", "v3");
             c.call("SET", "k4", "v4");
-            List<RecordApplier.Item> items = new ArrayList<>(readAll(tmp.resolve("p"), 0));
+            List<Item> items = new ArrayList<>(items(tmp.resolve("p"), 0));
             UnitRecord third = items.get(2).record();
-            items.set(2, new RecordApplier.Item(3, new UnitRecord(third.kind(), third.db(), third.protocol(),
-                    third.timeMicros(), third.seed(), third.commands(), third.effectDigest() ^ 1)));
+            items.set(2, new Item(3, new UnitRecord(third.kind(), third.db(), third.protocol(),
+                    third.timeMicros(), third.seed(), third.commands(), third.effectDigest() ^ 1), items.get(2).raw()));
             r.store().engine.setRole(Role.REPLICA);
             RecordApplier a = new RecordApplier(r.store().engine, r.log(), "test", "abc");
-            a.apply(items);
+            a.apply(batch(items));
             assertEquals(2, a.applied());
             assertEquals(2, r.log().lastSerial(), "the divergent record is not in the replica's log");
             String e = a.error();
@@ -114,9 +207,9 @@ class ReplayPlumbingTest {
             var c = p.store().client();
             c.call("SET", "k1", "v1");
             c.call("SET", "k2", "v2");
-            List<RecordApplier.Item> items = readAll(tmp.resolve("p"), 0);
+            List<Item> items = items(tmp.resolve("p"), 0);
             RecordApplier a = new RecordApplier(r.store().engine, r.log(), "test", "abc");
-            a.apply(List.of(items.get(1)));
+            a.apply(batch(List.of(items.get(1))));
             assertTrue(a.error().contains("follows record 0: records are missing"), a.error());
             assertEquals(0, a.applied());
         }

@@ -2,7 +2,7 @@ package io.vellum.snapshot;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
-import io.vellum.core.types.StringValue;
+import io.vellum.core.types.StoredValueWriter;
 import io.vellum.core.types.Value;
 import io.vellum.core.types.proto.StoredValue;
 import java.io.IOException;
@@ -25,11 +25,6 @@ final class ChunkEncoder {
     private static final int TAG_SEQ = 0x18;
     private static final int TAG_EXPIRE = 0x20;
     private static final int TAG_VALUE = 0x2a;
-    /** StoredValue.string, and StringData's value, raw and never_int (values.proto). */
-    private static final int TAG_STRING_VALUE = 0x0a;
-    private static final int TAG_STRING_BYTES = 0x0a;
-    private static final int TAG_STRING_RAW = 0x10;
-    private static final int TAG_STRING_NEVER_INT = 0x18;
 
     private final Consumer<ByteBuffer> sink;
     private byte[] buf;
@@ -122,38 +117,17 @@ final class ChunkEncoder {
     }
 
     /**
-     * A delimited KeyRecord holding {@code value}. A string (most keys) is written by hand,
-     * byte for byte what its StoredValue would serialize to, without building the message.
+     * A delimited KeyRecord holding {@code value}. Strings (most keys) and collections are
+     * written straight from the value ({@link StoredValueWriter}), the rest through its message.
      */
     void key(int db, byte[] key, long seqDelta, boolean hasExpire, long expireAt, Value value) {
-        if (!(value instanceof StringValue s)) {
+        int size = StoredValueWriter.size(value);
+        if (size < 0) {
             key(db, key, seqDelta, hasExpire, expireAt, value.toProto(), null);
             return;
         }
-        int len = s.length();
-        int data = (len > 0 ? 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len : 0)
-                + (s.isRaw() ? 2 : 0) + (s.isNeverInt() ? 2 : 0);
-        int vs = 1 + CodedOutputStream.computeUInt32SizeNoTag(data) + data;
-        keyHead(db, key, seqDelta, hasExpire, expireAt, vs);
-        try {
-            out.writeUInt32NoTag(TAG_STRING_VALUE);
-            out.writeUInt32NoTag(data);
-            if (len > 0) {
-                out.writeUInt32NoTag(TAG_STRING_BYTES);
-                out.writeUInt32NoTag(len);
-                out.writeRawBytes(s.array(), 0, len);
-            }
-            if (s.isRaw()) {
-                out.writeUInt32NoTag(TAG_STRING_RAW);
-                out.writeUInt32NoTag(1);
-            }
-            if (s.isNeverInt()) {
-                out.writeUInt32NoTag(TAG_STRING_NEVER_INT);
-                out.writeUInt32NoTag(1);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("snapshot encoding overflowed its buffer (a size computation is wrong)", e);
-        }
+        keyHead(db, key, seqDelta, hasExpire, expireAt, size);
+        write(() -> StoredValueWriter.write(value, out));
     }
 
     /** A KeyRecord up to its value's bytes, which follow ({@code vs} of them). */

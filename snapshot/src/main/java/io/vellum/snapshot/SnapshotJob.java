@@ -6,8 +6,8 @@ import io.vellum.core.keyspace.Database;
 import io.vellum.core.keyspace.Keyspace;
 import io.vellum.core.keyspace.KeyspaceObserver;
 import io.vellum.core.spi.ScriptStateProvider;
+import io.vellum.core.types.StoredValueWriter;
 import io.vellum.core.types.Value;
-import io.vellum.core.types.ValueCodec;
 import io.vellum.snapshot.proto.DbInfo;
 import io.vellum.snapshot.proto.Header;
 import io.vellum.snapshot.proto.Scripts;
@@ -218,7 +218,7 @@ final class SnapshotJob implements KeyspaceObserver {
         }
         byte[] k = s.dict.keyAt(e);
         Long exp = s.expires.isEmpty() ? null : s.expires.get(k);
-        byte[] v = ValueCodec.encode(s.dict.valueAt(e)).toByteArray();
+        byte[] v = StoredValueWriter.toBytes(s.dict.valueAt(e));
         s.copied.put(seq, new Copied(k, exp != null, exp == null ? 0 : exp, v));
         cowKeys++;
         cowBytes += v.length + k.length + 64;

@@ -1,15 +1,15 @@
 package io.vellum.snapshot;
 
-import com.google.protobuf.CodedInputStream;
 import io.vellum.core.types.StoredValueReader;
+import io.vellum.core.util.WireReader;
 import io.vellum.core.types.Value;
 import io.vellum.core.types.proto.StoredValue;
 import io.vellum.snapshot.proto.Header;
 import io.vellum.snapshot.proto.Scripts;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -62,7 +62,7 @@ public final class SnapshotReader {
     private interface KeyHandler<V> {
         void header(Header h);
 
-        V value(CodedInputStream in, int length) throws IOException;
+        V value(WireReader in, int length) throws IOException;
 
         void key(int db, byte[] key, long seq, boolean hasExpire, long expireAt, V value);
 
@@ -88,11 +88,10 @@ public final class SnapshotReader {
             }
 
             @Override
-            public StoredValue value(CodedInputStream in, int length) throws IOException {
-                int limit = in.pushLimit(length);
-                StoredValue v = StoredValue.parseFrom(in);
-                in.popLimit(limit);
-                return v;
+            public StoredValue value(WireReader in, int length) throws IOException {
+                int p = in.pos();
+                in.skipBytes(length);
+                return StoredValue.parser().parseFrom(in.array(), p, length);
             }
 
             @Override
@@ -124,7 +123,7 @@ public final class SnapshotReader {
             }
 
             @Override
-            public Value value(CodedInputStream in, int length) throws IOException {
+            public Value value(WireReader in, int length) throws IOException {
                 return values.read(in, length);
             }
 
@@ -162,7 +161,7 @@ public final class SnapshotReader {
         while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
             // positional reads until the buffer is full or the file ends
         }
-        CodedInputStream in = CodedInputStream.newInstance(buf.array(), 0, buf.position());
+        com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(buf.array(), 0, buf.position());
         if (buf.position() < SnapshotFormat.MAGIC.length
                 || !Arrays.equals(in.readRawBytes(SnapshotFormat.MAGIC.length), SnapshotFormat.MAGIC)) {
             throw new IOException(file + " is not a Vellum snapshot (no magic)");
@@ -174,31 +173,28 @@ public final class SnapshotReader {
     }
 
     private static <V> Summary read(Path file, KeyHandler<V> visitor) throws SnapshotDamagedException, IOException {
-        long size = Files.size(file);
-        long minimum = SnapshotFormat.MAGIC.length + 2 + SnapshotFormat.TRAILER_SIZE;
-        if (size < minimum) {
-            throw damaged(file, 0, "it is " + size + " bytes long, shorter than the smallest snapshot (" + minimum
-                    + "): it was cut short", null);
-        }
-        long dataEnd = size - SnapshotFormat.TRAILER_SIZE;
-        CRC32C crc = new CRC32C();
-        CodedInputStream in;
-        try (InputStream raw = new CrcPrefixStream(Files.newInputStream(file), dataEnd, crc)) {
-            in = CodedInputStream.newInstance(raw, BUFFER);
-            in.setSizeLimit(Integer.MAX_VALUE);
-            long offset = 0;
-            Header header;
+        try (FileChannel ch = FileChannel.open(file)) {
+            long size = ch.size();
+            long minimum = SnapshotFormat.MAGIC.length + 2 + SnapshotFormat.TRAILER_SIZE;
+            if (size < minimum) {
+                throw damaged(file, 0, "it is " + size + " bytes long, shorter than the smallest snapshot (" + minimum
+                        + "): it was cut short", null);
+            }
+            long dataEnd = size - SnapshotFormat.TRAILER_SIZE;
+            Chunks in = new Chunks(ch, dataEnd);
+            WireReader wire = new WireReader();
             long n = 0;
+            long offset = 0;
             try {
-                byte[] magic = in.readRawBytes(SnapshotFormat.MAGIC.length);
-                if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
+                if (!in.fill(SnapshotFormat.MAGIC.length) || !Arrays.equals(in.buf, in.pos, in.pos + SnapshotFormat.MAGIC.length,
+                        SnapshotFormat.MAGIC, 0, SnapshotFormat.MAGIC.length)) {
                     throw damaged(file, 0, "it does not start with the snapshot magic \"VLMSNAP1\": not a Vellum snapshot", null);
                 }
-                offset = in.getTotalBytesRead();
-                int len = in.readRawVarint32();
-                int limit = in.pushLimit(len);
-                header = Header.parseFrom(in);
-                in.popLimit(limit);
+                in.pos += SnapshotFormat.MAGIC.length;
+                offset = in.offset();
+                int len = in.message(file, wire, -1);
+                Header header = Header.parser().parseFrom(in.buf, in.pos, len);
+                in.pos += len;
                 if (header.getFormatVersion() > SnapshotFormat.FORMAT_VERSION || header.getFormatVersion() < 1) {
                     throw damaged(file, offset, "its format version is " + header.getFormatVersion() + " and this build reads 1 to "
                             + SnapshotFormat.FORMAT_VERSION + " (written by a newer Vellum?)", null);
@@ -206,61 +202,63 @@ public final class SnapshotReader {
                 visitor.header(header);
                 long[] seqs = new long[Math.max(1, header.getDatabases())];
                 for (; n < header.getKeys(); n++) {
-                    offset = in.getTotalBytesRead();
+                    offset = in.offset();
                     if (offset >= dataEnd) {
                         throw damaged(file, offset, "key record " + n + " of " + header.getKeys()
                                 + " starts in the trailer: the file was cut short", null);
                     }
-                    readKey(in, seqs, visitor);
+                    len = in.message(file, wire, n);
+                    wire.reset(in.buf, in.pos, in.pos + len);
+                    in.pos += len;
+                    readKey(wire, seqs, visitor);
                 }
-                offset = in.getTotalBytesRead();
-                len = in.readRawVarint32();
-                limit = in.pushLimit(len);
-                Scripts scripts = Scripts.parseFrom(in);
-                in.popLimit(limit);
-                offset = in.getTotalBytesRead();
+                offset = in.offset();
+                len = in.message(file, wire, -2);
+                Scripts scripts = Scripts.parser().parseFrom(in.buf, in.pos, len);
+                in.pos += len;
+                offset = in.offset();
                 if (offset != dataEnd) {
                     throw damaged(file, offset, "the trailer should start at byte " + dataEnd + " but the records end at byte "
                             + offset + ": the file was cut short or has bytes it should not", null);
                 }
                 visitor.scripts(scripts);
-                if (in.readRawVarint32() != SnapshotFormat.TRAILER_SIZE - 1 || in.readTag() != 0x09) {
-                    throw damaged(file, dataEnd, "the trailer is not where it should be (the last "
-                            + SnapshotFormat.TRAILER_SIZE + " bytes): the file was cut short", null);
-                }
-                long records = in.readFixed64();
-                if (in.readTag() != 0x15) {
-                    throw damaged(file, dataEnd, "the trailer is malformed", null);
-                }
-                int stored = in.readFixed32();
-                if (!in.isAtEnd()) {
-                    throw damaged(file, size, "bytes follow the trailer", null);
-                }
-                int actual = (int) crc.getValue();
-                if (stored != actual) {
-                    throw damaged(file, dataEnd, String.format("its checksum does not match (CRC-32C stored %08x, computed %08x):"
-                            + " some bytes changed after it was written", stored, actual), null);
-                }
-                if (records != n) {
-                    throw damaged(file, dataEnd, "the trailer counts " + records + " key records but the file holds " + n, null);
-                }
-                return new Summary(header, n, size, actual);
+                return new Summary(header, n, size, checkTrailer(file, ch, dataEnd, in.crc(), n));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                long at = in.getTotalBytesRead();
-                String why = e.getMessage() != null && e.getMessage().contains("ended unexpectedly")
-                        ? "it ends in the middle of a record: the file was cut short"
-                        : "a record cannot be decoded (" + e.getMessage() + ")";
-                throw damaged(file, at, why + " (key record " + n + ")", e);
+                throw damaged(file, offset, "a record cannot be decoded (" + e.getMessage() + ") (key record " + n + ")", e);
             } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
-                throw damaged(file, in.getTotalBytesRead(), "a record holds an invalid value (" + e.getMessage()
+                throw damaged(file, offset, "a record holds an invalid value (" + e.getMessage()
                         + ") (key record " + n + ")", e);
             }
         }
     }
 
-    private static <V> void readKey(CodedInputStream in, long[] seqs, KeyHandler<V> visitor) throws IOException {
-        int len = in.readRawVarint32();
-        int limit = in.pushLimit(len);
+    /** Checks the trailer (the last bytes) against the records read and the checksum; returns the checksum. */
+    private static int checkTrailer(Path file, FileChannel ch, long dataEnd, int actual, long n)
+            throws SnapshotDamagedException, IOException {
+        ByteBuffer t = ByteBuffer.allocate(SnapshotFormat.TRAILER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        while (t.hasRemaining() && ch.read(t, dataEnd + t.position()) > 0) {
+            // positional reads to the end of the file
+        }
+        if (t.hasRemaining() || t.get(0) != SnapshotFormat.TRAILER_SIZE - 1 || t.get(1) != 0x09) {
+            throw damaged(file, dataEnd, "the trailer is not where it should be (the last "
+                    + SnapshotFormat.TRAILER_SIZE + " bytes): the file was cut short", null);
+        }
+        long records = t.getLong(2);
+        if (t.get(10) != 0x15) {
+            throw damaged(file, dataEnd, "the trailer is malformed", null);
+        }
+        int stored = t.getInt(11);
+        if (stored != actual) {
+            throw damaged(file, dataEnd, String.format("its checksum does not match (CRC-32C stored %08x, computed %08x):"
+                    + " some bytes changed after it was written", stored, actual), null);
+        }
+        if (records != n) {
+            throw damaged(file, dataEnd, "the trailer counts " + records + " key records but the file holds " + n, null);
+        }
+        return actual;
+    }
+
+    private static <V> void readKey(WireReader in, long[] seqs, KeyHandler<V> visitor) throws IOException {
         int db = 0;
         byte[] key = null;
         long seqDelta = 0;
@@ -268,10 +266,9 @@ public final class SnapshotReader {
         long expireAt = 0;
         V value = null;
         while (true) {
-            int tag = in.readTag();
+            int tag = in.tag();
             switch (tag) {
                 case 0 -> {
-                    in.popLimit(limit);
                     if (key == null || value == null) {
                         throw new IllegalArgumentException("a key record without its key or value");
                     }
@@ -286,19 +283,15 @@ public final class SnapshotReader {
                     visitor.key(db, key, seq, hasExpire, expireAt, value);
                     return;
                 }
-                case 0x08 -> db = in.readUInt32();
-                case 0x12 -> key = in.readByteArray();
-                case 0x18 -> seqDelta = in.readUInt64();
+                case 0x08 -> db = in.varint32();
+                case 0x12 -> key = in.bytes();
+                case 0x18 -> seqDelta = in.varint64();
                 case 0x20 -> {
                     hasExpire = true;
-                    expireAt = in.readInt64();
+                    expireAt = in.varint64();
                 }
-                case 0x2a -> value = visitor.value(in, in.readRawVarint32());
-                default -> {
-                    if (!in.skipField(tag)) {
-                        throw new IllegalArgumentException("an end-group tag in a key record");
-                    }
-                }
+                case 0x2a -> value = visitor.value(in, in.varint32());
+                default -> in.skipField(tag);
             }
         }
     }
@@ -307,54 +300,86 @@ public final class SnapshotReader {
         return new SnapshotDamagedException("Snapshot " + file + " is damaged at byte " + offset + ": " + why, cause);
     }
 
-    /** Updates a CRC with the bytes read before {@code limit}, as they are read. */
-    private static final class CrcPrefixStream extends FilterInputStream {
-        private final long limit;
-        private final CRC32C crc;
-        private long pos;
+    /**
+     * The file's bytes before the trailer, read into an array a megabyte at a time (more for a
+     * record that does not fit) and checksummed as they are read. {@code buf[pos, lim)} holds
+     * the bytes from file offset {@code base + pos} on.
+     */
+    private static final class Chunks {
+        private final FileChannel ch;
+        private final long dataEnd;
+        private final CRC32C crc = new CRC32C();
+        private byte[] buf = new byte[BUFFER];
+        private int pos;
+        private int lim;
+        private long base;
 
-        CrcPrefixStream(InputStream in, long limit, CRC32C crc) {
-            super(in);
-            this.limit = limit;
-            this.crc = crc;
+        Chunks(FileChannel ch, long dataEnd) {
+            this.ch = ch;
+            this.dataEnd = dataEnd;
         }
 
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                if (pos < limit) {
-                    crc.update(b);
-                }
-                pos++;
-            }
-            return b;
+        long offset() {
+            return base + pos;
         }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                if (pos < limit) {
-                    crc.update(b, off, (int) Math.min(n, limit - pos));
-                }
-                pos += n;
-            }
-            return n;
+        int crc() {
+            return (int) crc.getValue();
         }
 
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
+        /** Makes {@code n} bytes available at {@code pos}; false when the data ends before. */
+        boolean fill(int n) throws IOException {
+            if (lim - pos >= n) {
+                return true;
             }
-            return done;
+            if (n > dataEnd - offset()) {
+                return false;
+            }
+            if (n > buf.length) {
+                buf = Arrays.copyOfRange(buf, pos, pos + Math.max(n, buf.length * 2));
+            } else {
+                System.arraycopy(buf, pos, buf, 0, lim - pos);
+            }
+            base += pos;
+            lim -= pos;
+            pos = 0;
+            while (lim < n) {
+                int want = (int) Math.min(buf.length - lim, dataEnd - (base + lim));
+                int r = ch.read(ByteBuffer.wrap(buf, lim, want));
+                if (r <= 0) {
+                    return false; // the file shrank under us
+                }
+                crc.update(buf, lim, r);
+                lim += r;
+            }
+            return true;
+        }
+
+        /**
+         * Reads a length-delimited message's length and makes its bytes available at
+         * {@code pos}; a message that runs past the data was cut short. {@code record} names it
+         * in errors: a key record's number, -1 the header, -2 the scripts section.
+         */
+        int message(Path file, WireReader wire, long record) throws IOException, SnapshotDamagedException {
+            long at = offset();
+            fill((int) Math.min(10, dataEnd - at));
+            wire.reset(buf, pos, lim);
+            int len;
+            try {
+                len = wire.varint32();
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + name(record) + ")", e);
+            }
+            pos = wire.pos();
+            if (len < 0 || !fill(len)) {
+                throw damaged(file, at, "it ends in the middle of a record: the file was cut short (" + name(record) + " of "
+                        + len + " bytes)", null);
+            }
+            return len;
+        }
+
+        private static String name(long record) {
+            return record == -1 ? "the header" : record == -2 ? "the scripts section" : "key record " + record;
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.vellum.core.TestStore;
 import io.vellum.core.data.OrderedDict;
@@ -19,6 +18,7 @@ import io.vellum.core.types.proto.SetData;
 import io.vellum.core.types.proto.StoredValue;
 import io.vellum.core.types.proto.StringData;
 import io.vellum.core.types.proto.ZSetData;
+import io.vellum.core.util.WireReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,7 @@ class StoredValueReaderTest {
     java.nio.file.Path dir;
 
     private static Value direct(byte[] bytes) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        return new StoredValueReader().read(in, bytes.length);
+        return new StoredValueReader().read(new WireReader().reset(bytes, 0, bytes.length), bytes.length);
     }
 
     private static void assertSameValue(Value expected, Value actual, String what) {
@@ -68,7 +67,7 @@ class StoredValueReaderTest {
                     String what = new String(dict.keyAt(e), StandardCharsets.ISO_8859_1);
                     Value viaMessages = ValueCodec.decode(StoredValue.parseFrom(bytes));
                     assertSameValue(viaMessages, direct(bytes), what);
-                    assertSameValue(viaMessages, one.read(CodedInputStream.newInstance(bytes), bytes.length), what);
+                    assertSameValue(viaMessages, one.read(new WireReader().reset(bytes, 0, bytes.length), bytes.length), what);
                     assertSameValue(v, viaMessages, what);
                     checked++;
                 }

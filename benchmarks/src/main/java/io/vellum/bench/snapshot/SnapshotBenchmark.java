@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * warm JVM; {@link SnapshotColdLoad} measures one in a fresh JVM, as a restart does
  * ({@code -Dvellum.bench.keep=true} keeps the store directory for it).
  * The engine runs with a log that keeps nothing, so the figures are the snapshot's alone.
+ * {@code benchmarks/bgsave-latency.py} measures the latency figure through the network path
+ * instead (redis-benchmark against a server, and against redis-server for reference).
  */
 public final class SnapshotBenchmark {
     private static final AtomicLong POSITION = new AtomicLong(1000);
@@ -94,12 +96,13 @@ public final class SnapshotBenchmark {
             for (int i = 0; i < runs; i++) {
                 long t = System.nanoTime();
                 long c = cpuNanos();
+                long a = allocatedBytes();
                 if (!snaps.save()) {
                     throw new IllegalStateException("SAVE failed");
                 }
                 wall[i] = System.nanoTime() - t;
-                System.out.printf("SAVE #%d: %d ms (engine thread CPU %d ms)%n", i + 1, wall[i] / 1_000_000,
-                        (cpuNanos() - c) / 1_000_000);
+                System.out.printf("SAVE #%d: %d ms (engine thread CPU %d ms, allocated %.1f MB)%n", i + 1, wall[i] / 1_000_000,
+                        (cpuNanos() - c) / 1_000_000, (allocatedBytes() - a) / 1e6);
             }
             System.out.printf("SAVE median: %d ms%n", median(wall) / 1_000_000);
         } else if (!snaps.save()) {
@@ -357,6 +360,12 @@ public final class SnapshotBenchmark {
 
     private static long cpuNanos() {
         return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /** Bytes this thread allocated so far (the engine thread's garbage during a SAVE). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static long gcMillis() {

@@ -21,20 +21,61 @@ import java.util.function.Consumer;
  */
 public final class ZSkipList {
     static final int MAX_LEVEL = 32;
+    /**
+     * The header's levels at first, grown as the list's level grows: a level above 4 needs about
+     * a thousand elements, and most sorted sets are small (a 32-level header was 288 bytes of
+     * a five-member set's 1.3 KB).
+     */
+    private static final int HEADER_LEVELS = 4;
 
     /** One element. The member bytes are shared with the member dictionary; never mutate them. */
     public static final class Node {
         private final byte[] member;
         private double score;
-        private final Node[] forward;
-        private final int[] span;
+        /** Final but for the header's, which grow with the list's level. */
+        /** Level 0's link and span in fields: three nodes in four have no other level, and no arrays. */
+        private Node next0;
+        private int span0;
+        /** Levels 1 and up (index level - 1); null for a node of one level. */
+        private Node[] forward;
+        private int[] span;
         private Node backward;
 
         Node(byte[] member, double score, int level) {
             this.member = member;
             this.score = score;
-            this.forward = new Node[level];
-            this.span = new int[level];
+            if (level > 1) {
+                this.forward = new Node[level - 1];
+                this.span = new int[level - 1];
+            }
+        }
+
+        private Node fwd(int i) {
+            return i == 0 ? next0 : forward[i - 1];
+        }
+
+        private void setFwd(int i, Node n) {
+            if (i == 0) {
+                next0 = n;
+            } else {
+                forward[i - 1] = n;
+            }
+        }
+
+        private int span(int i) {
+            return i == 0 ? span0 : span[i - 1];
+        }
+
+        private void setSpan(int i, int s) {
+            if (i == 0) {
+                span0 = s;
+            } else {
+                span[i - 1] = s;
+            }
+        }
+
+        private int levels() {
+            return forward == null ? 1 : forward.length + 1;
         }
 
         public byte[] member() {
@@ -47,7 +88,7 @@ public final class ZSkipList {
 
         /** The next element in ascending order, or null. */
         public Node next() {
-            return forward[0];
+            return next0;
         }
 
         /** The previous element in ascending order, or null. */
@@ -62,7 +103,7 @@ public final class ZSkipList {
         boolean holds(Node n);
     }
 
-    private final Node header = new Node(null, 0, MAX_LEVEL);
+    private final Node header = new Node(null, 0, HEADER_LEVELS);
     private Node tail;
     private int length;
     private int level = 1;
@@ -73,7 +114,7 @@ public final class ZSkipList {
     }
 
     public Node first() {
-        return header.forward[0];
+        return header.fwd(0);
     }
 
     public Node last() {
@@ -114,39 +155,47 @@ public final class ZSkipList {
 
     /** Inserts an element that is not in the list (the caller checks its dictionary). */
     public Node insert(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
-        int[] rank = new int[MAX_LEVEL];
+        // The level is drawn first (the draws follow one another as before: one per insert) so
+        // that the paths are as long as they need to be, not MAX_LEVEL (garbage per insert).
+        int lvl = randomLevel();
+        int levels = Math.max(level, lvl);
+        if (levels > header.levels()) {
+            int n = Math.min(MAX_LEVEL, Math.max(levels, header.levels() * 2));
+            header.forward = Arrays.copyOf(header.forward, n - 1);
+            header.span = Arrays.copyOf(header.span, n - 1);
+        }
+        Node[] update = new Node[levels];
+        int[] rank = new int[levels];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            while (x.forward[i] != null && before(x.forward[i], score, member)) {
-                rank[i] += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && before(x.fwd(i), score, member)) {
+                rank[i] += x.span(i);
+                x = x.fwd(i);
             }
             update[i] = x;
         }
-        int lvl = randomLevel();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                header.span[i] = length;
+                header.setSpan(i, length);
             }
             level = lvl;
         }
         Node n = new Node(member, score, lvl);
         for (int i = 0; i < lvl; i++) {
-            n.forward[i] = update[i].forward[i];
-            update[i].forward[i] = n;
-            n.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-            update[i].span[i] = (rank[0] - rank[i]) + 1;
+            n.setFwd(i, update[i].fwd(i));
+            update[i].setFwd(i, n);
+            n.setSpan(i, update[i].span(i) - (rank[0] - rank[i]));
+            update[i].setSpan(i, (rank[0] - rank[i]) + 1);
         }
         for (int i = lvl; i < level; i++) {
-            update[i].span[i]++;
+            update[i].setSpan(i, update[i].span(i) + 1);
         }
         n.backward = update[0] == header ? null : update[0];
-        if (n.forward[0] != null) {
-            n.forward[0].backward = n;
+        if (n.fwd(0) != null) {
+            n.fwd(0).backward = n;
         } else {
             tail = n;
         }
@@ -156,19 +205,19 @@ public final class ZSkipList {
 
     private void unlink(Node x, Node[] update) {
         for (int i = 0; i < level; i++) {
-            if (update[i].forward[i] == x) {
-                update[i].span[i] += x.span[i] - 1;
-                update[i].forward[i] = x.forward[i];
+            if (update[i].fwd(i) == x) {
+                update[i].setSpan(i, update[i].span(i) + x.span(i) - 1);
+                update[i].setFwd(i, x.fwd(i));
             } else {
-                update[i].span[i] -= 1;
+                update[i].setSpan(i, update[i].span(i) - 1);
             }
         }
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x.backward;
+        if (x.fwd(0) != null) {
+            x.fwd(0).backward = x.backward;
         } else {
             tail = x.backward;
         }
-        while (level > 1 && header.forward[level - 1] == null) {
+        while (level > 1 && header.fwd(level - 1) == null) {
             level--;
         }
         length--;
@@ -176,11 +225,11 @@ public final class ZSkipList {
 
     /** The predecessors of (score, member) on every level. */
     private Node[] path(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && before(x.forward[i], score, member)) {
-                x = x.forward[i];
+            while (x.fwd(i) != null && before(x.fwd(i), score, member)) {
+                x = x.fwd(i);
             }
             update[i] = x;
         }
@@ -190,7 +239,7 @@ public final class ZSkipList {
     /** Removes the element (score, member); returns its node, or null when absent. */
     public Node delete(double score, byte[] member) {
         Node[] update = path(score, member);
-        Node x = update[0].forward[0];
+        Node x = update[0].fwd(0);
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
             unlink(x, update);
             return x;
@@ -205,12 +254,12 @@ public final class ZSkipList {
      */
     public Node updateScore(Node node, double newScore) {
         Node[] update = path(node.score, node.member);
-        Node x = update[0].forward[0];
+        Node x = update[0].fwd(0);
         if (x != node) {
             throw new IllegalStateException("node not in the list");
         }
         if ((x.backward == null || x.backward.score < newScore)
-                && (x.forward[0] == null || x.forward[0].score > newScore)) {
+                && (x.fwd(0) == null || x.fwd(0).score > newScore)) {
             x.score = newScore;
             return x;
         }
@@ -231,10 +280,10 @@ public final class ZSkipList {
         Node x = header;
         int rank = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && (before(x.forward[i], score, member)
-                    || (x.forward[i].score == score && Arrays.equals(x.forward[i].member, member)))) {
-                rank += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && (before(x.fwd(i), score, member)
+                    || (x.fwd(i).score == score && Arrays.equals(x.fwd(i).member, member)))) {
+                rank += x.span(i);
+                x = x.fwd(i);
             }
             if (x != header && x.score == score && Arrays.equals(x.member, member)) {
                 return rank;
@@ -251,9 +300,9 @@ public final class ZSkipList {
         Node x = header;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] <= rank) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && traversed + x.span(i) <= rank) {
+                traversed += x.span(i);
+                x = x.fwd(i);
             }
             if (traversed == rank) {
                 return x;
@@ -271,9 +320,9 @@ public final class ZSkipList {
         Node x = header;
         int count = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && p.holds(x.forward[i])) {
-                count += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && p.holds(x.fwd(i))) {
+                count += x.span(i);
+                x = x.fwd(i);
             }
         }
         return count;
@@ -281,20 +330,20 @@ public final class ZSkipList {
 
     /** Removes the elements of 1-based ranks start..end (inclusive), passing each to {@code removed}. */
     public void deleteRankRange(int start, int end, Consumer<Node> removed) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         int traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] < start) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            while (x.fwd(i) != null && traversed + x.span(i) < start) {
+                traversed += x.span(i);
+                x = x.fwd(i);
             }
             update[i] = x;
         }
         traversed++;
-        x = x.forward[0];
+        x = x.fwd(0);
         while (x != null && traversed <= end) {
-            Node next = x.forward[0];
+            Node next = x.fwd(0);
             unlink(x, update);
             removed.accept(x);
             traversed++;

@@ -489,6 +489,18 @@ public final class Engine implements AutoCloseable {
         loop.execute(task);
     }
 
+    /**
+     * {@link #execute}, run on the calling thread when no thread runs units and nothing is
+     * queued before it (it then keeps its place), as a batch of its own (the log committed,
+     * replies released, as the engine thread would): a thread that brings work often and has
+     * nothing else to do meanwhile (a replica's link or follower with its records) saves the
+     * engine thread's wake-up and switch. Never for work that must not hold up its caller.
+     * Any thread.
+     */
+    public void executeHere(Runnable task) {
+        loop.executeHere(task);
+    }
+
     /** The sink for a session's replies (marks it for release at the end of the batch). */
     public ReplySink output(Session s) {
         return loop.output(s);
@@ -669,7 +681,17 @@ public final class Engine implements AutoCloseable {
      * the replies the original run gave its client.
      */
     public void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
-        replayer.applyRecord(r, appendToLog, replies);
+        replayer.applyRecord(r, appendToLog, replies, null, 0, 0, 0);
+    }
+
+    /**
+     * {@link #applyRecord(UnitRecord, boolean)} appending to this store's log the record's
+     * bytes as its primary's log stores them, {@code stored[off, off + len)}, under
+     * {@code serial} ({@link CommandLog#appendStored}): a replica copies them instead of
+     * encoding the record again.
+     */
+    public void applyStoredRecord(UnitRecord r, long serial, byte[] stored, int off, int len) {
+        replayer.applyRecord(r, true, null, stored, serial, off, len);
     }
 
     // ------------------------------------------------------------------ timers and expiry

@@ -149,14 +149,20 @@ final class EngineLoop {
         }
         try {
             endBatch();
-            // a unit run here may have made a timer due sooner than the parked engine thread
-            // wakes: a blocked client's timeout, or a task that has work now (a WAIT's check)
-            if (!afterBatch.isEmpty() || !inbox.isEmpty()
-                    || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
-                wakeEngineThread();
-            }
+            wakeEngineThreadIfWanted();
         } finally {
             owner.unlock();
+        }
+    }
+
+    /**
+     * After a batch run on another thread: a unit run there may have made a timer due sooner
+     * than the parked engine thread wakes (a blocked client's timeout, or a task that has work
+     * now: a WAIT's check), or left work for it.
+     */
+    private void wakeEngineThreadIfWanted() {
+        if (!afterBatch.isEmpty() || !inbox.isEmpty() || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
+            wakeEngineThread();
         }
     }
 
@@ -223,6 +229,33 @@ final class EngineLoop {
             task.run();
         } else {
             enqueue(task);
+        }
+    }
+
+    /** See {@link Engine#executeHere}. */
+    void executeHere(Runnable task) {
+        if (thread == null || owner.isHeldByCurrentThread() || !owner.tryLock()) {
+            execute(task);
+            return;
+        }
+        boolean ran = false;
+        try {
+            // Checked under the lock: nothing queued before the task is waiting or running.
+            if (inbox.isEmpty()) {
+                ran = true;
+                task.run();
+            }
+        } catch (Throwable e) {
+            LOG.error("engine failure running a task on the calling thread (the engine keeps running)", e);
+        } finally {
+            if (ran) {
+                endBatch();
+                wakeEngineThreadIfWanted();
+            }
+            owner.unlock();
+        }
+        if (!ran) {
+            execute(task);
         }
     }
 

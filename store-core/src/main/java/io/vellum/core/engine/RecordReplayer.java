@@ -3,6 +3,7 @@ package io.vellum.core.engine;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.spi.ReplayDivergenceException;
 import io.vellum.core.spi.UnitRecord;
+import java.util.List;
 
 /**
  * Replay of logged units (recovery, followers, the property tests): a record runs through
@@ -23,8 +24,14 @@ final class RecordReplayer {
         this.blocking = blocking;
     }
 
-    /** See {@link Engine#applyRecord(UnitRecord, boolean, ReplySink)}. */
-    void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies) {
+    /** What a replayed unit adds to the batch's appended units: no client, no replies to replace. */
+    private EngineLoop.AppendedUnit replayed;
+
+    /**
+     * See {@link Engine#applyRecord(UnitRecord, boolean, ReplySink)}; with {@code stored} not
+     * null, {@link Engine#applyStoredRecord}.
+     */
+    void applyRecord(UnitRecord r, boolean appendToLog, ReplySink replies, byte[] stored, long serial, int off, int len) {
         Session s = engine.internalSession;
         UnitState unit = engine.unit;
         s.selectDb(r.db());
@@ -62,8 +69,19 @@ final class RecordReplayer {
             throw new ReplayDivergenceException(r.describe(), r.effectDigest(), digest.value());
         }
         if (appendToLog) {
-            engine.log().append(r);
-            engine.loop.appendedInBatch.add(new EngineLoop.AppendedUnit(s, 0, 0));
+            if (stored != null) {
+                engine.log().appendStored(r, serial, stored, off, len);
+            } else {
+                engine.log().append(r);
+            }
+            // One entry per batch is enough: it only tells the batch to commit the log.
+            List<EngineLoop.AppendedUnit> appended = engine.loop.appendedInBatch;
+            if (replayed == null || replayed.session() != s) {
+                replayed = new EngineLoop.AppendedUnit(s, 0, 0);
+            }
+            if (appended.isEmpty() || appended.get(appended.size() - 1) != replayed) {
+                appended.add(replayed);
+            }
         }
         blocking.serveBlocked();
     }

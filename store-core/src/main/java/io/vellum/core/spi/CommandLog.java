@@ -16,6 +16,18 @@ public interface CommandLog extends AutoCloseable {
     long append(UnitRecord record);
 
     /**
+     * Appends {@code record} as this log's record number {@code serial}, given its encoding
+     * {@code stored[off, off + len)} as another log stored it under that serial (a replica's
+     * copy of its primary's record, checked when it was read): the bytes are written as they
+     * came, not encoded again, so the replica's log holds the primary's bytes (fields this
+     * version does not know included). When {@code serial} is not the serial this log gives its
+     * next record, the record is encoded as {@link #append} does. Engine thread.
+     */
+    default long appendStored(UnitRecord record, long serial, byte[] stored, int off, int len) {
+        return append(record);
+    }
+
+    /**
      * Makes the records appended since the last commit as durable as the fsync policy asks
      * (with {@code always}, synced before this returns). Throws {@link LogWriteException}
      * when that failed.

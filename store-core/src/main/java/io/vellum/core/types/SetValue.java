@@ -93,6 +93,11 @@ public final class SetValue extends Value {
         return ints != null;
     }
 
+    /** The member dictionary (null for an intset), for {@link StoredValueWriter}. */
+    OrderedDict<Boolean> dict() {
+        return dict;
+    }
+
     public boolean isListpack() {
         return ints == null && listpack;
     }

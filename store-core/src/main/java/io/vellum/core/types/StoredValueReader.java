@@ -1,8 +1,7 @@
 package io.vellum.core.types;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
 import io.vellum.core.types.proto.StreamData;
+import io.vellum.core.util.WireReader;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -10,6 +9,7 @@ import java.util.Arrays;
  * Decodes a {@code StoredValue} message ({@code values.proto}) straight into a {@link Value},
  * without building the generated messages: the snapshot loader's path, where a million keys
  * of builders, ByteStrings and copies of every byte cost more than the values themselves.
+ * It reads with a {@link WireReader} (small readers over an array; why, there).
  * The result equals {@link ValueCodec#decode} of the same bytes (the types' {@code fromParts}
  * do the checks for both), and a message that is not a valid value throws
  * {@link IllegalArgumentException} as there. Streams, rare and deep, go through the
@@ -33,6 +33,28 @@ public final class StoredValueReader {
     private static final byte[][] ENCODING_BYTES = Arrays.stream(ENCODINGS)
             .map(s -> s.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
+    /**
+     * Each type's decoder, by StoredValue field number, called through this array: the call
+     * site sees five classes, so the JIT compiles each decoder once, on its own, instead of
+     * inlining all five (with the types' builders) into every caller of {@link #read}: in a
+     * fresh JVM those compilations took seconds of the processor the load needed for the
+     * collector.
+     */
+    private static final TypeDecoder[] TYPES = {
+        null,
+        (r, in) -> readString(in),
+        StoredValueReader::readList,
+        StoredValueReader::readSet,
+        StoredValueReader::readZSet,
+        StoredValueReader::readHash,
+        (r, in) -> readStream(in),
+    };
+
+    @FunctionalInterface
+    private interface TypeDecoder {
+        Value read(StoredValueReader reader, WireReader in) throws IOException;
+    }
+
     private byte[][] bytesA = new byte[16][];
     private byte[][] bytesB = new byte[16][];
     private long[] longs = new long[16];
@@ -50,35 +72,27 @@ public final class StoredValueReader {
      * @throws IOException              when the bytes are not a protobuf message (damaged)
      * @throws IllegalArgumentException when the message is not a valid value
      */
-    public Value read(CodedInputStream in, int length) throws IOException {
-        int limit = in.pushLimit(length);
+    public Value read(WireReader in, int length) throws IOException {
+        int limit = in.limit(length);
         Value v = null;
         while (true) {
-            int tag = in.readTag();
+            int tag = in.tag();
             if (tag == 0) {
                 break;
             }
-            int field = WireFormat.getTagFieldNumber(tag);
-            if (field >= TAG_STRING && field <= TAG_STREAM && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            int field = tag >>> 3;
+            if (field >= TAG_STRING && field <= TAG_STREAM && (tag & 7) == WireReader.LENGTH_DELIMITED) {
                 if (v != null) {
                     throw new IllegalArgumentException("a stored value with two types");
                 }
-                int len = in.readRawVarint32();
-                int inner = in.pushLimit(len);
-                v = switch (field) {
-                    case TAG_STRING -> readString(in);
-                    case TAG_LIST -> readList(in);
-                    case TAG_SET -> readSet(in);
-                    case TAG_ZSET -> readZSet(in);
-                    case TAG_HASH -> readHash(in);
-                    default -> StreamValue.fromProto(StreamData.parseFrom(in));
-                };
-                in.popLimit(inner);
-            } else if (!in.skipField(tag)) {
-                throw new IllegalArgumentException("an end-group tag in a stored value");
+                int inner = in.limit(in.varint32());
+                v = TYPES[field].read(this, in);
+                in.restore(inner);
+            } else {
+                in.skipField(tag);
             }
         }
-        in.popLimit(limit);
+        in.restore(limit);
         if (v == null) {
             throw new IllegalArgumentException("unsupported stored value type: VALUE_NOT_SET");
         }
@@ -96,48 +110,55 @@ public final class StoredValueReader {
         nInts = 0;
     }
 
-    private static StringValue readString(CodedInputStream in) throws IOException {
+    private static StreamValue readStream(WireReader in) throws IOException {
+        int n = in.end() - in.pos();
+        StreamValue v = StreamValue.fromProto(StreamData.parser().parseFrom(in.array(), in.pos(), n));
+        in.skipBytes(n);
+        return v;
+    }
+
+    private static StringValue readString(WireReader in) throws IOException {
         byte[] value = null;
         boolean raw = false;
         boolean neverInt = false;
         while (true) {
-            int tag = in.readTag();
+            int tag = in.tag();
             switch (tag) {
                 case 0 -> {
                     return StringValue.loaded(value == null ? new byte[0] : value, raw, neverInt);
                 }
-                case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> value = in.readByteArray();
-                case (2 << 3) | WireFormat.WIRETYPE_VARINT -> raw = in.readBool();
-                case (3 << 3) | WireFormat.WIRETYPE_VARINT -> neverInt = in.readBool();
+                case (1 << 3) | WireReader.LENGTH_DELIMITED -> value = in.bytes();
+                case (2 << 3) | WireReader.VARINT -> raw = in.bool();
+                case (3 << 3) | WireReader.VARINT -> neverInt = in.bool();
                 default -> skip(in, tag);
             }
         }
     }
 
-    private ListValue readList(CodedInputStream in) throws IOException {
+    private ListValue readList(WireReader in) throws IOException {
         reset();
         String encoding = "";
         int fill = 0;
         while (true) {
-            int tag = in.readTag();
-            int field = WireFormat.getTagFieldNumber(tag);
-            int wire = WireFormat.getTagWireType(tag);
+            int tag = in.tag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
             if (tag == 0) {
                 break;
-            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                addA(in.readByteArray());
-            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            } else if (field == 1 && wire == WireReader.LENGTH_DELIMITED) {
+                addA(in.bytes());
+            } else if (field == 2 && wire == WireReader.LENGTH_DELIMITED) {
                 encoding = readEncoding(in);
-            } else if (field == 3 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int l = in.pushLimit(in.readRawVarint32());
-                while (in.getBytesUntilLimit() > 0) {
-                    addInt(in.readSInt32());
+            } else if (field == 3 && wire == WireReader.LENGTH_DELIMITED) {
+                int l = in.limit(in.varint32());
+                while (!in.atEnd()) {
+                    addInt(in.sint32());
                 }
-                in.popLimit(l);
-            } else if (field == 3 && wire == WireFormat.WIRETYPE_VARINT) {
-                addInt(in.readSInt32());
-            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
-                fill = in.readSInt32();
+                in.restore(l);
+            } else if (field == 3 && wire == WireReader.VARINT) {
+                addInt(in.sint32());
+            } else if (field == 4 && wire == WireReader.VARINT) {
+                fill = in.sint32();
             } else {
                 skip(in, tag);
             }
@@ -145,23 +166,23 @@ public final class StoredValueReader {
         return ListValue.fromParts(bytesA, nA, encoding, ints, nInts, fill);
     }
 
-    private SetValue readSet(CodedInputStream in) throws IOException {
+    private SetValue readSet(WireReader in) throws IOException {
         reset();
         String encoding = "";
         long nextSeq = 0;
         while (true) {
-            int tag = in.readTag();
-            int field = WireFormat.getTagFieldNumber(tag);
-            int wire = WireFormat.getTagWireType(tag);
+            int tag = in.tag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
             if (tag == 0) {
                 break;
-            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                addA(in.readByteArray());
+            } else if (field == 1 && wire == WireReader.LENGTH_DELIMITED) {
+                addA(in.bytes());
             } else if (field == 2) {
                 readLongs(in, wire, tag);
-            } else if (field == 3 && wire == WireFormat.WIRETYPE_VARINT) {
-                nextSeq = in.readUInt64();
-            } else if (field == 4 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            } else if (field == 3 && wire == WireReader.VARINT) {
+                nextSeq = in.varint64();
+            } else if (field == 4 && wire == WireReader.LENGTH_DELIMITED) {
                 encoding = readEncoding(in);
             } else {
                 skip(in, tag);
@@ -170,31 +191,31 @@ public final class StoredValueReader {
         return SetValue.fromParts(bytesA, nA, longs, nLongs, nextSeq, encoding);
     }
 
-    private ZSetValue readZSet(CodedInputStream in) throws IOException {
+    private ZSetValue readZSet(WireReader in) throws IOException {
         reset();
         String encoding = "";
         long nextSeq = 0;
         while (true) {
-            int tag = in.readTag();
-            int field = WireFormat.getTagFieldNumber(tag);
-            int wire = WireFormat.getTagWireType(tag);
+            int tag = in.tag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
             if (tag == 0) {
                 break;
-            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                addA(in.readByteArray());
-            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int l = in.pushLimit(in.readRawVarint32());
-                while (in.getBytesUntilLimit() > 0) {
+            } else if (field == 1 && wire == WireReader.LENGTH_DELIMITED) {
+                addA(in.bytes());
+            } else if (field == 2 && wire == WireReader.LENGTH_DELIMITED) {
+                int l = in.limit(in.varint32());
+                while (!in.atEnd()) {
                     addDouble(in.readDouble());
                 }
-                in.popLimit(l);
-            } else if (field == 2 && wire == WireFormat.WIRETYPE_FIXED64) {
+                in.restore(l);
+            } else if (field == 2 && wire == WireReader.FIXED64) {
                 addDouble(in.readDouble());
             } else if (field == 3) {
                 readLongs(in, wire, tag);
-            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
-                nextSeq = in.readUInt64();
-            } else if (field == 5 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            } else if (field == 4 && wire == WireReader.VARINT) {
+                nextSeq = in.varint64();
+            } else if (field == 5 && wire == WireReader.LENGTH_DELIMITED) {
                 encoding = readEncoding(in);
             } else {
                 skip(in, tag);
@@ -203,25 +224,25 @@ public final class StoredValueReader {
         return ZSetValue.fromParts(bytesA, nA, doubles, nDoubles, longs, nLongs, nextSeq, encoding);
     }
 
-    private HashValue readHash(CodedInputStream in) throws IOException {
+    private HashValue readHash(WireReader in) throws IOException {
         reset();
         String encoding = "";
         long nextSeq = 0;
         while (true) {
-            int tag = in.readTag();
-            int field = WireFormat.getTagFieldNumber(tag);
-            int wire = WireFormat.getTagWireType(tag);
+            int tag = in.tag();
+            int field = tag >>> 3;
+            int wire = tag & 7;
             if (tag == 0) {
                 break;
-            } else if (field == 1 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                addA(in.readByteArray());
-            } else if (field == 2 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                addB(in.readByteArray());
+            } else if (field == 1 && wire == WireReader.LENGTH_DELIMITED) {
+                addA(in.bytes());
+            } else if (field == 2 && wire == WireReader.LENGTH_DELIMITED) {
+                addB(in.bytes());
             } else if (field == 3) {
                 readLongs(in, wire, tag);
-            } else if (field == 4 && wire == WireFormat.WIRETYPE_VARINT) {
-                nextSeq = in.readUInt64();
-            } else if (field == 5 && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            } else if (field == 4 && wire == WireReader.VARINT) {
+                nextSeq = in.varint64();
+            } else if (field == 5 && wire == WireReader.LENGTH_DELIMITED) {
                 encoding = readEncoding(in);
             } else {
                 skip(in, tag);
@@ -231,15 +252,15 @@ public final class StoredValueReader {
     }
 
     /** A repeated uint64 field (sequence deltas), packed or not. */
-    private void readLongs(CodedInputStream in, int wire, int tag) throws IOException {
-        if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-            int l = in.pushLimit(in.readRawVarint32());
-            while (in.getBytesUntilLimit() > 0) {
-                addLong(in.readUInt64());
+    private void readLongs(WireReader in, int wire, int tag) throws IOException {
+        if (wire == WireReader.LENGTH_DELIMITED) {
+            int l = in.limit(in.varint32());
+            while (!in.atEnd()) {
+                addLong(in.varint64());
             }
-            in.popLimit(l);
-        } else if (wire == WireFormat.WIRETYPE_VARINT) {
-            addLong(in.readUInt64());
+            in.restore(l);
+        } else if (wire == WireReader.VARINT) {
+            addLong(in.varint64());
         } else {
             skip(in, tag);
         }
@@ -249,20 +270,21 @@ public final class StoredValueReader {
      * An encoding name: one of the known constants without allocating, else the text (which
      * the type then refuses by name).
      */
-    private static String readEncoding(CodedInputStream in) throws IOException {
-        byte[] b = in.readByteArray();
+    private static String readEncoding(WireReader in) throws IOException {
+        int n = in.varint32();
+        int p = in.pos();
+        in.skipBytes(n);
+        byte[] a = in.array();
         for (int i = 0; i < ENCODING_BYTES.length; i++) {
-            if (Arrays.equals(b, ENCODING_BYTES[i])) {
+            if (Arrays.equals(a, p, p + n, ENCODING_BYTES[i], 0, ENCODING_BYTES[i].length)) {
                 return ENCODINGS[i];
             }
         }
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(a, p, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static void skip(CodedInputStream in, int tag) throws IOException {
-        if (!in.skipField(tag)) {
-            throw new IllegalArgumentException("an end-group tag in a stored value");
-        }
+    private static void skip(WireReader in, int tag) throws IOException {
+        in.skipField(tag);
     }
 
     private void addA(byte[] b) {

@@ -103,6 +103,11 @@ public final class ZSetValue extends Value {
         dict = d;
     }
 
+    /** The member dictionary (null for an intset), for {@link StoredValueWriter}. */
+    OrderedDict<Node> dict() {
+        return dict;
+    }
+
     public boolean isListpack() {
         return listpack;
     }

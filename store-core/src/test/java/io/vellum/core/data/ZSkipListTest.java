@@ -28,14 +28,23 @@ class ZSkipListTest {
 
     @Test
     void randomOperationsMatchASortedModel() {
-        long seed = 20261123L;
+        randomOperations(20261123L, 400, 20_000, 97);
+    }
+
+    /** Enough members for levels above the header's first four (it grows with the list). */
+    @Test
+    void aLargeListMatchesTheModel() {
+        randomOperations(20261207L, 20_000, 60_000, 4999);
+    }
+
+    private static void randomOperations(long seed, int members, int steps, int checkEvery) {
         SplittableRandom r = new SplittableRandom(seed);
         ZSkipList list = new ZSkipList();
         TreeSet<Entry> model = new TreeSet<>(ORDER);
         Map<String, Entry> byMember = new HashMap<>();
         Map<String, ZSkipList.Node> nodes = new HashMap<>();
-        for (int step = 0; step < 20_000; step++) {
-            String name = "m" + r.nextInt(400);
+        for (int step = 0; step < steps; step++) {
+            String name = "m" + r.nextInt(members);
             double score = r.nextInt(10) == 0 ? -0.0 : r.nextInt(50) / 2.0;
             int op = r.nextInt(10);
             Entry old = byMember.get(name);
@@ -71,7 +80,7 @@ class ZSkipListTest {
                     nodes.remove(removed.get(i));
                 }
             }
-            if (step % 97 == 0) {
+            if (step % checkEvery == 0) {
                 check(list, model, r, seed, step);
             }
         }

@@ -31,8 +31,14 @@ class IdleWakeTest {
             AtomicInteger runs = new AtomicInteger();
             engine.addCron(10, runs::incrementAndGet, active::get);
             engine.start();
+            // A new thread names itself once it runs (its comm is "java" until then): look until it has.
             Set<String> started = engineThreads();
             started.removeAll(before);
+            for (int i = 0; i < 200 && started.isEmpty(); i++) {
+                Thread.sleep(10);
+                started = engineThreads();
+                started.removeAll(before);
+            }
             assertEquals(1, started.size(), "the new engine thread: " + started);
             String tid = started.iterator().next();
             Thread.sleep(200); // settled

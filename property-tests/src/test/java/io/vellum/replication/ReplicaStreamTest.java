@@ -1,0 +1,108 @@
+package io.vellum.replication;
+
+import static io.vellum.replication.ReplicaTestSupport.assertSameData;
+import static io.vellum.replication.ReplicaTestSupport.awaitCaughtUp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vellum.Vellum;
+import io.vellum.core.reply.Reply;
+import io.vellum.server.RespServer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The primary's stream to a TCP replica runs on the connection's event loop and is woken by the
+ * primary's commits: no thread polls the log, records are sent as each batch is committed, a
+ * backlog larger than one send goes out in several, and the replica's log holds the primary's
+ * bytes.
+ */
+class ReplicaStreamTest {
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void restoreTick() {
+        ReplicaStream.tickMillis = 100;
+    }
+
+    @Test
+    void recordsAreSentWhenTheyAreCommittedWithoutAnyThreadPollingTheLog() {
+        // With the loop's own look at the log an hour away, only the commits' wakes send records.
+        ReplicaStream.tickMillis = 3_600_000;
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                awaitCaughtUp(primary, tcp, 10_000);
+                for (int round = 0; round < 20; round++) {
+                    primary.execute("SET", "k" + round, "v" + round);
+                    primary.execute("INCR", "n");
+                    assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"), "round " + round);
+                }
+                awaitCaughtUp(primary, tcp, 10_000);
+                assertSameData(primary, tcp);
+                List<String> streamThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(n -> n.startsWith("vellum-repl-stream")).toList();
+                assertEquals(List.of(), streamThreads, "streaming has no thread of its own once the handshake is done");
+            }
+        }
+    }
+
+    @Test
+    void aReplicaAcksAtMostOnceAMillisecondHoweverManyBatchesItApplies() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                awaitCaughtUp(primary, tcp, 10_000);
+                ReplicaLink link = (ReplicaLink) tcp.replication().upstream();
+                long acks0 = link.acksSent();
+                long t0 = System.nanoTime();
+                int writes = 3000;
+                for (int i = 0; i < writes; i++) {
+                    primary.execute("SET", "k" + i, "v"); // one record a batch: a batch applied each
+                }
+                awaitCaughtUp(primary, tcp, 10_000);
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                long acks = link.acksSent() - acks0;
+                assertTrue(acks <= millis + 2, acks + " acks in " + millis + " ms for " + writes + " batches");
+                assertTrue(acks >= 1, "the position was acked");
+                assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"));
+            }
+        }
+    }
+
+    @Test
+    void aBacklogLargerThanOneSendReachesAReplicaThatAttachesLate() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            String value = "x".repeat(1000);
+            for (int i = 0; i < 3000; i++) {
+                primary.execute("SET", "key:" + i, value + i); // about 3 MB: a dozen sends of 256 KiB
+            }
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                awaitCaughtUp(primary, tcp, 30_000);
+                primary.execute("DEL", "key:7");
+                assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"));
+                assertSameData(primary, tcp);
+            }
+            try (LogTail a = new LogTail(tmp.resolve("p")); LogTail b = new LogTail(tmp.resolve("r"))) {
+                assertEquals(LogTail.Seek.OK, a.seekAfter(0));
+                assertEquals(LogTail.Seek.OK, b.seekAfter(0));
+                int n = 0;
+                while (a.next()) {
+                    assertTrue(b.next(), "the replica's log ends at record " + n);
+                    assertEquals(a.serial(), b.serial());
+                    assertEquals(java.nio.ByteBuffer.wrap(a.raw(), 0, a.rawLength()),
+                            java.nio.ByteBuffer.wrap(b.raw(), 0, b.rawLength()), "record " + a.serial());
+                    n++;
+                }
+                assertEquals(3001, n);
+            } catch (io.vellum.aof.LogDamageException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
