@@ -105,15 +105,18 @@ public final class Replay {
             if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || last < 0) {
                 return 0;
             }
+            // only the files from the base's on: each file counted is opened, and a log kept
+            // whole (the crash test's) has one per hour of its history
+            boolean based = afterPosition >= 0 && LogFiles.cycleOf(afterPosition) >= first;
+            if (based && LogFiles.cycleOf(afterPosition) > last) {
+                return 0;
+            }
             long total = 0;
-            for (long c : queue.listCyclesBetween(first, last)) {
+            for (long c : queue.listCyclesBetween(based ? LogFiles.cycleOf(afterPosition) : first, last)) {
                 total += t.excerptsInCycle((int) c);
             }
-            if (afterPosition >= 0 && LogFiles.cycleOf(afterPosition) >= first) {
+            if (based) {
                 total -= Math.min(total, LogFiles.sequenceOf(afterPosition) + 1);
-                for (long c : queue.listCyclesBetween(first, LogFiles.cycleOf(afterPosition) - 1)) {
-                    total -= Math.min(total, t.excerptsInCycle((int) c));
-                }
             }
             return total;
         } catch (RuntimeException | Error e) {

@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
         "restarts it and checks that every",
         "acknowledged write is there and that the state is the replay of its log:",
         "a prefix of what the clients sent, holding every acknowledged unit.",
-        "Prints kills, restarts, writes checked and lost, recovery time, the seed.",
+        "Prints kills, restarts, writes checked and lost, recovery time, where the",
+        "time and CPU of a restart go, the CPU time per kill, and the seed.",
+        "Each run starts from an empty DIR/store; DIR/cds keeps what later runs reuse.",
         "Exit status: 0 nothing lost and every check passed, 1 otherwise,",
         "2 could not run."})
 public final class CrashTestCommand implements Callable<Integer> {
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "where the store and the server logs go (created)")
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = {
+            "where the store and the server logs go (created; DIR/store and DIR/logs are emptied first)"})
     Path dir;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "how long to run, e.g. 60s, 10m (default 60s)")

@@ -29,21 +29,41 @@ final class ClientState {
         return c;
     }
 
-    /** Reads a client's keys from the server. */
-    static ClientState read(RespClient c, String prefix) throws IOException {
-        ClientState s = new ClientState();
+    /**
+     * The reads of a client's keys (in its database, selected before): one MGET of its strings
+     * and its counter, its list and its hash; {@link #fromReplies} makes the state of their replies.
+     */
+    static List<String[]> readCommands(String prefix) {
+        String[] mget = new String[KEYS + 2];
+        mget[0] = "MGET";
         for (int k = 0; k < KEYS; k++) {
-            Object v = c.call("GET", prefix + "k" + k);
+            mget[k + 1] = prefix + "k" + k;
+        }
+        mget[KEYS + 1] = prefix + "n";
+        return List.of(mget, new String[] {"LRANGE", prefix + "log", "0", "-1"}, new String[] {"HGETALL", prefix + "h"});
+    }
+
+    /** The state the replies to {@link #readCommands} show (errors fail: the keys hold nothing else). */
+    static ClientState fromReplies(String prefix, List<Object> replies) throws IOException {
+        for (Object r : replies) {
+            if (r instanceof RespClient.Err e) {
+                throw new IOException("reading the keys of " + prefix + ": -" + e.text());
+            }
+        }
+        ClientState s = new ClientState();
+        List<?> values = (List<?>) replies.get(0);
+        for (int k = 0; k < KEYS; k++) {
+            Object v = values.get(k);
             if (v != null) {
                 s.strings.put(prefix + "k" + k, (String) v);
             }
         }
-        for (Object o : (List<?>) c.call("LRANGE", prefix + "log", "0", "-1")) {
+        Object n = values.get(KEYS);
+        s.counter = n == null ? 0 : Long.parseLong((String) n);
+        for (Object o : (List<?>) replies.get(1)) {
             s.log.add((String) o);
         }
-        Object n = c.call("GET", prefix + "n");
-        s.counter = n == null ? 0 : Long.parseLong((String) n);
-        List<?> h = (List<?>) c.call("HGETALL", prefix + "h");
+        List<?> h = (List<?>) replies.get(2);
         for (int i = 0; i + 1 < h.size(); i += 2) {
             s.hash.put((String) h.get(i), (String) h.get(i + 1));
         }

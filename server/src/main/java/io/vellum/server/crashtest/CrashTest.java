@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,7 +52,7 @@ public final class CrashTest {
                          long inFlightApplied, long inFlightDropped, long lossWindowMillis,
                          List<Long> recoveryMillis, List<Long> replayMillis, long logRecords, List<String> failures,
                          KillCounts killCounts, List<Long> killToReadyMillis, List<Long> bootMillis,
-                         long elapsedMillis, long archiveMillis, RestartTimeline timeline) {
+                         long elapsedMillis, long archiveMillis, RestartTimeline timeline, Cpu cpu) {
         public boolean passed() {
             return lost == 0 && failures.isEmpty() && kills > 0;
         }
@@ -96,6 +94,12 @@ public final class CrashTest {
             if (timeline != null) {
                 timeline.print(out);
             }
+            if (cpu != null && kills > 0) {
+                out.printf("CPU time per kill, everything included: %.2f s (%d servers, their JVM start, warm-up, recovery"
+                        + " and serving: %.2f s; this process, the load clients and the checks: %.2f s)%n",
+                        (cpu.serversMillis() + cpu.selfMillis()) / 1000.0 / kills, cpu.servers(),
+                        cpu.serversMillis() / 1000.0 / kills, cpu.selfMillis() / 1000.0 / kills);
+            }
             out.printf("log: %d records at the end; the replay digest matched the server at every restart%s%n",
                     logRecords, failures.isEmpty() ? "" : " (except as reported below)");
             if (kills == 0) {
@@ -108,8 +112,20 @@ public final class CrashTest {
         }
     }
 
+    /**
+     * CPU ms over the run (from the first server's start): every server process started
+     * (including the standbys still unused at the end) and this process.
+     */
+    public record Cpu(long serversMillis, long selfMillis, int servers) {
+    }
+
     /** Servers started ahead, warming up while the load runs: more when starting one takes longer than a round. */
     private static final int STANDBYS = 4;
+    /**
+     * Standbys starting at once, at most: a JVM's start is mostly one thread, and on 2 cores
+     * four started together (the first round) all finish late, the first kill waiting for them.
+     */
+    private static final int WARMING = 2;
 
     private final Options o;
     private final PrintStream out;
@@ -147,6 +163,10 @@ public final class CrashTest {
         this.store = o.dir().resolve("store");
         this.logs = o.dir().resolve("logs");
         this.rollClock = o.rollEveryMillis() > 0 ? rollOrigin + ":" + o.rollEveryMillis() : null;
+        // A fresh store each run: the load clients' expectations start empty, and the fast log
+        // clock restarts from now (an earlier run's files would be hours of that clock ahead).
+        Standby.deleteTree(store);
+        Standby.deleteTree(logs);
         Files.createDirectories(store);
         Files.createDirectories(logs);
     }
@@ -155,9 +175,17 @@ public final class CrashTest {
         return new CrashTest(o, out).run();
     }
 
+    private final List<ServerProcess> processes = new ArrayList<>();
+
+    /** JVM flags of every server beyond {@link ServerProcess}'s own (the native libraries' directory). */
+    private List<String> serverFlags = List.of();
+
     private ServerProcess start(int round, Path archive) throws IOException {
-        return ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
-                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"));
+        ServerProcess p = ServerProcess.start(store, o.fsync(), logs.resolve("server-" + round + ".log").toFile(),
+                o.dir().resolve("standby-" + (round % (STANDBYS + 1))), archive, rollClock, !o.workload().equals("mixed"),
+                serverFlags);
+        processes.add(p);
+        return p;
     }
 
     private Report run() throws Exception {
@@ -169,15 +197,21 @@ public final class CrashTest {
                 o.seed(), logs);
         long a0 = System.nanoTime();
         Path archive = ServerProcess.classArchive(o.dir().resolve("cds"), logs.resolve("class-archive.log").toFile());
+        serverFlags = NativeLibraries.flags(o.dir().resolve("cds").resolve("native-" + ServerProcess.archiveKey()));
         long archiveMillis = archive == null ? -1 : (System.nanoTime() - a0) / 1_000_000;
         // --duration counts from here: the archive is made once per directory (and reused by a
         // later run on it), like building the program
         long t0 = System.nanoTime();
+        long selfCpu0 = selfCpuMillis();
         long deadline = t0 + o.durationMillis() * 1_000_000L;
         ServerProcess server = start(0, archive);
         // the next servers load their classes while the load runs against this one
         java.util.ArrayDeque<ServerProcess> standbys = new java.util.ArrayDeque<>();
         int started = 1;
+        if (archive != null && System.getProperty(io.vellum.core.command.CommandTable.CACHE_PROPERTY) == null) {
+            // the log check's engine reads the command table the servers read (binary, not text)
+            System.setProperty(io.vellum.core.command.CommandTable.CACHE_PROPERTY, archive.getParent().toString());
+        }
         try (LogCheck log = new LogCheck()) {
             awaitStandby(server);
             server.go();
@@ -187,19 +221,26 @@ public final class CrashTest {
                     server.stop();
                     break;
                 }
-                while (standbys.size() < STANDBYS) {
+                long warming = standbys.stream().filter(p -> !p.standbyReady()).count();
+                while (standbys.size() < STANDBYS && warming < WARMING
+                        && neededBeforeTheEnd(standbys.size() + 1, round, t0, deadline)) {
                     standbys.add(start(started++, archive));
+                    warming++;
                 }
                 KillPlan plan = KillPlan.draw(random, o.killMinMillis(), o.killMaxMillis(), rollClock != null);
                 long parentCpu0 = selfCpuMillis();
                 long acked0 = acked();
+                long clientCpu0 = clients.stream().mapToLong(c -> c.cpuNanos).sum();
                 long load0 = System.nanoTime();
                 runAndKill(server, plan);
                 timeline.add("load before the kill (wall)", (lastKillNanos - load0) / 1_000_000);
                 timeline.add("units acknowledged before the kill (count)", acked() - acked0);
                 timeline.add("server serving the load (cpu)", servingCpu);
-                ServerProcess prev = server;
+                timeline.add("load clients (cpu)", (clients.stream().mapToLong(c -> c.cpuNanos).sum() - clientCpu0) / 1_000_000);
                 server = standbys.poll();
+                if (server == null) { // the run went on longer than its rounds so far said
+                    server = start(started++, archive);
+                }
                 long w0 = System.nanoTime();
                 boolean wasReady = server.standbyReady();
                 awaitStandby(server);
@@ -221,7 +262,9 @@ public final class CrashTest {
                 replayMillis(logs.resolve("server-" + round + ".log"));
                 timeline.readServerOutput(logs.resolve("server-" + round + ".log"));
                 long v0 = System.nanoTime();
+                long checkCpu0 = THREADS.getCurrentThreadCpuTime();
                 verify(server.port, log);
+                timeline.add("checks after the restart (cpu)", (THREADS.getCurrentThreadCpuTime() - checkCpu0) / 1_000_000);
                 timeline.add("checks after the restart (wall)", (System.nanoTime() - v0) / 1_000_000);
                 timeline.add("kill to first reply (wall)", killToReady.get(killToReady.size() - 1));
                 timeline.add("crash test process per round: load clients, checks (cpu)", selfCpuMillis() - parentCpu0);
@@ -232,11 +275,15 @@ public final class CrashTest {
                 }
             }
             long elapsed = (System.nanoTime() - t0) / 1_000_000;
+            for (ServerProcess p : standbys) {
+                p.kill();
+            }
             KillCounts counts = new KillCounts(kinds[0], kinds[1], kinds[2], bgsaveUnfinished, bgsaveFinished, kinds[3],
                     rollAfterNewFile);
             return new Report(o.seed(), kills, restarts, acked(), checks, lost, inFlightApplied, inFlightDropped,
                     lossWindow, recovery, replay, log.records, failures, counts, killToReady, boot, elapsed, archiveMillis,
-                    timeline);
+                    timeline, new Cpu(processes.stream().mapToLong(p -> Math.max(0, p.finalCpu)).sum(),
+                    selfCpuMillis() - selfCpu0, processes.size()));
         } finally {
             server.kill();
             for (ServerProcess p : standbys) {
@@ -244,6 +291,31 @@ public final class CrashTest {
             }
         }
     }
+
+    private boolean neededBeforeTheEnd(int position, int round, long t0, long deadline) {
+        long now = System.nanoTime();
+        return standbyNeeded(position, kills, o.maxKills(), round - 1, now - t0, deadline - now);
+    }
+
+    /**
+     * Whether the standby that would be {@code position}-th in line (replacing the server at
+     * the {@code position}-th kill from now) is still needed: not after the last kill, by
+     * {@code --kills} or by the time left at the pace of the rounds done so far. A standby
+     * started for nothing costs a JVM start, some 1 CPU-s: a few kills' worth over a minute.
+     */
+    static boolean standbyNeeded(int position, int kills, int maxKills, int roundsDone, long elapsedNanos,
+                                 long remainingNanos) {
+        if (maxKills > 0 && kills + position > maxKills) {
+            return false;
+        }
+        if (roundsDone < 3) {
+            return true; // no pace yet
+        }
+        // at a pace a quarter faster than so far: a standby too few costs a whole JVM start of waiting
+        return (position - 1) * 0.75 * ((double) elapsedNanos / roundsDone) < remainingNanos;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static long selfCpuMillis() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
@@ -366,69 +438,56 @@ public final class CrashTest {
 
     /** The checks of the class comment, on a freshly restarted server. */
     private void verify(int port, LogCheck log) throws Exception {
-        try {
-            log.update(store);
-        } catch (Exception e) {
-            failures.add("after kill " + kills + ": reading the log: " + e);
-            return;
+        // every read in one pipeline: some 30 commands to a server that has just started (its
+        // code still interpreted) cost far less CPU and time in one batch than one at a time
+        List<String[]> reads = new ArrayList<>();
+        reads.add(new String[] {"DEBUG", "DIGEST"});
+        for (LoadClient lc : clients) {
+            reads.add(new String[] {"SELECT", Integer.toString(lc.db)});
+            reads.addAll(ClientState.readCommands(lc.prefix));
         }
+        List<Object> replies;
         try (RespClient c = new RespClient(port, 30_000)) {
-            Object digest = c.call("DEBUG", "DIGEST");
-            if (!log.digest.equals(digest)) {
-                failures.add("after kill " + kills + ": the server's DEBUG DIGEST " + digest
-                        + " is not the digest of a replay of its log " + log.digest);
+            c.send(reads);
+            // the server answers them while this process replays what the log gained: nothing
+            // writes to it until the load resumes, so the log read is the one the reads see
+            try {
+                log.update(store);
+            } catch (Exception e) {
+                failures.add("after kill " + kills + ": reading the log: " + e);
+                return;
             }
-            for (LoadClient lc : clients) {
-                c.call("SELECT", Integer.toString(lc.db));
-                verifyClient(lc, ClientState.read(c, lc.prefix), log.unitsByClient.getOrDefault(lc.id, List.of()));
+            replies = c.replies(reads.size());
+        }
+        Object digest = replies.get(0);
+        if (!log.digest.equals(digest)) {
+            failures.add("after kill " + kills + ": the server's DEBUG DIGEST " + digest
+                    + " is not the digest of a replay of its log " + log.digest);
+        }
+        int at = 1;
+        for (LoadClient lc : clients) {
+            if (!"OK".equals(replies.get(at))) {
+                failures.add("after kill " + kills + ": SELECT " + lc.db + " answered " + replies.get(at));
             }
+            int n = ClientState.readCommands(lc.prefix).size();
+            verifyClient(lc, ClientState.fromReplies(lc.prefix, replies.subList(at + 1, at + 1 + n)),
+                    log.unitsByClient.getOrDefault(lc.id, List.of()));
+            at += 1 + n;
         }
     }
 
     private void verifyClient(LoadClient lc, ClientState actual, List<Long> inLog) {
         checks++;
-        Set<Long> logged = new TreeSet<>(inLog);
-        String who = "after kill " + kills + ", client " + lc.id;
-        if (logged.size() != inLog.size()) {
-            failures.add(who + ": the log holds one of its units twice");
+        ClientCheck.Outcome r = lc.check.check(lc, actual, inLog, lastKillNanos);
+        if (r.inFlight() > 0) {
+            inFlightApplied++;
+        } else if (r.inFlight() < 0) {
+            inFlightDropped++;
         }
-        for (int i = 1; i < inLog.size(); i++) {
-            if (inLog.get(i) <= inLog.get(i - 1)) {
-                failures.add(who + ": the log holds its units out of order (" + inLog.get(i - 1) + " before " + inLog.get(i) + ")");
-                break;
-            }
+        lost += r.lost();
+        lossWindow = Math.max(lossWindow, r.lossWindowMillis());
+        for (String f : r.failures()) {
+            failures.add("after kill " + kills + ", client " + lc.id + ": " + f);
         }
-        boolean applied = lc.inFlight != null && logged.contains(lc.inFlightSeq);
-        if (lc.inFlight != null) {
-            if (applied) {
-                inFlightApplied++;
-            } else {
-                inFlightDropped++;
-                lc.notApplied.add(lc.inFlightSeq);
-            }
-        }
-        ClientState expected = applied ? lc.withInFlight() : lc.acked;
-        if (!actual.equals(expected)) {
-            int d = actual.differences(expected);
-            failures.add(who + ": its keys are not what its acknowledged units" + (applied ? " and the logged in-flight unit" : "")
-                    + " made them (" + d + " items differ)\n    expected " + expected + "\n    found    " + actual);
-        }
-        // the log: a prefix of what was sent, holding every acknowledged unit
-        for (long seq = 0; seq < lc.nextSeq; seq++) {
-            if (!logged.contains(seq) && !lc.notApplied.contains(seq)) {
-                lost++;
-                Long at = lc.ackTimes.get(seq);
-                if (at != null) {
-                    lossWindow = Math.max(lossWindow, (lastKillNanos - at) / 1_000_000);
-                }
-                failures.add(who + ": acknowledged unit t:" + lc.id + ":" + seq + " is not in the log");
-            }
-        }
-        if (!logged.isEmpty() && ((TreeSet<Long>) logged).last() >= lc.nextSeq) {
-            failures.add(who + ": the log holds a unit never sent");
-        }
-        lc.acked = actual;
-        lc.inFlight = null;
-        lc.inFlightSeq = -1;
     }
 }

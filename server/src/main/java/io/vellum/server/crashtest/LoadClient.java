@@ -3,7 +3,6 @@ package io.vellum.server.crashtest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,7 +25,9 @@ final class LoadClient {
     /** Per acknowledged unit: when (nanoTime) its reply came, for the loss window. */
     final java.util.NavigableMap<Long, Long> ackTimes = new java.util.TreeMap<>();
     /** Units that were in flight at a kill and are not in the log: they may be missing. */
-    final Set<Long> notApplied = new TreeSet<>();
+    final java.util.NavigableSet<Long> notApplied = new TreeSet<>();
+    /** Its checks at each restart. */
+    final ClientCheck check = new ClientCheck();
     String failure;
 
     LoadClient(int id, long seed) {
@@ -38,6 +39,19 @@ final class LoadClient {
 
     /** Sends units until {@code stop} or the server dies. */
     void run(int port, Workload workload, AtomicBoolean stop) {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        try {
+            send(port, workload, stop);
+        } finally {
+            cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** CPU time of this client's threads so far. */
+    long cpuNanos;
+
+    private void send(int port, Workload workload, AtomicBoolean stop) {
         try (RespClient c = new RespClient(port, 30_000)) {
             Object sel = c.call("SELECT", Integer.toString(db));
             if (!"OK".equals(sel)) {

@@ -69,6 +69,8 @@ final class LogCheck implements AutoCloseable {
     public void close() {
         engine.close();
     }
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("t:\\d+:\\d+");
+
     /** The load tags ({@code t:<client>:<seq>}) among a record's arguments. */
     private static Set<String> tags(UnitRecord r) {
         Set<String> out = new LinkedHashSet<>();
@@ -76,7 +78,7 @@ final class LogCheck implements AutoCloseable {
             for (byte[] a : argv) {
                 if (a.length > 4 && a[0] == 't' && a[1] == ':') {
                     String s = new String(a, StandardCharsets.ISO_8859_1);
-                    if (s.matches("t:\\d+:\\d+")) {
+                    if (TAG.matcher(s).matches()) {
                         out.add(s);
                     }
                 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A minimal blocking RESP2 client: one command at a time. Replies come back as String (simple
+ * A minimal blocking RESP2 client: one command at a time, or a pipeline of them. Replies come back as String (simple
  * and bulk, one char per byte), Long, null, List, or {@link Err}. An IOException means the
  * connection died: the reply to the command in flight is unknown.
  */
@@ -41,6 +41,41 @@ public final class RespClient implements AutoCloseable {
 
     public Object call(String... args) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
+        encode(b, args);
+        out.write(b.toByteArray());
+        out.flush();
+        return read();
+    }
+
+    /**
+     * Sends the commands in one write and returns their replies in order (a pipeline): the
+     * server reads them in one go, and the round trips of one command at a time are saved.
+     */
+    public List<Object> pipeline(List<String[]> commands) throws IOException {
+        send(commands);
+        return replies(commands.size());
+    }
+
+    /** Sends the commands in one write, not waiting for their replies ({@link #replies} reads them). */
+    public void send(List<String[]> commands) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (String[] args : commands) {
+            encode(b, args);
+        }
+        out.write(b.toByteArray());
+        out.flush();
+    }
+
+    /** The next {@code n} replies, in order. */
+    public List<Object> replies(int n) throws IOException {
+        List<Object> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replies.add(read());
+        }
+        return replies;
+    }
+
+    private static void encode(ByteArrayOutputStream b, String[] args) {
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (String a : args) {
             byte[] x = a.getBytes(StandardCharsets.ISO_8859_1);
@@ -48,9 +83,6 @@ public final class RespClient implements AutoCloseable {
             b.writeBytes(x);
             b.writeBytes(new byte[] {'\r', '\n'});
         }
-        out.write(b.toByteArray());
-        out.flush();
-        return read();
     }
 
     private Object read() throws IOException {

@@ -54,13 +54,27 @@ final class RestartTimeline {
         }
     }
 
+    /** The values of one step, in round order. */
+    List<Long> values(String step) {
+        return steps.getOrDefault(step, List.of());
+    }
+
+    /** The mean of the first (or last) quarter of {@code v}: whether a step grows as the run goes on. */
+    static double quarterMean(List<Long> v, boolean last) {
+        int n = Math.max(1, v.size() / 4);
+        List<Long> q = last ? v.subList(Math.max(0, v.size() - n), v.size()) : v.subList(0, Math.min(n, v.size()));
+        return q.stream().mapToLong(Long::longValue).average().orElse(0);
+    }
+
     void print(PrintStream out) {
-        out.printf("restart timeline over %d rounds (ms; p50 / p90 / p99 / mean):%n", rounds);
+        out.printf("restart timeline over %d rounds (ms; p50 / p90 / p99 / mean; mean of the first and of the last"
+                + " quarter of the rounds):%n", rounds);
         for (Map.Entry<String, List<Long>> e : steps.entrySet()) {
             List<Long> v = e.getValue();
             double mean = v.stream().mapToLong(Long::longValue).average().orElse(0);
-            out.printf("  %-52s %6d %6d %6d %8.1f%n", e.getKey(), CrashTest.Report.percentile(v, 50),
-                    CrashTest.Report.percentile(v, 90), CrashTest.Report.percentile(v, 99), mean);
+            out.printf("  %-52s %6d %6d %6d %8.1f %8.1f %8.1f%n", e.getKey(), CrashTest.Report.percentile(v, 50),
+                    CrashTest.Report.percentile(v, 90), CrashTest.Report.percentile(v, 99), mean, quarterMean(v, false),
+                    quarterMean(v, true));
         }
     }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * this JVM's java, its JVM flags (the launcher's {@code server/target/jvm.flags} plus
  * {@code VELLUM_JAVA_OPTS}, as this JVM got them) and its classpath, running
  * {@code vellum server}; plus flags that make the JVM start faster, since restarts are what a
- * crash test repeats: C1 only, serial GC, a small heap, and the crash test's class data
- * archive (AppCDS, {@link #classArchive}) when there is one.
+ * crash test repeats: C1 only, serial GC, a small heap, the crash test's class data archive
+ * (AppCDS, {@link #classArchive}) when there is one, and the native libraries from the crash test's directory ({@link NativeLibraries}). None changes what
+ * the server does. Its output goes to its log through {@link ServerOutput}.
  *
  * <p>Each server starts as a {@link Standby}: it loads its classes, then waits for
  * {@link #go()} before it opens the store. The crash test starts the next server while the load
@@ -28,14 +29,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess {
     private final Process process;
+    private final ServerOutput output;
     private final Path readyMarker;
     final int port;
     final long startedNanos;
     private long standbyNanos;
     private long goNanos;
 
-    private ServerProcess(Process process, int port, Path readyMarker) {
+    private ServerProcess(Process process, ServerOutput output, int port, Path readyMarker) {
         this.process = process;
+        this.output = output;
         this.port = port;
         this.readyMarker = readyMarker;
         this.startedNanos = System.nanoTime();
@@ -47,21 +50,29 @@ final class ServerProcess {
      * clock ({@link AofOptions#TEST_CLOCK}; null: real hours).
      */
     static ServerProcess start(Path storeDir, String fsync, File output, Path scratch, Path archive, String rollClock,
-                               boolean scripts) throws IOException {
+                               boolean scripts, List<String> flags) throws IOException {
         int port = freePort();
         List<String> cmd = javaCommand();
+        cmd.addAll(flags);
         cmd.add("-D" + Standby.SCRIPTS_PROPERTY + "=" + scripts);
-        if (archive != null) {
-            cmd.add("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + archive.getParent());
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-            cmd.add("-Xlog:cds=off");
-            cmd.add("-Xlog:class+path=off");
-        }
+        cmd.addAll(archiveFlags(archive));
         if (rollClock != null) {
             cmd.add("-D" + AofOptions.TEST_CLOCK + "=" + rollClock);
         }
         cmd.add("-D" + AofOptions.TEST_KEEP_LOG + "=true"); // LogCheck reads every record (AofOptions says why)
         return launch(cmd, storeDir, fsync, port, scratch, output);
+    }
+
+    /** The flags that map the class data archive (none without one). */
+    static List<String> archiveFlags(Path archive) {
+        if (archive == null) {
+            return List.of();
+        }
+        // (Debian's JDK 17 maps archives at a random address and relocates them. Mapping at the
+        // address they were made for, -XX:ArchiveRelocationMode=0, saves 3900 page faults per
+        // start but cost more CPU, measured: +80 ms +-27 per standby over 20 interleaved pairs.)
+        return List.of("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + archive.getParent(),
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:class+path=off");
     }
 
     private static ServerProcess launch(List<String> cmd, Path storeDir, String fsync, int port, Path scratch, File output)
@@ -75,8 +86,8 @@ final class ServerProcess {
         // short, and puts kills in the middle of background saves at random as well.
         cmd.addAll(List.of("server", "--port", Integer.toString(port), "--dir", storeDir.toString(),
                 "--appendfsync", fsync, "--save", "1 50"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output).start();
-        return new ServerProcess(p, port, marker(scratch));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new ServerProcess(p, ServerOutput.start(p, output), port, marker(scratch));
     }
 
     private static Path marker(Path scratch) {
@@ -86,10 +97,21 @@ final class ServerProcess {
     private static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        cmd.addAll(jvmFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return cmd;
+    }
+
+    /**
+     * A server's JVM flags: this JVM's (the launcher's, without agents, recordings, heap sizes
+     * and the crash test's own properties), then the ones that make a short-lived JVM cheap.
+     */
+    static List<String> jvmFlags(List<String> parentFlags) {
+        List<String> cmd = new ArrayList<>();
+        for (String arg : parentFlags) {
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Dvellum.")
                     && !arg.startsWith("-XX:SharedArchiveFile") && !arg.startsWith("-XX:ArchiveClassesAtExit")
-                    && !arg.startsWith("-Xm")) {
+                    && !arg.startsWith("-Xm") && !arg.startsWith("-XX:StartFlightRecording")
+                    && !arg.startsWith("-XX:FlightRecorderOptions")) {
                 cmd.add(arg);
             }
         }
@@ -99,9 +121,9 @@ final class ServerProcess {
         cmd.add("-Xms32m");
         cmd.add("-Xmx256m");
         cmd.add("-XX:-UsePerfData");
-        String rounds = System.getProperty("vellum.crashtest.warmup-rounds");
+        String rounds = System.getProperty(Standby.ROUNDS_PROPERTY);
         if (rounds != null) {
-            cmd.add("-Dvellum.crashtest.warmup-rounds=" + rounds);
+            cmd.add("-D" + Standby.ROUNDS_PROPERTY + "=" + rounds);
         }
         // C1 compiles ten times less eagerly: a server lives a second or two, mostly starting
         // (measured: a standby's CPU time 1.5 s -> 1.2 s)
@@ -131,7 +153,7 @@ final class ServerProcess {
      * classpath's jars and ignores a stale one.
      */
     static Path classArchive(Path dir, File output) throws IOException, InterruptedException {
-        String key = Integer.toHexString((System.getProperty("java.version") + classPath()).hashCode());
+        String key = archiveKey(classPath());
         Path archive = dir.resolve("vellum-" + key + ".jsa");
         if (Files.isRegularFile(archive)) {
             return archive;
@@ -144,6 +166,10 @@ final class ServerProcess {
         Path scratch = dir.resolve("train");
         List<String> cmd = javaCommand();
         cmd.add("-XX:ArchiveClassesAtExit=" + archive);
+        // two warm-up rounds, whatever the servers do: the second recovers what the first wrote
+        // (snapshot load, replay), so recovery's classes are archived too; and an archive made
+        // with none would hold almost nothing
+        cmd.add("-D" + Standby.ROUNDS_PROPERTY + "=2");
         cmd.add("-D" + io.vellum.core.command.CommandTable.CACHE_PROPERTY + "=" + dir);
         ServerProcess p = launch(cmd, dir.resolve("train-store"), "always", freePort(), scratch, output);
         try {
@@ -157,6 +183,25 @@ final class ServerProcess {
             Files.deleteIfExists(p.readyMarker);
         }
         return Files.isRegularFile(archive) ? archive : null;
+    }
+
+    /**
+     * The archive's name for this java and classpath, which changes with any jar's size or time:
+     * the JVM ignores an archive made from other jars (silently, each server then loading every
+     * class from its jar), so a rebuild must not find the old one.
+     */
+    /** {@link #archiveKey(String)} of this JVM's classpath. */
+    static String archiveKey() {
+        return archiveKey(classPath());
+    }
+
+    static String archiveKey(String classPath) {
+        StringBuilder k = new StringBuilder(System.getProperty("java.version")).append('|').append(classPath);
+        for (String e : classPath.split(File.pathSeparator)) {
+            File f = new File(e);
+            k.append('|').append(f.length()).append(':').append(f.lastModified());
+        }
+        return Integer.toHexString(k.toString().hashCode());
     }
 
     private static int freePort() throws IOException {
@@ -176,23 +221,15 @@ final class ServerProcess {
 
     /** Waits until the standby has warmed up; false if it died first. */
     boolean awaitStandby(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (standbyNanos != 0 || Files.exists(readyMarker)) {
-                if (standbyNanos == 0) {
-                    standbyNanos = System.nanoTime();
-                    cpuAtStandby = cpuMillis();
-                }
-                return true;
-            }
-            Thread.sleep(5);
+        if (!output.awaitReady(System.nanoTime() + timeoutMillis * 1_000_000L)) {
+            return false;
         }
-        return false;
+        return standbyReady();
     }
 
     /** Whether the standby is ready now (notes when it was seen first). */
     boolean standbyReady() {
-        if (standbyNanos == 0 && Files.exists(readyMarker)) {
+        if (standbyNanos == 0 && output.ready()) {
             standbyNanos = System.nanoTime();
             cpuAtStandby = cpuMillis();
         }
@@ -215,6 +252,8 @@ final class ServerProcess {
     /** Waits until the server answers PING; returns the milliseconds since {@link #go()}. */
     long awaitReady(long timeoutMillis) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // it says when it listens (the first PING then answers); then the PING, as before
+        output.awaitListening(deadline);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("the server exited with status " + process.exitValue());
@@ -230,17 +269,26 @@ final class ServerProcess {
         throw new IOException("the server did not answer within " + timeoutMillis + " ms");
     }
 
+    /** CPU ms the process had used when it was killed or stopped (-1: still running, or unknown). */
+    long finalCpu = -1;
+
     /** SIGKILL, then waits for the process to be gone. */
     void kill() throws InterruptedException {
+        long cpu = cpuMillis(); // gone with the process once it is reaped
         process.destroyForcibly();
         process.waitFor();
+        if (finalCpu < 0) {
+            finalCpu = cpu;
+        }
     }
 
     /** SIGTERM (a clean shutdown), SIGKILL if it takes too long. */
     void stop() throws InterruptedException {
+        long cpu = cpuMillis();
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
+        finalCpu = cpu;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -17,8 +18,9 @@ import java.util.stream.Stream;
  * {@value #PROPERTY} = a scratch directory of its own). Most of a restart is the JVM loading and
  * initializing some 5000 classes (the command table, Lua, Chronicle, Netty), not recovery; a
  * standby does that while the load runs: it opens a throwaway store in the scratch directory,
- * writes, snapshots, reopens it (a replay) and serves a few commands, closes it, says it is
- * ready ({@code <scratch>.ready}), then waits for a line on stdin before it opens the real
+ * writes, snapshots, (with two rounds) reopens it (a replay) and serves a few commands, closes
+ * it, says it is ready ({@value #READY} on stdout, and {@code <scratch>.ready}), then waits for
+ * a line on stdin before it opens the real
  * store. It never touches the real store before that line: the restart after it is a real
  * recovery of what the killed process left, by a process that held nothing of it. End of stdin
  * (the crash test is gone) exits.
@@ -26,7 +28,8 @@ import java.util.stream.Stream;
 public final class Standby {
     public static final String PROPERTY = "vellum.crashtest.standby";
     /** Warm-up rounds: one is cheaper to start; two also run recovery's code (snapshot load, replay) before the kill. */
-    private static final int ROUNDS = Integer.getInteger("vellum.crashtest.warmup-rounds", 1);
+    static final String ROUNDS_PROPERTY = "vellum.crashtest.warmup-rounds";
+    private static final int ROUNDS = Integer.getInteger(ROUNDS_PROPERTY, 1);
 
     private Standby() {
     }
@@ -47,7 +50,7 @@ public final class Standby {
         }
         deleteTree(dir);
         long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-        System.out.printf("standby: ready %d ms after the JVM started (warm-up %d ms)%n", jvmUp,
+        System.out.printf(READY + " %d ms after the JVM started (warm-up %d ms)%n", jvmUp,
                 (System.nanoTime() - t0) / 1_000_000);
         System.out.flush();
         Files.writeString(Path.of(scratch + ".ready"), "ready\n");
@@ -82,6 +85,9 @@ public final class Standby {
         System.out.flush();
     }
 
+    /** The start of the line the standby prints once warmed up. */
+    static final String READY = "standby: ready";
+
     /** The line {@link #listening} prints. */
     static final String TIMELINE = "crashtest-timeline";
 
@@ -93,16 +99,37 @@ public final class Standby {
     static final String SCRIPTS_PROPERTY = "vellum.crashtest.warmup-scripts";
     private static final boolean SCRIPTS = Boolean.parseBoolean(System.getProperty(SCRIPTS_PROPERTY, "true"));
 
+    /**
+     * Units per workload in the first warm-up round: the i-th of the kind i (mod the kinds), so
+     * that 8 run every command and transaction shape of the mixed workload once; running more
+     * costs interpreted time and loads nothing more.
+     */
+    private static final int UNITS = Integer.getInteger("vellum.crashtest.warmup-units", 8);
+
+    /** Draws that are all {@code k} (modulo the bound): a workload's k-th kind of unit. */
+    private static final class Draws extends java.util.Random {
+        private final int k;
+
+        Draws(int k) {
+            this.k = k;
+        }
+
+        @Override
+        public int nextInt(int bound) {
+            return k % bound;
+        }
+    }
+
     private static void warmUp(Path dir) throws Exception {
         deleteTree(dir);
         for (int round = 0; round < ROUNDS; round++) { // a second round recovers what the first wrote
             try (Vellum v = Vellum.builder().dir(dir).fsync(round == 0 ? FsyncPolicy.NO : FsyncPolicy.ALWAYS).open()) {
                 try (RespServer s = v.serve(0); RespClient c = new RespClient(s.port(), 10_000)) {
-                    for (int i = 0; i < (round == 0 ? 20 : 4); i++) {
-                        Workload.Unit u = (i % 2 == 0 || !SCRIPTS ? new Workload.Mixed() : new Workload.Scripts())
-                                .next(new java.util.Random(i), "w:", "t:0:" + i);
-                        for (String[] cmd : u.commands()) {
-                            c.call(cmd);
+                    for (int i = 0; i < (round == 0 ? UNITS : 4); i++) {
+                        for (Workload w : SCRIPTS ? List.of(new Workload.Mixed(), new Workload.Scripts()) : List.of(new Workload.Mixed())) {
+                            for (String[] cmd : w.next(new Draws(i), "w:", "t:0:" + i).commands()) {
+                                c.call(cmd);
+                            }
                         }
                     }
                     c.call("GET", "w:k1");
