@@ -161,7 +161,7 @@ final class EngineLoop {
      * now: a WAIT's check), or left work for it.
      */
     private void wakeEngineThreadIfWanted() {
-        if (!afterBatch.isEmpty() || !inbox.isEmpty() || clock.wallMillis() + timers.millisToNextTimer() < engineWakeAt) {
+        if (!afterBatch.isEmpty() || !inbox.isEmpty() || timers.nextDueMillis() < engineWakeAt) {
             wakeEngineThread();
         }
     }

@@ -57,15 +57,18 @@ final class Timers {
     }
 
     long millisToNextTimer() {
-        long now = clock.wallMillis();
+        return Math.min(100, Math.max(0, nextDueMillis() - clock.wallMillis()));
+    }
+
+    /** When the next timer is due (wall millis; may be past): reads no clock, so a network thread's release may ask. */
+    long nextDueMillis() {
         long next = lastExpiryCycleMillis + 1000 / Math.max(1, config.hz.get());
         for (Cron c : crons) {
             if (c.active.getAsBoolean()) {
                 next = Math.min(next, c.nextMillis);
             }
         }
-        next = Math.min(next, blocked.nextDeadline());
-        return Math.min(100, Math.max(0, next - now));
+        return Math.min(next, blocked.nextDeadline());
     }
 
     void runTimers() {
