@@ -3,6 +3,7 @@
 
 Usage (from the repository root):
     benchmarks/side-by-side.py [--runs 5] [--requests 200000] [--clients 50] [--warmup 2000000]
+                               [--warmup-unpipelined 1000000]
                                [--pipelines 1,16] [--tests set,get,incr,mset]
                                [--persistence none|everysec|always]
 
@@ -134,6 +135,8 @@ def main():
     ap.add_argument("--persistence", default="none", choices=["none", "everysec", "always", "no"])
     ap.add_argument("--warmup", type=int, default=2000000,
                     help="requests per test at -P 16 before measuring (default 2000000: steady state)")
+    ap.add_argument("--warmup-unpipelined", type=int, default=1000000,
+                    help="then requests per test at each measured depth below 16 (default 1000000)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     for tool in ("redis-server", "redis-benchmark", "redis-cli"):
@@ -161,6 +164,16 @@ def main():
                     # 415k, 439k, 545k, 677k requests/s over four successive 1M-request runs)
                     for t in tests:
                         bench(procs[kind][1], t, 16, a.warmup, a.clients)
+                    # and at each shallower depth measured: -P 1 runs its own code (a read, a
+                    # release and a flush per request) and C2 compiles it apart; the young
+                    # generation's pages are still being touched for the first time too (page
+                    # faults zeroing huge pages: 9.5% of the network thread in an EVALSHA -P 1
+                    # profile after 1.6M requests, none after 6M). EVALSHA -P 1 after the -P 16
+                    # warm-up alone: 38-44k requests/s; after 5M + 1M: 45-49k, Redis 48-49k.
+                    for p in pipelines:
+                        if p < 16 and a.warmup_unpipelined > 0:
+                            for t in tests:
+                                bench(procs[kind][1], t, p, a.warmup_unpipelined, a.clients)
                 n = 0
                 for t in tests:
                     for p in pipelines:
