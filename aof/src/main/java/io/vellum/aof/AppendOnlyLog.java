@@ -58,6 +58,12 @@ public final class AppendOnlyLog implements CommandLog {
      * so a full disk is noticed (and writes refused) while records still fit.
      */
     private static final long SLACK = 72 * 1024;
+    /**
+     * The always commit writes the batch's bytes to the {@link CommitJournal} (the default);
+     * {@code -Dvellum.aof.commitJournal=false} msyncs them in the cycle file instead (for A/B
+     * measurements of the two).
+     */
+    private static final boolean USE_JOURNAL = !"false".equals(System.getProperty("vellum.aof.commitJournal"));
 
     private final Engine engine;
     private final AofOptions options;
@@ -97,7 +103,7 @@ public final class AppendOnlyLog implements CommandLog {
     };
 
     AppendOnlyLog(Engine engine, AofOptions options, DirectoryLock lock, SingleChronicleQueue queue,
-                  long lastPosition, long lastSerial, long size) {
+                  long lastPosition, long lastSerial, long size) throws IOException {
         this.engine = engine;
         this.options = options;
         this.aofDir = LogFiles.aofDir(options.storeDir);
@@ -110,6 +116,15 @@ public final class AppendOnlyLog implements CommandLog {
         this.size = size;
         this.policy = options.fsync;
         this.syncer = new FileSyncer(aofDir);
+        if (USE_JOURNAL) {
+            try {
+                syncer.useJournal(CommitJournal.open(options.storeDir));
+            } catch (IOException e) {
+                // a full disk: the store still starts, and always syncs the log's own pages (slower)
+                LOG.warn("No commit journal ({}): appendfsync always msyncs the log's pages instead", e.getMessage());
+                java.nio.file.Files.deleteIfExists(CommitJournal.path(options.storeDir));
+            }
+        }
         this.reservation = new SpaceReservation(options.reserveBytes);
         openAppender();
         this.background = new BackgroundSync(this);
@@ -509,9 +524,23 @@ public final class AppendOnlyLog implements CommandLog {
         return syncer.pending();
     }
 
-    /** The background syncer's sync (everysec). */
+    /**
+     * The background syncer's question, once a second: under everysec, were records appended
+     * since the last sync; under always, does the commit journal hold ranges that a whole-file
+     * sync of the cycle files should now cover (so that it can start over).
+     */
+    boolean backgroundSyncDue() {
+        FsyncPolicy p = policy;
+        return (p == FsyncPolicy.EVERYSEC && syncer.pending()) || (p == FsyncPolicy.ALWAYS && syncer.journaled());
+    }
+
+    /** The background syncer's sync: everysec's, or under always the whole sync that lets the commit journal start over. */
     void backgroundSync() throws IOException {
-        syncAndNote();
+        if (policy == FsyncPolicy.ALWAYS) {
+            syncer.syncBehindJournal(); // the commits count what is synced: they went to the journal
+        } else {
+            syncAndNote();
+        }
     }
 
     private void syncAndNote() throws IOException {

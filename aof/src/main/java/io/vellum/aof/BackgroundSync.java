@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code appendfsync everysec}: a daemon thread that syncs the log about once a second when
  * records were appended since the last sync, so the engine thread never waits for the disk.
- * Idle under the other policies. One per open log; stopped (and joined) by its close.
+ * Under {@code always}, the same whole-file sync about once a second lets the commit journal
+ * start over ({@link CommitJournal}). Idle under {@code no}. One per open log; stopped (and joined) by its close.
  */
 final class BackgroundSync implements Runnable {
     private final AppendOnlyLog log;
@@ -42,7 +43,7 @@ final class BackgroundSync implements Runnable {
                 }
             }
             next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            if (running && log.policy() == FsyncPolicy.EVERYSEC && log.syncPending() && !log.failed()) {
+            if (running && log.backgroundSyncDue() && !log.failed()) {
                 try {
                     log.backgroundSync();
                 } catch (IOException | RuntimeException e) {

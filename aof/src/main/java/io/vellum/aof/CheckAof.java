@@ -75,6 +75,19 @@ public final class CheckAof {
             return 2;
         }
         try {
+            Path store = aofDir.getParent();
+            int journaled = CommitJournal.read(store).ranges().size();
+            if (journaled > 0 && fix) {
+                try (DirectoryLock lock = DirectoryLock.acquire(store)) {
+                    CommitJournal.redo(store, aofDir);
+                }
+                out.println("Wrote " + journaled + " committed ranges from " + CommitJournal.path(store)
+                        + " back into the log's files first (as recovery does).");
+            } else if (journaled > 0) {
+                out.println("The commit journal " + CommitJournal.path(store) + " holds " + journaled
+                        + " committed ranges that recovery (or --fix) writes back into the log's files first;"
+                        + " this check reads the files without them.");
+            }
             Report r = check(dir);
             out.println("Log " + aofDir + ": " + r.records() + " intact records"
                     + (r.records() > 0 ? ", positions " + r.firstPosition() + " to " + r.lastPosition() : ""));

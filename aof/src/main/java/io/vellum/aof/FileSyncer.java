@@ -22,8 +22,10 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * Linux, {@code fdatasync} on the file writes back every page dirtied through the mapping, and
  * reports errors.
  *
- * <p>{@link #syncRecords} (the {@code always} commit) syncs only the bytes of the records
- * appended since the last sync, through an msync of that range ({@link RangeWindow}): an append
+ * <p>{@link #syncRecords} (the {@code always} commit) makes durable only the bytes of the records
+ * appended since the last sync: written to the {@link CommitJournal} when there is one (the
+ * cycle files are then synced whole in the background, about once a second, after which the
+ * journal starts over), else through an msync of that range ({@link RangeWindow}). An append
  * also rewrites Chronicle's write position in the file's header page (and, every 1024 records,
  * an index entry further back), and a whole-file {@code fdatasync} wrote that second page back on
  * every commit and made the next append fault on both pages again (measured: 407 bytes written
@@ -50,6 +52,10 @@ final class FileSyncer implements AutoCloseable {
     /** Up to where the newest file is synced; -1 until a whole-file sync of it (its header). Under filesLock. */
     private long syncedEnd = -1;
     private final RangeWindow window = new RangeWindow();
+    /** Where the always commit writes, or null (msync of the range). Under syncLock. */
+    private CommitJournal journal;
+    /** The journal holds ranges that no whole-file sync has covered yet (the background syncer looks). */
+    private volatile boolean journaled;
 
     private record Target(Path file, FileChannel channel) {
     }
@@ -62,7 +68,7 @@ final class FileSyncer implements AutoCloseable {
     /** Tests only: told after each sync (PowerLossTest builds what a disk holds after a power loss). */
     static volatile SyncListener listener;
 
-    private static void tell(Path file, long from, long to) {
+    static void tell(Path file, long from, long to) {
         SyncListener l = listener;
         if (l != null) {
             l.synced(file, from, to);
@@ -71,6 +77,21 @@ final class FileSyncer implements AutoCloseable {
 
     FileSyncer(Path aofDir) {
         this.aofDir = aofDir;
+    }
+
+    /** From now on the always commit writes to {@code j} (which this syncer closes). */
+    void useJournal(CommitJournal j) {
+        syncLock.lock();
+        try {
+            journal = j;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** True when the journal holds ranges a whole-file sync should cover (then it starts over). */
+    boolean journaled() {
+        return journaled;
     }
 
     /** The appender writes to {@code file} from now on (engine thread). */
@@ -115,12 +136,21 @@ final class FileSyncer implements AutoCloseable {
                 only = files.size() == 1 && !directoryDirty ? files.get(0) : null;
                 from = syncedEnd;
             }
-            if (only == null || from < 0 || end < from) {
+            if (only == null || from < 0 || end < from
+                    || (journal != null && !journal.fits(only.file().getFileName().toString(), end - from))) {
                 sync();
                 return;
             }
-            window.force(only.channel(), from, end);
-            tell(only.file(), from, end);
+            if (journal != null) {
+                if (end > from) {
+                    long[] written = journal.write(only.file(), only.channel(), from, end);
+                    journaled = true;
+                    tell(journal.file(), written[0], written[1]);
+                }
+            } else {
+                window.force(only.channel(), from, end);
+                tell(only.file(), from, end);
+            }
             synchronized (filesLock) {
                 if (syncedEnd == from) { // (a file that appeared meanwhile reset it)
                     syncedEnd = end;
@@ -160,12 +190,20 @@ final class FileSyncer implements AutoCloseable {
                 }
                 LogFiles.syncDirectory(aofDir);
             }
+            if (journal != null) {
+                // every range it holds was written before this sync began: the files have them now
+                journal.restart();
+                journaled = false;
+            }
             synchronized (filesLock) {
                 if (dir) {
                     directoryDirty = false;
                 }
-                // Files the appender has left are complete once synced: stop tracking them.
-                while (files.size() > 1 && targets.contains(files.get(0))) {
+                // Files the appender has left are complete once synced: stop tracking them. Not
+                // when records were appended while this sync ran: the appender may have left a
+                // file during it, after writing records to it that the sync began too early to
+                // cover (the next sync syncs it again and stops tracking it then).
+                while (files.size() > 1 && targets.contains(files.get(0)) && appendedSeq == upTo) {
                     closeQuietly(files.remove(0).channel());
                 }
                 // the newest file's header is synced now, if the newest file was among the targets
@@ -187,11 +225,60 @@ final class FileSyncer implements AutoCloseable {
         }
     }
 
-    /** Stops tracking every file (their records are being dropped): waits for a running sync. */
-    void forgetFiles() {
+    /**
+     * The background syncer's sync under {@code always} with a commit journal: the cycle file
+     * synced whole without holding up commits. Under the lock, later frames are sent to the
+     * journal's other slot; the file is then synced outside the lock (commits go on, into the
+     * other slot); under the lock again, the first slot, whose ranges the file now holds, is
+     * released. When files are changing (a roll: more than one file tracked, or a directory to
+     * sync), it syncs as {@link #sync} does, under the lock.
+     *
+     * @throws IOException when the operating system reports that the data may not be on disk
+     */
+    void syncBehindJournal() throws IOException {
+        Target only;
+        int slot;
         syncLock.lock();
         try {
-            close();
+            synchronized (filesLock) {
+                only = files.size() == 1 && !directoryDirty ? files.get(0) : null;
+            }
+            slot = journal == null ? -2 : journal.switchSlots();
+            if (slot == -1) {
+                return; // no frame since the last sync
+            }
+            if (only == null || slot == -2) {
+                sync();
+                return;
+            }
+            journaled = false;
+        } finally {
+            syncLock.unlock();
+        }
+        try {
+            only.channel().force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // a sync under the lock (a roll) synced the file and stopped tracking it meanwhile
+        }
+        tell(only.file(), -1, -1);
+        syncLock.lock();
+        try {
+            journal.release(slot);
+            lastSyncMillis = System.currentTimeMillis();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Stops tracking every file (their records are being dropped): waits for a running sync. */
+    void forgetFiles() throws IOException {
+        syncLock.lock();
+        try {
+            if (journal != null) {
+                journal.restart(); // its ranges belong to the files being dropped
+                journaled = false;
+            }
+            closeFiles();
         } finally {
             syncLock.unlock();
         }
@@ -199,6 +286,17 @@ final class FileSyncer implements AutoCloseable {
 
     @Override
     public void close() {
+        closeFiles();
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException ignored) {
+                // nothing was pending: a close after the last sync loses nothing
+            }
+        }
+    }
+
+    private void closeFiles() {
         window.close();
         synchronized (filesLock) {
             for (Target t : files) {

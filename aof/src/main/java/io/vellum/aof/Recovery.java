@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  * Opening a log: recovery as numbered passes (STYLE.md 7). Runs on the opening thread, before
  * the engine starts, with the store directory locked.
  *
- * <ol>
+ * <ol start="0">
+ *   <li>Write back what the commit journal holds ({@link CommitJournal#redo}): the bytes of
+ *       every batch committed under {@code always} since the cycle files' last whole sync. A
+ *       power loss may have kept older pages of the files; after this they hold every
+ *       acknowledged record, as an msync of each batch would have left them.</li>
  *   <li>Finish a repair a crash interrupted ({@link LogRepair#finishInterrupted}).</li>
  *   <li>Open the queue.</li>
  *   <li>Load the base the log is replayed onto ({@link BaseState}: empty until snapshots).</li>
@@ -50,6 +54,9 @@ final class Recovery {
     }
 
     AppendOnlyLog run() throws IOException {
+        // Pass 0: the commit journal's ranges go back into the cycle files (then it is cleared).
+        CommitJournal.redo(storeDir, aofDir);
+
         // Pass 1: a repair that a crash interrupted is finished (or its half-built copy dropped).
         LogRepair.Result unfinished = LogRepair.finishInterrupted(storeDir);
         if (unfinished != null) {

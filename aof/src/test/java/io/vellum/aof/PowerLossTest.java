@@ -32,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * its own (any subset of the dirty pages). The test keeps the synced image of every log file
  * ({@link FileSyncer#listener}), builds such a disk in a new directory at random moments, opens
  * it, and checks that every acknowledged write is there and that the log goes on without a gap.
- * The commit syncs only the records' byte range, so the header page (Chronicle's write position)
- * and the index pages are often older on that disk than the records: this proves that costs nothing.
+ * The commit makes durable only the records' bytes, in the commit journal (or, without one, by an
+ * msync of their range in the cycle file), so the cycle files' pages, the header page
+ * (Chronicle's write position) and the index pages are often older on that disk than the
+ * journal: this proves that recovery's write-back of the journal ({@link CommitJournal#redo})
+ * restores every acknowledged record, and that the stale header and index cost nothing.
  */
 class PowerLossTest {
     static final int PAGE = 4096;
@@ -83,6 +86,9 @@ class PowerLossTest {
                     if (random.nextInt(400) == 0) {
                         time.advanceMillis(CycleFilesTest.HOUR);
                     }
+                    if (random.nextInt(60) == 0) {
+                        s.log.backgroundSync(); // the once-a-second whole sync: the commit journal starts over
+                    }
                 }
                 // the power goes: what the disk holds is built now, while the store still runs
                 buildDisk(dir, next, random.nextInt(3) == 0 ? 0.0 : random.nextDouble());
@@ -90,7 +96,7 @@ class PowerLossTest {
             synced.clear();
             // the disk after the power loss is what the next store starts from: all of it durable
             try (Stream<Path> files = Files.walk(next)) {
-                for (Path p : files.filter(p -> p.toString().endsWith(SingleChronicleQueue.SUFFIX)).toList()) {
+                for (Path p : files.filter(PowerLossTest::imaged).toList()) {
                     record(p, -1, -1);
                 }
             }
@@ -138,7 +144,9 @@ class PowerLossTest {
      * {@code writtenBack} the current one (the kernel wrote it back by itself). Files other than
      * the log's cycle files (metadata, snapshots) are copied as they are.
      */
-    private void buildDisk(Path from, Path to, double writtenBack) throws IOException {
+    private synchronized void buildDisk(Path from, Path to, double writtenBack) throws IOException {
+        // synchronized with record(): the disk is the one of a single moment, never the cycle
+        // files before a background sync and the journal after it started over
         Random random = new Random(Double.doubleToLongBits(writtenBack));
         List<Path> all;
         try (Stream<Path> s = Files.walk(from)) {
@@ -147,7 +155,7 @@ class PowerLossTest {
         for (Path p : all) {
             Path target = to.resolve(from.relativize(p));
             Files.createDirectories(target.getParent());
-            if (!p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX)) {
+            if (!imaged(p)) {
                 Files.copy(p, target);
                 continue;
             }
@@ -169,6 +177,12 @@ class PowerLossTest {
                 }
             }
         }
+    }
+
+    /** The files whose pages a power loss may leave older than the page cache: the log's and the commit journal. */
+    private static boolean imaged(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(SingleChronicleQueue.SUFFIX) || name.equals(CommitJournal.FILE);
     }
 
     private static boolean isZero(byte[] page) {
