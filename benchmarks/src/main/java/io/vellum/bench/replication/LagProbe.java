@@ -296,6 +296,39 @@ public final class LagProbe {
                     "%-28s p50 %8.3f ms  p99 %8.3f ms  p99.9 %8.3f ms  max %8.3f ms  (%d probes, %.1f%% before the reply, %d missing)%n",
                     name + " lag", ms(s, 0.50), ms(s, 0.99), ms(s, 0.999), ms(s, 1.0), s.length,
                     100.0 * early / s.length, missing);
+            System.out.println("  " + worstStalls(replyAt, first, probeEvery));
+        }
+
+        /**
+         * The five largest lags, at least a second apart, with the wall-clock time of the reply
+         * they lagged (to match against each node's GC log or JFR recording: a p99 here is a
+         * few stalls, and the question is what each node was doing then).
+         */
+        private String worstStalls(long[] replyAt, int first, int probeEvery) {
+            List<long[]> all = new ArrayList<>(); // {lag, reply nanos}
+            for (int i = first; i < replyAt.length; i += probeEvery) {
+                if (arrivedAt[i] != 0 && replyAt[i] != 0) {
+                    all.add(new long[] {arrivedAt[i] - replyAt[i], replyAt[i]});
+                }
+            }
+            all.sort((x, y) -> Long.compare(y[0], x[0]));
+            long wallOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+            java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                    .withZone(java.time.ZoneOffset.UTC);
+            StringBuilder out = new StringBuilder("worst stalls (lag at the reply's UTC time):");
+            List<Long> taken = new ArrayList<>();
+            for (long[] l : all) {
+                if (taken.size() == 5 || l[0] < 1_000_000) {
+                    break;
+                }
+                if (taken.stream().anyMatch(t -> Math.abs(t - l[1]) < 1_000_000_000L)) {
+                    continue;
+                }
+                taken.add(l[1]);
+                out.append(String.format(Locale.ROOT, " %.1f ms at %s,", l[0] / 1e6,
+                        f.format(java.time.Instant.ofEpochMilli((l[1] + wallOffset) / 1_000_000L))));
+            }
+            return taken.isEmpty() ? out.append(" none over 1 ms").toString() : out.substring(0, out.length() - 1);
         }
     }
 
