@@ -130,11 +130,6 @@ final class CommitJournal implements AutoCloseable {
         return position + FIXED + name.length() * 3L + length <= SLOT;
     }
 
-    /** True when the slot being written holds frames (the background syncer then has work). */
-    boolean hasFrames() {
-        return position > 0;
-    }
-
     /**
      * Writes bytes {@code [from, to)} of the cycle file {@code cycleFile}, as {@code channel}
      * reads them now (the page cache, which the appender's mapping shares), and syncs them.
@@ -222,11 +217,15 @@ final class CommitJournal implements AutoCloseable {
         otherPending = false;
     }
 
-    /** Zeroes the magic of the slot's first frame: its frames are never read again. */
     private void invalidate(int slot) throws IOException {
+        invalidate(channel, slot);
+    }
+
+    /** Zeroes the magic of the slot's first frame: its frames are never read again. */
+    private static void invalidate(FileChannel ch, int slot) throws IOException {
         ByteBuffer zero = ByteBuffer.allocate(4);
         while (zero.hasRemaining()) {
-            channel.write(zero, slot * SLOT + zero.position());
+            ch.write(zero, slot * SLOT + zero.position());
         }
     }
 
@@ -249,12 +248,8 @@ final class CommitJournal implements AutoCloseable {
             return;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (long start : new long[] {0, SLOT}) {
-                ByteBuffer zero = ByteBuffer.allocate(4);
-                while (zero.hasRemaining()) {
-                    ch.write(zero, start + zero.position());
-                }
-            }
+            invalidate(ch, 0);
+            invalidate(ch, 1);
             ch.force(false);
         }
         FileSyncer.tell(file, 0, 4);
