@@ -231,6 +231,13 @@ def apply_cost(a, work):
                 r1, p1 = thread_cpu(replica.proc.pid), thread_cpu(primary.proc.pid)
                 t1 = time.time()
                 n = total - first
+                if n <= 0 or t1 - t0 < 1.0:
+                    # /proc counts CPU in clock ticks (10 ms): a catch-up shorter than a second
+                    # measures nothing (a per-record figure of 0, or a division by zero when the
+                    # replica had applied everything before the first poll)
+                    print("%s replica: %d records applied after the skip, in %.2f s: too short to measure;"
+                          " run again with more --records (or a smaller --skip)" % (role, n, t1 - t0), flush=True)
+                    continue
                 print("%s replica: %d records (serials %d..%d) in %.2f s: %.2f us CPU per record (%.0f records/s)" % (
                     role, n, first + 1, total, t1 - t0, (c1 - c0) * 1e6 / n, n / (t1 - t0)), flush=True)
                 for label, before, after in (("replica", r0, r1), ("primary", p0, p1)):
