@@ -290,53 +290,67 @@ final class CommitJournal implements AutoCloseable {
         return new Frames(Math.max(first.generation(), second.generation()), all);
     }
 
+    /**
+     * The slot's frames, read one at a time: a recovery after a clean stop or a kill reads a
+     * few frames (or one zeroed magic), not the whole {@value #SLOT}-byte slot.
+     */
     private static Frames readSlot(FileChannel ch, long start) throws IOException {
-        long size = Math.min(ch.size() - start, SLOT);
-        if (size <= 0) {
-            return new Frames(0, List.of());
-        }
-        ByteBuffer all = ByteBuffer.allocate((int) size);
-        while (all.hasRemaining() && ch.read(all, start + all.position()) > 0) {
-            // read the slot
-        }
-        all.flip();
+        long end = start + Math.min(ch.size() - start, SLOT);
         List<Range> ranges = new ArrayList<>();
         long generation = 0;
         CRC32C c = new CRC32C();
-        while (all.remaining() >= FIXED) {
-            int frameStart = all.position();
-            if (all.getInt() != MAGIC) {
+        long at = start;
+        while (end - at >= FIXED) {
+            ByteBuffer head = readAt(ch, at, 4 + 8 + 2); // magic, generation, name length
+            if (head.getInt() != MAGIC) {
                 break;
             }
-            long gen = all.getLong();
+            long gen = head.getLong();
             if (!ranges.isEmpty() && gen != generation) {
                 break;
             }
-            int nameLength = all.getShort() & 0xffff;
-            if (all.remaining() < nameLength + 12) {
+            int nameLength = head.getShort() & 0xffff;
+            long remaining = end - at - head.limit();
+            if (remaining < nameLength + 12) {
                 break;
             }
+            ByteBuffer mid = readAt(ch, at + head.limit(), nameLength + 12); // name, offset, length
             byte[] name = new byte[nameLength];
-            all.get(name);
-            long offset = all.getLong();
-            int length = all.getInt();
-            if (length < 0 || offset < 0 || all.remaining() < (long) length + 4) {
+            mid.get(name);
+            long offset = mid.getLong();
+            int length = mid.getInt();
+            remaining -= mid.limit();
+            if (length < 0 || offset < 0 || remaining < (long) length + 4) {
                 break;
             }
+            ByteBuffer rest = readAt(ch, at + head.limit() + mid.limit(), length + 4); // bytes, CRC
             byte[] bytes = new byte[length];
-            all.get(bytes);
-            int end = all.position();
+            rest.get(bytes);
             c.reset();
-            c.update(all.duplicate().position(frameStart).limit(end));
-            if (all.getInt() != (int) c.getValue()) {
+            c.update(head.flip());
+            c.update(mid.flip());
+            c.update(rest.duplicate().flip());
+            if (rest.getInt() != (int) c.getValue()) {
                 break;
             }
             if (ranges.isEmpty()) {
                 generation = gen;
             }
             ranges.add(new Range(new String(name, StandardCharsets.UTF_8), offset, bytes));
+            at += head.limit() + mid.limit() + rest.limit();
         }
         return new Frames(generation, ranges);
+    }
+
+    /** {@code n} bytes of {@code ch} at {@code position} (the caller checked they are in the file). */
+    private static ByteBuffer readAt(FileChannel ch, long position, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) {
+                throw new IOException("the commit journal ends before byte " + (position + n));
+            }
+        }
+        return b.flip();
     }
 
     /**
