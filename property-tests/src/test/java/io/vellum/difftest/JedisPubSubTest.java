@@ -22,8 +22,8 @@ import redis.clients.jedis.RedisProtocol;
 
 /**
  * A real client library on Vellum over several connections: a Jedis subscriber (RESP2 and
- * RESP3) gets what another connection publishes, adds a pattern while subscribed, pings, and
- * leaves subscribed mode; and a BLPOP on one connection is served by an RPUSH from another
+ * RESP3) gets what another connection publishes, adds a pattern while subscribed, pings (RESP2
+ * only, see below), and leaves subscribed mode; and a BLPOP on one connection is served by an RPUSH from another
  * while a PUBLISH in between wakes nobody.
  */
 class JedisPubSubTest {
@@ -128,10 +128,16 @@ class JedisPubSubTest {
         assertEquals("pmessage news-* " + channel + " twice", r.next());
         assertEquals(1L, publisher.pubsubNumPat());
 
-        r.ping();
-        // RESP2's subscribed-mode PING answers ["pong", ""]; RESP3's a plain +PONG, which
-        // Jedis reports without a message
-        assertEquals(protocol == RedisProtocol.RESP2 ? "pong " : "pong null", r.next());
+        if (protocol == RedisProtocol.RESP2) {
+            // RESP2's subscribed-mode PING answers ["pong", ""]. RESP3's answers a plain +PONG,
+            // and Jedis 8.0.2 races on it: JedisPubSubBase.ping() queues the handler for that
+            // reply only after flushing the command, so a listener thread that reads the +PONG
+            // first throws "Unexpected message : PONG" and leaves subscribed mode (seen twice
+            // in CI-like runs). PubSubDiffTest.subscribedModeRules checks the RESP3 subscribed
+            // PING byte for byte against Redis instead.
+            r.ping();
+            assertEquals("pong ", r.next());
+        }
 
         assertEquals(2L, publisher.publish(channel, "bye"));
         assertEquals("message " + channel + " bye", r.next());
