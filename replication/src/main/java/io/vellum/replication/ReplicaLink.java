@@ -28,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * verifies and installs before the stream goes on; a refused or failed transfer is retried
  * with backoff and shown in INFO. A divergence found while applying stops the link.
  *
- * <p>Threads: a reader (connects, reads, submits) and an acker (sends {@code REPLCONF ACK}
- * after each batch applied and every second). Blocking sockets: one connection, no selector
- * needed.
+ * <p>Threads: a reader (connects, reads, submits) and an acker, which sends
+ * {@code REPLCONF ACK <applied> FACK <synced>} once a second (when a position changed, or as a
+ * keepalive after 900 ms without one), when the link comes up, and when the primary asks: an
+ * ack request frame ({@link ReplicationProtocol#ACK_REQUEST}) ends the batch being read, and once
+ * every record before it is applied ({@link #batchApplied}, or at once when nothing was pending)
+ * the acker answers. When it answers with {@code synced < applied} (appendfsync everysec) it
+ * looks every millisecond, for at most {@link #FACK_POLL_NANOS}, and acks again when the sync
+ * reaches that applied position, so that WAITAOF is answered within about a second. At most one
+ * ack a millisecond. Blocking sockets: one connection, no selector needed.
  */
 final class ReplicaLink extends Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLink.class);
@@ -40,6 +46,9 @@ final class ReplicaLink extends Upstream {
      * and fell further behind); beyond this they wait in the primary's log instead.
      */
     private static final long MAX_BACKLOG = 10_000;
+    private static final long ACK_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the acker looks for the sync to reach a position it was asked about (everysec syncs once a second). */
+    private static final long FACK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     private final Replication repl;
     private final String host;
@@ -49,8 +58,16 @@ final class ReplicaLink extends Upstream {
     private final Object writeLock = new Object();
     private volatile Socket socket;
     private volatile OutputStream out;
-    /** The acker waits for a batch to be applied (not spacing its acks): a batch may wake it. */
-    private volatile boolean ackerIdle;
+    /**
+     * Ack requests: {@link #asked} counts those received (the reader writes it, after
+     * {@link #askedAt}, the serial of the last record before the latest one); {@link #answered}
+     * is the count the acker has answered. A request is answerable once that serial is applied.
+     */
+    private volatile long asked;
+    private volatile long askedAt;
+    private volatile long answered;
+    /** The reader read an ack request frame; reader thread only. */
+    private boolean ackRequested;
     private volatile long acks;
 
     ReplicaLink(Replication repl, String host, int port, RecordApplier applier) {
@@ -177,19 +194,30 @@ final class ReplicaLink extends Upstream {
         lastError = null;
         lastIoMillis = System.currentTimeMillis();
         LOG.info("Link to primary {}:{} up: continuing log {} after record {}", host, port, logId, applier.applied());
-        LockSupport.unpark(acker);
+        ackRequested = false;
+        serial[0] = applier.applied();
+        ask(serial[0]); // the primary learns where the replica is at once (a resynced one counts from 0 until then)
         Runnable batchApplied = this::batchApplied;
         RecordBatch batch = applier.newBatch();
         while (running) {
-            // A batch is what has arrived together: the frames already in the buffer.
+            // A batch is what has arrived together: the frames already in the buffer, up to an ack
+            // request (the ack follows the records before it).
             do {
                 readFrame(in, codec, batch, serial);
-            } while (!batch.full() && buffered.buffered() >= 4);
+            } while (!batch.full() && !ackRequested && buffered.buffered() >= 4);
+            if (ackRequested) {
+                ackRequested = false;
+                // serial[0] is the last record read: this batch's last, or an earlier batch's
+                askedAt = serial[0];
+                asked++;
+            }
             if (batch.isEmpty()) {
+                wakeAckerIfAnswerable(); // nothing left to apply: answered at once
                 continue;
             }
             applier.submit(batch, batchApplied);
             batch = applier.newBatch();
+            wakeAckerIfAnswerable(); // the batch may have been applied here, before asked was visible to it
             while (running && applier.backlog() > MAX_BACKLOG) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
@@ -217,13 +245,18 @@ final class ReplicaLink extends Upstream {
 
     /**
      * One frame: a record, read into {@code batch} (its stored bytes and the record decoded from
-     * them), or a heartbeat (false).
+     * them, its serial into {@code serial[0]}), or a heartbeat or an ack request (false; an ack
+     * request sets {@link #ackRequested}).
      */
     private boolean readFrame(DataInputStream in, RecordCodec codec, RecordBatch batch, long[] serial) throws IOException {
         int len = in.readInt();
         lastIoMillis = System.currentTimeMillis();
-        if (len == 0) {
-            return false; // heartbeat
+        if (len == ReplicationProtocol.HEARTBEAT) {
+            return false;
+        }
+        if (len == ReplicationProtocol.ACK_REQUEST) {
+            ackRequested = true;
+            return false;
         }
         if (len < 0 || len > ReplicationProtocol.MAX_FRAME) {
             throw new IOException("the primary sent a frame of " + len + " bytes: not a record");
@@ -353,9 +386,25 @@ final class ReplicaLink extends Upstream {
 
     // ------------------------------------------------------------------ acks
 
-    /** Engine thread, after each batch: the acker sends the new position unless it sent one within the millisecond. */
+    /** Reader thread: an ack is wanted once record {@code serial} is applied (a request, or the link came up). */
+    private void ask(long serial) {
+        askedAt = serial;
+        asked++;
+        LockSupport.unpark(acker);
+    }
+
+    /** Engine thread, after each batch: wakes the acker when an ack request has become answerable. */
     private void batchApplied() {
-        if (ackerIdle) {
+        wakeAckerIfAnswerable();
+    }
+
+    /**
+     * Wakes the acker when a request is unanswered and what came before it is applied. The
+     * reader calls it after recording a request and the engine after each batch: whichever runs
+     * second sees both the request and the applied position (volatile fields), so none is missed.
+     */
+    private void wakeAckerIfAnswerable() {
+        if (asked != answered && applier.applied() >= askedAt) {
             LockSupport.unpark(acker);
         }
     }
@@ -364,41 +413,69 @@ final class ReplicaLink extends Upstream {
         long sentApplied = -1;
         long sentSynced = -1;
         long lastSent = 0;
+        long nextPeriodic = System.nanoTime() + ACK_PERIOD_NANOS;
+        // An answer sent with synced < applied: the applied position the sync is watched for, until when.
+        long fackAt = -1;
+        long fackUntil = 0;
+        long fackLastPolled = -1;
         while (running) {
-            ackerIdle = true;
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
-            ackerIdle = false;
-            if (!running) {
-                break;
-            }
+            long now = System.nanoTime();
             if (!up) {
                 sentApplied = -1;
+                fackAt = -1;
+                fackLastPolled = -1; // a resync may start over at a lower serial
+                LockSupport.parkNanos(ACK_PERIOD_NANOS); // the reader wakes this thread when the link is up
                 continue;
             }
+            long n = asked; // before askedAt: the reader writes askedAt first
             long a = applier.applied();
             long f = applier.synced();
-            long now = System.nanoTime();
-            if (a == sentApplied && f == sentSynced && now - lastSent < TimeUnit.MILLISECONDS.toNanos(900)) {
-                continue;
+            boolean answer = n != answered && a >= askedAt;
+            boolean synced = fackAt >= 0 && f >= fackAt;
+            boolean periodic = now - nextPeriodic >= 0;
+            if (periodic) {
+                nextPeriodic = now + ACK_PERIOD_NANOS;
+                periodic = a != sentApplied || f != sentSynced || now - lastSent >= TimeUnit.MILLISECONDS.toNanos(900);
             }
-            try {
-                send("REPLCONF", "ACK", Long.toString(a), "FACK", Long.toString(f));
-                sentApplied = a;
-                sentSynced = f;
-                lastSent = now;
-                acks++;
-                // At most one ack a millisecond: under a steady stream an ack per batch would double
-                // the primary's command load for nothing (WAIT waits at most a millisecond more).
-                // Batches applied meanwhile do not wake this thread (ackerIdle is false), so the
-                // millisecond is not cut short.
+            if (answer || synced || periodic) {
+                try {
+                    send("REPLCONF", "ACK", Long.toString(a), "FACK", Long.toString(f));
+                    sentApplied = a;
+                    sentSynced = f;
+                    lastSent = now;
+                    acks++;
+                } catch (IOException | RuntimeException e) {
+                    closeSocket(); // the reader notices and reconnects
+                }
+                if (answer) {
+                    answered = n;
+                    if (f < a && a > fackLastPolled) {
+                        // WAITAOF waits for the sync: ack again when it reaches a (once a second under everysec)
+                        fackAt = a;
+                        fackLastPolled = a;
+                        fackUntil = now + FACK_POLL_NANOS;
+                    }
+                }
+                if (fackAt >= 0 && f >= fackAt) {
+                    fackAt = -1;
+                }
+                // At most one ack a millisecond: wakes meanwhile are seen on the next round, which
+                // looks at the request count rather than at how it was woken.
                 long until = now + TimeUnit.MILLISECONDS.toNanos(1);
                 long left;
                 while (running && (left = until - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(left);
                 }
-            } catch (IOException | RuntimeException e) {
-                closeSocket(); // the reader notices and reconnects
+                continue;
             }
+            if (fackAt >= 0 && now - fackUntil >= 0) {
+                fackAt = -1; // the sync did not come: the periodic ack reports it when it does
+            }
+            long wait = nextPeriodic - now;
+            if (fackAt >= 0) {
+                wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            LockSupport.parkNanos(wait);
         }
     }
 

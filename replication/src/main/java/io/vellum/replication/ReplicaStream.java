@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -38,9 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The replica's acks ({@code REPLCONF ACK}) arrive as commands on the same connection and
  * are recorded here by the engine thread; {@code WAIT}, {@code INFO} and {@code ROLE} read them.
+ * A replica acks once a second, and at once when asked: {@link #requestAck} (a client blocked in
+ * {@code WAIT} or {@code WAITAOF}) makes the loop write an ack request frame
+ * ({@link ReplicationProtocol#ACK_REQUEST}) after the records the log holds at the request, once
+ * they are sent; requests while one is pending are one frame.
  *
  * <p>Threads: the handshake thread, then the event loop (the live tail is confined to it);
- * {@link #kick} from any thread; ack fields are volatile.
+ * {@link #kick} and {@link #requestAck} from any thread; ack fields are volatile.
  */
 final class ReplicaStream implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaStream.class);
@@ -76,6 +81,8 @@ final class ReplicaStream implements Runnable {
     /** The live tail is open: {@link #kick} schedules drains. */
     private volatile boolean streaming;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** The serial after which an ack request is to be written ({@link #requestAck}), or -1: none pending. */
+    private final AtomicLong ackAfter = new AtomicLong(-1);
     private final Runnable drainTask = this::drain;
     private final Runnable retryTask = this::retry;
     /** Snapshot bytes sent to this replica in its full resync, and how many there are. */
@@ -130,6 +137,23 @@ final class ReplicaStream implements Runnable {
         if (streaming && !drainScheduled.getAndSet(true)) {
             channel.eventLoop().execute(drainTask);
         }
+    }
+
+    /**
+     * Asks the replica to ack as soon as it has applied what the log holds now (a client blocked
+     * in WAIT or WAITAOF waits for those records: they are in the log before the command runs).
+     * The loop writes the ack request after it has sent them, which may be at a later drain (the
+     * records of the batch being committed reach the tail after its commit wakes the stream).
+     * Requests while one is pending are one frame, after the furthest of them. Dropped while a
+     * full resync's snapshot is sent (not streaming yet): the replica's once-a-second ack still
+     * comes. Any thread.
+     */
+    void requestAck() {
+        if (!streaming) {
+            return;
+        }
+        ackAfter.accumulateAndGet(repl.offset(), Math::max);
+        kick();
     }
 
     @Override
@@ -200,6 +224,7 @@ final class ReplicaStream implements Runnable {
         }
         online = true;
         state = "online";
+        sent = after;
         lastWrite = System.nanoTime();
         channel.closeFuture().addListener(f -> stopStreaming());
         tick = channel.eventLoop().scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
@@ -253,10 +278,22 @@ final class ReplicaStream implements Runnable {
             stopStreaming();
             return;
         }
+        boolean more = false;
         if (buf != null) {
             sent = live.serial();
+            more = buf.readableBytes() >= MAX_BATCH_BYTES;
+        }
+        // An ack request once the records it follows are sent (a request coming meanwhile fails the
+        // compareAndSet and has kicked another drain).
+        long w = ackAfter.get();
+        if (w >= 0 && sent >= w && ackAfter.compareAndSet(w, -1)) {
+            if (buf == null) {
+                buf = channel.alloc().buffer(4);
+            }
+            buf.writeInt(ReplicationProtocol.ACK_REQUEST);
+        }
+        if (buf != null) {
             lastWrite = System.nanoTime();
-            boolean more = buf.readableBytes() >= MAX_BATCH_BYTES;
             channel.writeAndFlush(buf, channel.voidPromise());
             if (more) {
                 kick(); // the rest after whatever else the loop has to do (clients)

@@ -96,6 +96,7 @@ final class ReplicationCommands implements CommandGroup {
         }
         WaitRegistry.Waiter w = new WaitRegistry.Waiter(ctx.session(), target, 0, numreplicas, false);
         repl.waits().add(w);
+        repl.waits().requestAcks(); // the replicas ack at once instead of within the second
         ctx.block(List.of(), timeout, sink -> {
             repl.waits().remove(w);
             sink.integer(repl.replicasAt(target, false));
@@ -123,6 +124,9 @@ final class ReplicationCommands implements CommandGroup {
             return;
         }
         repl.waits().add(w);
+        if (numreplicas > 0 && repl.replicasAt(target, true) < numreplicas) {
+            repl.waits().requestAcks();
+        }
         ctx.block(List.of(), timeout, sink -> {
             repl.waits().remove(w);
             replyWaitaof(sink, target);
@@ -165,8 +169,11 @@ final class ReplicationCommands implements CommandGroup {
                         long synced = j + 3 < argc && ctx.argIs(j + 2, "fack") ? ctx.longArg(j + 3) : -1;
                         r.ack(applied, synced);
                         // Released as a task of its own: unblocking runs the waiter's queued commands,
-                        // which must not run inside this command.
-                        repl.engine().execute(repl.waits()::check);
+                        // which must not run inside this command. Only when a client waits: else the
+                        // task would wake the engine thread for nothing.
+                        if (repl.waits().any()) {
+                            repl.engine().execute(repl.waits()::check);
+                        }
                     }
                     return; // Redis never replies to an ACK
                 }

@@ -1,0 +1,90 @@
+package io.vellum.replication;
+
+import static io.vellum.replication.ReplicaTestSupport.awaitCaughtUp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vellum.Vellum;
+import io.vellum.aof.FsyncPolicy;
+import io.vellum.core.reply.Reply;
+import io.vellum.server.RespServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * WAITAOF asks the replicas to ack (ReplicationProtocol's ack request) instead of waiting for
+ * their once-a-second ack: a replica under {@code appendfsync always} answers at once, one under
+ * {@code everysec} as soon as its next sync covers the write (within about a second), not a
+ * periodic ack after that.
+ */
+class WaitAckRequestTest {
+    @TempDir
+    Path tmp;
+
+    /** Rounds of a write then WAITAOF 0 1; returns the longest wait in milliseconds. */
+    private static long longestWaitaof(Vellum primary, int rounds) {
+        long longest = 0;
+        for (int round = 0; round < rounds; round++) {
+            primary.execute("INCR", "n");
+            long t = System.nanoTime();
+            Reply.Array r = (Reply.Array) primary.execute("WAITAOF", "0", "1", "10000");
+            long waited = (System.nanoTime() - t) / 1_000_000;
+            assertEquals(new Reply.Int(1), r.items().get(1), "round " + round + " after " + waited + " ms");
+            longest = Math.max(longest, waited);
+        }
+        return longest;
+    }
+
+    @Test
+    void waitaofOnAnAlwaysReplicaReturnsAtOnce() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).fsync(FsyncPolicy.ALWAYS)
+                    .replicaOf("127.0.0.1", ps.port()).open()) {
+                primary.execute("SET", "k", "v");
+                awaitCaughtUp(primary, tcp, 10_000);
+                long longest = longestWaitaof(primary, 10);
+                // the replica's periodic ack is up to a second away: only the request makes this
+                assertTrue(longest < 500, "WAITAOF 0 1 took up to " + longest + " ms");
+            }
+        }
+    }
+
+    @Test
+    void waitaofOnAnEverysecReplicaReturnsWhenItsNextSyncCoversTheWrite() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).fsync(FsyncPolicy.EVERYSEC)
+                    .replicaOf("127.0.0.1", ps.port()).open()) {
+                primary.execute("SET", "k", "v");
+                awaitCaughtUp(primary, tcp, 10_000);
+                long longest = longestWaitaof(primary, 4);
+                // the sync comes within a second; a periodic ack after it could take one more
+                assertTrue(longest < 1500, "WAITAOF 0 1 took up to " + longest + " ms");
+            }
+        }
+    }
+
+    @Test
+    void waitAfterTheReplicaReconnectsIsAnsweredAtOnce() {
+        try (Vellum primary = Vellum.open(tmp.resolve("p"))) {
+            RespServer ps = primary.serve(0);
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                primary.execute("SET", "k", "v");
+                assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"));
+            }
+            try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
+                ReplicaTestSupport.await("the replica to be streamed to again", 10_000,
+                        () -> primary.replication().replicas().stream().anyMatch(x -> x.online));
+                for (int round = 0; round < 5; round++) {
+                    primary.execute("SET", "k", "v" + round);
+                    long t = System.nanoTime();
+                    assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"), "round " + round);
+                    long waited = (System.nanoTime() - t) / 1_000_000;
+                    assertTrue(waited < 500, "WAIT took " + waited + " ms in round " + round);
+                }
+            }
+        }
+    }
+}
