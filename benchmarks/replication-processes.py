@@ -18,7 +18,9 @@ primary is `redis-server`, its replicas `redis-server --replicaof` (Redis has no
 follower: its second replica is a second TCP one). Every node runs with appendonly yes,
 appendfsync everysec (--appendfsync to change it), no save points and no automatic log
 rewrite (--rewrites keeps auto-aof-rewrite at its default), each in its own directory.
-VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to Vellum's JVMs; VELLUM_SERVER_TARGET runs
+Each Vellum JVM gets the launcher's heap flags (`VELLUM_PRINT_HEAP_FLAGS=1 ./vellum`), as
+`vellum server` would; VELLUM_JAVA_OPTS (e.g. "-Xms1g -Xmn512m") is added to them and, as in the
+launcher, a heap size there replaces the launcher's; VELLUM_SERVER_TARGET runs
 another build's server/target (a copy kept for an A/B). Nothing is pinned: the nodes, the load
 generator and the OS share the machine's cores as they would for a user who runs them on one
 host.
@@ -84,7 +86,12 @@ def vellum_java():
     with open(os.path.join(TARGET, "jvm.flags")) as f:
         flags = f.read().split()
     extra = os.environ.get("VELLUM_JAVA_OPTS", "").split()
-    return ["java"] + flags + extra + ["-cp", os.path.join(TARGET, jars[0]) + ":" + os.path.join(TARGET, "lib", "*"),
+    # The launcher's heap flags (its initial heap, huge pages, young generation), as `vellum server`
+    # gives them: without them each node ran on the JVM's default sizing, which a user never gets
+    # (a young collection every 3-4 s per node instead of one a minute, each one a lag spike).
+    heap = subprocess.run([os.path.join(ROOT, "vellum")], env=dict(os.environ, VELLUM_PRINT_HEAP_FLAGS="1"),
+                          check=True, capture_output=True, text=True).stdout.split()
+    return ["java"] + flags + heap + extra + ["-cp", os.path.join(TARGET, jars[0]) + ":" + os.path.join(TARGET, "lib", "*"),
                                        "io.vellum.server.cli.Main"]
 
 
