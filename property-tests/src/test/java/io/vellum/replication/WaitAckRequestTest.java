@@ -22,18 +22,24 @@ class WaitAckRequestTest {
     @TempDir
     Path tmp;
 
-    /** Rounds of a write then WAITAOF 0 1; returns the longest wait in milliseconds. */
-    private static long longestWaitaof(Vellum primary, int rounds) {
-        long longest = 0;
+    /**
+     * Rounds of a write then WAITAOF 0 1; returns the waits in milliseconds, sorted. Tests judge the
+     * median: one round stalled by a loaded machine (CI runs test JVMs on 2 cores) says nothing
+     * about the protocol, while the old rule (no ack request) made every round wait for the
+     * replica's periodic ack.
+     */
+    private static long[] waitaofMillis(Vellum primary, int rounds) {
+        long[] waits = new long[rounds];
         for (int round = 0; round < rounds; round++) {
             primary.execute("INCR", "n");
             long t = System.nanoTime();
             Reply.Array r = (Reply.Array) primary.execute("WAITAOF", "0", "1", "10000");
             long waited = (System.nanoTime() - t) / 1_000_000;
             assertEquals(new Reply.Int(1), r.items().get(1), "round " + round + " after " + waited + " ms");
-            longest = Math.max(longest, waited);
+            waits[round] = waited;
         }
-        return longest;
+        java.util.Arrays.sort(waits);
+        return waits;
     }
 
     @Test
@@ -44,9 +50,9 @@ class WaitAckRequestTest {
                     .replicaOf("127.0.0.1", ps.port()).open()) {
                 primary.execute("SET", "k", "v");
                 awaitCaughtUp(primary, tcp, 10_000);
-                long longest = longestWaitaof(primary, 10);
+                long[] waits = waitaofMillis(primary, 10);
                 // the replica's periodic ack is up to a second away: only the request makes this
-                assertTrue(longest < 500, "WAITAOF 0 1 took up to " + longest + " ms");
+                assertTrue(waits[5] < 500, "WAITAOF 0 1 took (sorted, ms) " + java.util.Arrays.toString(waits));
             }
         }
     }
@@ -59,9 +65,9 @@ class WaitAckRequestTest {
                     .replicaOf("127.0.0.1", ps.port()).open()) {
                 primary.execute("SET", "k", "v");
                 awaitCaughtUp(primary, tcp, 10_000);
-                long longest = longestWaitaof(primary, 4);
+                long[] waits = waitaofMillis(primary, 5);
                 // the sync comes within a second; a periodic ack after it could take one more
-                assertTrue(longest < 1500, "WAITAOF 0 1 took up to " + longest + " ms");
+                assertTrue(waits[2] < 1500, "WAITAOF 0 1 took (sorted, ms) " + java.util.Arrays.toString(waits));
             }
         }
     }
@@ -77,13 +83,16 @@ class WaitAckRequestTest {
             try (Vellum tcp = Vellum.builder().dir(tmp.resolve("r")).replicaOf("127.0.0.1", ps.port()).open()) {
                 ReplicaTestSupport.await("the replica to be streamed to again", 10_000,
                         () -> primary.replication().replicas().stream().anyMatch(x -> x.online));
-                for (int round = 0; round < 5; round++) {
+                long[] waits = new long[5];
+                for (int round = 0; round < waits.length; round++) {
                     primary.execute("SET", "k", "v" + round);
                     long t = System.nanoTime();
                     assertEquals(new Reply.Int(1), primary.execute("WAIT", "1", "5000"), "round " + round);
-                    long waited = (System.nanoTime() - t) / 1_000_000;
-                    assertTrue(waited < 500, "WAIT took " + waited + " ms in round " + round);
+                    waits[round] = (System.nanoTime() - t) / 1_000_000;
                 }
+                java.util.Arrays.sort(waits);
+                // the median round (one stalled round on a loaded machine says nothing)
+                assertTrue(waits[2] < 500, "WAIT took (sorted, ms) " + java.util.Arrays.toString(waits));
             }
         }
     }
