@@ -32,10 +32,7 @@ class ReplicationStreamValidationTest {
                 try (Socket s = server.accept()) {
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                     DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                    readCommand(in); // REPLCONF listening-port
-                    out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-                    readCommand(in); // VELLUM.PSYNC
-                    out.write(("+CONTINUE " + "ab".repeat(20) + " 0\r\n").getBytes(StandardCharsets.US_ASCII));
+                    continueFromZero(in, out);
                     stream.accept(out);
                     out.flush();
                     Thread.sleep(2000);
@@ -54,6 +51,14 @@ class ReplicationStreamValidationTest {
             }
             t.join();
         }
+    }
+
+    /** The fake primary's side of the handshake: +OK to REPLCONF listening-port, +CONTINUE after record 0. */
+    private static void continueFromZero(BufferedReader in, DataOutputStream out) throws Exception {
+        readCommand(in); // REPLCONF listening-port
+        out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+        readCommand(in); // VELLUM.PSYNC
+        out.write(("+CONTINUE " + "ab".repeat(20) + " 0\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private static java.util.List<String> readCommand(BufferedReader in) throws Exception {
@@ -109,10 +114,7 @@ class ReplicationStreamValidationTest {
                     s.setSoTimeout(5000);
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                     DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                    readCommand(in); // REPLCONF listening-port
-                    out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-                    readCommand(in); // VELLUM.PSYNC
-                    out.write(("+CONTINUE " + "ab".repeat(20) + " 0\r\n").getBytes(StandardCharsets.US_ASCII));
+                    continueFromZero(in, out);
                     out.flush();
                     answered[0] = readAck(in); // the link came up
                     // record 1 without a request: acked by the periodic ack, which comes a second apart

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code REPLCONF ACK <applied> FACK <synced>} once a second (when a position changed, or as a
  * keepalive after 900 ms without one), when the link comes up, and when the primary asks: an
  * ack request frame ({@link ReplicationProtocol#ACK_REQUEST}) ends the batch being read, and once
- * every record before it is applied ({@link #batchApplied}, or at once when nothing was pending)
+ * every record before it is applied ({@link #wakeAckerIfAnswerable} after each batch, or at once when nothing was pending)
  * the acker answers. When it answers with {@code synced < applied} (appendfsync everysec) it
  * looks every millisecond, for at most {@link #FACK_POLL_NANOS}, and acks again when the sync
  * reaches that applied position, so that WAITAOF is answered within about a second. At most one
@@ -197,7 +197,7 @@ final class ReplicaLink extends Upstream {
         ackRequested = false;
         serial[0] = applier.applied();
         ask(serial[0]); // the primary learns where the replica is at once (a resynced one counts from 0 until then)
-        Runnable batchApplied = this::batchApplied;
+        Runnable batchApplied = this::wakeAckerIfAnswerable; // engine thread, after each batch
         RecordBatch batch = applier.newBatch();
         while (running) {
             // A batch is what has arrived together: the frames already in the buffer, up to an ack
@@ -391,11 +391,6 @@ final class ReplicaLink extends Upstream {
         askedAt = serial;
         asked++;
         LockSupport.unpark(acker);
-    }
-
-    /** Engine thread, after each batch: wakes the acker when an ack request has become answerable. */
-    private void batchApplied() {
-        wakeAckerIfAnswerable();
     }
 
     /**
