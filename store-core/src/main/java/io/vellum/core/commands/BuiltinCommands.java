@@ -19,6 +19,7 @@ public final class BuiltinCommands {
                 new CommandCommand(),
                 new TransactionCommands(),
                 new KeyCommands(),
+                new SortCommand(),
                 new StringCommands(),
                 new BitCommands(),
                 new ListCommands(),

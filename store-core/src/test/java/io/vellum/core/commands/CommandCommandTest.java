@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * COMMAND GETKEYS/GETKEYSANDFLAGS for the commands whose keys Redis finds with a getkeys_proc
- * (SORT, SORT_RO, MIGRATE, GEORADIUS), bound here to a stand-in handler so the table lists them.
+ * (SORT, SORT_RO, MIGRATE, GEORADIUS); the ones with no handler yet are bound here to a stand-in
+ * so the table lists them.
  */
 class CommandCommandTest {
 
     private static TestStore store() {
         return new TestStore(Engine.builder().commands(b -> {
-            for (String name : List.of("sort", "sort_ro", "migrate", "georadius", "bitfield")) {
+            for (String name : List.of("migrate", "georadius", "bitfield")) {
                 b.bind(name, ctx -> ctx.reply().ok());
             }
         }));
