@@ -490,7 +490,8 @@ final class Recovery {
                     }
                     break;
                 } catch (LogDamageException e) {
-                    if (e.intactHere()) {
+                    // (a doubt about the framing can name the position after the last record)
+                    if (e.intactHere() && recordAt(queue, e.position())) {
                         return true;
                     }
                     if (e.position() <= seen) {
@@ -536,6 +537,17 @@ final class Recovery {
     }
 
     /** Whether the record at {@code cycle}'s write position lies after {@code offset} and is intact. */
+    /**
+     * Whether Chronicle holds a record at {@code position}. A scanner that walked past a damaged
+     * record without an intact one to anchor its framing says so at the next position, which is
+     * past the end when the damaged record was the last (a new log's first record, torn).
+     */
+    private static boolean recordAt(SingleChronicleQueue queue, long position) {
+        try (LogScanner s = new LogScanner(queue)) {
+            return s.seekTo(position);
+        }
+    }
+
     static boolean intactRecordAtWritePosition(SingleChronicleQueue queue, int cycle, long offset) {
         SingleChronicleQueueStore store;
         try {

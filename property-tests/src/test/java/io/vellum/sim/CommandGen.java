@@ -122,7 +122,10 @@ public final class CommandGen {
             (g, t) -> c("LINSERT", g.key(), g.pick("BEFORE", "AFTER"), g.member(), g.member()),
             (g, t) -> c("LPOS", g.key(), g.member()),
             (g, t) -> c("LMOVE", g.key(), g.key(), g.pick("LEFT", "RIGHT"), g.pick("LEFT", "RIGHT")),
-            (g, t) -> c("LMPOP", "2", g.key(), g.key(), g.pick("LEFT", "RIGHT")));
+            (g, t) -> c("LMPOP", "2", g.key(), g.key(), g.pick("LEFT", "RIGHT")),
+            (g, t) -> c("SORT", g.key(), "BY", g.pick("nosort", "k*", "k*->f"), "GET", "#", "ALPHA", "LIMIT", n(g, 0, 2),
+                    n(g, -1, 3), "STORE", g.key()),
+            (g, t) -> c("SORT", g.key(), "ALPHA", g.pick("ASC", "DESC")));
 
     static final List<CommandSource> HASHES = List.of(
             (g, t) -> c("HSET", g.key(), g.member(), g.value(), g.member(), g.value()),
@@ -160,7 +163,8 @@ public final class CommandGen {
             (g, t) -> c("SDIFF", g.key(), g.key()),
             (g, t) -> c(g.pick("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), g.key(), g.key(), g.key()),
             (g, t) -> c("SINTERCARD", "2", g.key(), g.key()),
-            (g, t) -> c("SSCAN", g.key(), "0"));
+            (g, t) -> c("SSCAN", g.key(), "0"),
+            (g, t) -> c("SORT", g.key(), "BY", "nosort", "STORE", g.key()));
 
     static final List<CommandSource> ZSETS = List.of(
             (g, t) -> c("ZADD", g.key(), g.score(), g.member(), g.score(), g.member()),
