@@ -44,25 +44,42 @@ class ScriptKillDiffTest extends DifferentialTest {
     private long lastKillMillis;
 
     private String[] runKilled(int port, String script, String kill) {
-        try (RawClient runner = new RawClient("127.0.0.1", port); RawClient other = new RawClient("127.0.0.1", port)) {
+        return runKilled(port, script, kill, false);
+    }
+
+    /** {@code connectLate}: the other client connects only once the script is busy (an operator's new redis-cli). */
+    private String[] runKilled(int port, String script, String kill, boolean connectLate) {
+        try (RawClient runner = new RawClient("127.0.0.1", port); RawClient early = connectLate ? null : new RawClient("127.0.0.1", port)) {
             if (protocol == 3) {
                 runner.call("HELLO", "3");
-                other.call("HELLO", "3");
+                if (early != null) {
+                    early.call("HELLO", "3");
+                }
             }
             runner.send(RawClient.encode(RawClient.argv("EVAL", script, "0")));
             // Past the threshold before asking: a command Vellum's engine received before it
             // would wait for the script (see the class comment).
             sleep(400);
-            String busy = other.call("PING").text();
-            String wrongKill = other.call("FUNCTION", "KILL").text();
-            long t0 = System.nanoTime();
-            String killed = other.call(kill.split(" ")).text();
-            String reply = runner.read().text();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            lastKillMillis = ms;
-            String after = other.call("PING").text();
-            return new String[] {busy, wrongKill, killed, reply, after};
+            try (RawClient late = connectLate ? new RawClient("127.0.0.1", port) : null) {
+                RawClient other = connectLate ? late : early;
+                String busy = other.call("PING").text();
+                String wrongKill = other.call("FUNCTION", "KILL").text();
+                long t0 = System.nanoTime();
+                String killed = other.call(kill.split(" ")).text();
+                String reply = runner.read().text();
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                lastKillMillis = ms;
+                String after = other.call("PING").text();
+                return new String[] {busy, wrongKill, killed, reply, after};
+            }
         }
+    }
+
+    @Test
+    void aClientThatConnectsWhileTheScriptIsBusyGetsBusyAndCanKillIt() {
+        String[] r = runKilled(RedisOracle.get().port(), LOOP, "SCRIPT KILL", true);
+        String[] v = runKilled(VellumTarget.get().port(), LOOP, "SCRIPT KILL", true);
+        assertEquals(String.join("\n", r), String.join("\n", v));
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class RespServer implements AutoCloseable {
                         }
                     });
             Channel ch = b.bind(host, port).sync().channel();
+            releases.listening(ch);
             RespServer server = new RespServer(group, ch);
             // INFO tcp_port and CONFIG GET port tell the port actually served (port 0: ephemeral)
             engine.config().port.set((long) server.port());

@@ -18,14 +18,17 @@ import java.util.Set;
  * (Redis's processEventsWhileBlocked): reads what each connection sent, straight from its
  * socket, and feeds it through the connection's own pipeline, where the client handler
  * answers -BUSY or lets SCRIPT KILL / SHUTDOWN NOSAVE through. Commands that wait for the
- * script queue behind it in order. New connections are accepted when the script is done.
- * Event-loop thread only.
+ * script queue behind it in order. The listening socket, when this loop serves it, is
+ * accepted from too, as Redis does: an operator's new {@code redis-cli SCRIPT KILL} is a new
+ * connection, and it would otherwise wait for the script it is meant to stop. Event-loop
+ * thread only.
  */
 final class BusyPump implements Runnable {
     private static final long MIN_INTERVAL_NANOS = 1_000_000;
     private static final MethodHandle JAVA_CHANNEL = javaChannelHandle();
 
     private final Set<Channel> channels = new LinkedHashSet<>();
+    private final Set<Channel> listeners = new LinkedHashSet<>();
     private long lastNanos;
 
     void add(Channel c) {
@@ -36,6 +39,11 @@ final class BusyPump implements Runnable {
         channels.remove(c);
     }
 
+    /** A listening socket this loop accepts on. */
+    void addListener(Channel serverChannel) {
+        listeners.add(serverChannel);
+    }
+
     @Override
     public void run() {
         long now = System.nanoTime();
@@ -43,8 +51,22 @@ final class BusyPump implements Runnable {
             return;
         }
         lastNanos = now;
+        for (Channel l : listeners) {
+            acceptPending(l);
+        }
         for (Channel c : new ArrayList<>(channels)) {
             readOnce(c);
+        }
+    }
+
+    /**
+     * Accepts what is pending on a listening socket, as its selection key would: the new
+     * connections are registered on this loop at once (this is its thread), their handlers
+     * added and, once active, {@link #add added} here, so the same pass reads them.
+     */
+    private static void acceptPending(Channel listener) {
+        if (listener.isActive() && listener.unsafe() instanceof AbstractNioChannel.NioUnsafe u) {
+            u.read();
         }
     }
 

@@ -31,6 +31,11 @@ final class IterationRelease implements Runnable {
         pump.add(c);
     }
 
+    /** The server's listening socket is on this loop: accept from it while a script is busy too. */
+    void listening(io.netty.channel.Channel serverChannel) {
+        pump.addListener(serverChannel);
+    }
+
     void closed(io.netty.channel.Channel c) {
         pump.remove(c);
     }

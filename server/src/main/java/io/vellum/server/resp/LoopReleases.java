@@ -18,6 +18,15 @@ public final class LoopReleases {
         return engine;
     }
 
+    /**
+     * The server listens on {@code serverChannel}: its loop accepts from it even while a script
+     * that loop runs is busy (see BusyPump). Waits until the loop has taken it.
+     */
+    public void listening(io.netty.channel.Channel serverChannel) {
+        EventLoop loop = serverChannel.eventLoop();
+        loop.submit(() -> forLoop(loop).listening(serverChannel)).syncUninterruptibly();
+    }
+
     IterationRelease forLoop(EventLoop loop) {
         return byLoop.computeIfAbsent(loop, l -> new IterationRelease(engine, l));
     }
