@@ -3,6 +3,7 @@ package io.vellum.difftest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,49 @@ class ScriptKillDiffTest extends DifferentialTest {
                 String after = other.call("PING").text();
                 return new String[] {busy, wrongKill, killed, reply, after};
             }
+        }
+    }
+
+    /**
+     * Redis's tests/unit/multi.tcl "MULTI and script timeout" and "EXEC and script timeout":
+     * a transaction that meets a busy script is refused whole (MULTI runs during the script,
+     * the commands it refuses flag the transaction), and every reply comes in command order.
+     */
+    private String transactionAroundABusyScript(int port, boolean multiBeforeScript) {
+        try (RawClient r = new RawClient("127.0.0.1", port); RawClient runner = new RawClient("127.0.0.1", port);
+             RawClient r2 = new RawClient("127.0.0.1", port)) {
+            List<String> out = new java.util.ArrayList<>();
+            out.add(r.call("SET", "xx", "1").text());
+            if (multiBeforeScript) {
+                out.add(r2.call("MULTI").text());
+                out.add(r2.call("INCR", "xx").text());
+            }
+            runner.send(RawClient.encode(RawClient.argv("EVAL", LOOP, "0")));
+            sleep(400);
+            if (!multiBeforeScript) {
+                out.add(r2.call("MULTI").text());
+            }
+            out.add(r2.call("INCR", "xx").text());
+            if (multiBeforeScript) {
+                out.add(r2.call("EXEC").text());
+            }
+            out.add(r.call("SCRIPT", "KILL").text());
+            out.add(runner.read().text());
+            if (!multiBeforeScript) {
+                out.add(r2.call("INCR", "xx").text());
+                out.add(r2.call("EXEC").text());
+            }
+            out.add(r2.call("PING", "asdf").text());
+            out.add(r.call("GET", "xx").text());
+            return String.join("\n", out);
+        }
+    }
+
+    @Test
+    void aTransactionThatMeetsABusyScriptIsRefusedWhole() {
+        for (boolean before : new boolean[] {false, true}) {
+            assertEquals(transactionAroundABusyScript(RedisOracle.get().port(), before),
+                    transactionAroundABusyScript(VellumTarget.get().port(), before), "MULTI before the script: " + before);
         }
     }
 

@@ -524,8 +524,26 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             stopForShutdown(run);
             return null;
         }
+        if (name.equals("multi")) {
+            // Redis runs MULTI during a busy script (allow_busy), so that a pipelined
+            // transaction is refused whole (EXECABORT) rather than half run after the script
+            if (session.inMulti()) {
+                return "-ERR MULTI calls can not be nested";
+            }
+            session.beginMulti();
+            return "+OK";
+        }
         if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
             return null;
+        }
+        if (session.inMulti()) {
+            if (name.equals("exec")) {
+                // rejectCommand's execCommandAbort: the transaction is discarded, with the reason
+                session.endMulti();
+                run.ctx.engine().watches().unwatchAll(session);
+                return "-EXECABORT Transaction discarded because of: " + busyError();
+            }
+            session.flagExecAbort(); // rejectCommand's flagTransaction: EXEC answers EXECABORT
         }
         return "-" + busyError();
     }

@@ -22,6 +22,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Engine engine;
     private final LoopReleases releases;
     private IterationRelease release;
+    /** A command read while a script was busy waits for it (see channelRead); network thread only. */
+    private boolean waitingForScript;
     private Session session;
     private List<byte[][]> batch = new ArrayList<>();
 
@@ -50,14 +52,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 byte[][] argv = (byte[][]) c;
                 if (scripting != null && scripting.isBusy()) {
                     // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
-                    // Redis does from processEventsWhileBlocked.
-                    String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
-                    if (reply != null) {
-                        submitBatch();
-                        ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
-                                java.nio.charset.StandardCharsets.ISO_8859_1));
-                        continue;
+                    // Redis does from processEventsWhileBlocked. Once a command of this
+                    // connection waits for the script, the ones after it wait too: replies
+                    // keep the order of the commands.
+                    if (!waitingForScript) {
+                        String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
+                        if (reply != null) {
+                            submitBatch();
+                            ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
+                                    java.nio.charset.StandardCharsets.ISO_8859_1));
+                            continue;
+                        }
+                        waitingForScript = true;
                     }
+                } else {
+                    waitingForScript = false;
                 }
                 batch.add(argv);
             }
