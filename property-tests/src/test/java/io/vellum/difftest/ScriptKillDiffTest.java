@@ -119,6 +119,29 @@ class ScriptKillDiffTest extends DifferentialTest {
         }
     }
 
+    /** A function that loops forever: other clients get -BUSY, SCRIPT KILL is refused, FUNCTION KILL stops it. */
+    private String functionKilled(int port) {
+        try (RawClient runner = new RawClient("127.0.0.1", port); RawClient other = new RawClient("127.0.0.1", port)) {
+            List<String> out = new java.util.ArrayList<>();
+            out.add(other.call("FUNCTION", "LOAD", "REPLACE",
+                    "#!lua name=spin\nredis.register_function('spin', function(keys, args)\n " + LOOP + " \nend)").text());
+            runner.send(RawClient.encode(RawClient.argv("FCALL", "spin", "0")));
+            sleep(400);
+            out.add(other.call("PING").text());
+            out.add(other.call("SCRIPT", "KILL").text());
+            out.add(other.call("FUNCTION", "KILL").text());
+            out.add(runner.read().text());
+            out.add(other.call("PING").text());
+            out.add(other.call("FUNCTION", "DELETE", "spin").text());
+            return String.join("\n", out);
+        }
+    }
+
+    @Test
+    void functionKillStopsALoopingFunctionWhileOthersGetBusy() {
+        assertEquals(functionKilled(RedisOracle.get().port()), functionKilled(VellumTarget.get().port()));
+    }
+
     @Test
     void aClientThatConnectsWhileTheScriptIsBusyGetsBusyAndCanKillIt() {
         String[] r = runKilled(RedisOracle.get().port(), LOOP, "SCRIPT KILL", true);

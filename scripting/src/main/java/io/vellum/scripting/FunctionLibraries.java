@@ -74,6 +74,8 @@ final class FunctionLibraries {
         meta.seal();
         env.internalSetMetatable(meta);
         env.seal();
+        // the functions' code runs the scripts' interrupt hook (busy replies, FUNCTION KILL, depth)
+        env.debuglib = scripting.sandbox().hook;
     }
 
     private static ReadOnlyTable errorMetatable(Object unused) {

@@ -1,5 +1,6 @@
 package io.vellum.scripting;
 
+import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -9,8 +10,13 @@ import org.luaj.vm2.LuaValue;
  * the {@code redis} table, metatables of the globals and of strings. Every write path LuaJ
  * has — assignment, rawset, table.insert/remove/sort, setmetatable — raises Redis's error.
  * The sandbox fills it with {@link #put} before it is {@link #seal}ed.
+ *
+ * <p>It is a {@link Globals} (a table with a few more fields) because the functions' globals
+ * are one: LuaJ runs the interrupt hook only for code whose environment is a Globals with a
+ * debuglib (LuaClosure keeps {@code env instanceof Globals}), and without it a function that
+ * loops forever could be neither answered around (-BUSY) nor killed (FUNCTION KILL).
  */
-final class ReadOnlyTable extends LuaTable {
+final class ReadOnlyTable extends Globals {
     static final String READONLY = "Attempt to modify a readonly table";
 
     private boolean sealed;
