@@ -500,6 +500,11 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     @Override
+    public boolean debugSessionRuns() {
+        return debug.isBusy();
+    }
+
+    @Override
     public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         if (debug.whileBusy(session, argv)) {
             return null;

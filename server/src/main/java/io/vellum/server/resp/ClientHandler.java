@@ -54,8 +54,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
                     // Redis does from processEventsWhileBlocked. Once a command of this
                     // connection waits for the script, the ones after it wait too: replies
-                    // keep the order of the commands.
-                    if (!waitingForScript) {
+                    // keep the order of the commands. (A SYNC debugging session reads every
+                    // command through whileBusy: its client's go to the debugger.)
+                    boolean debugging = scripting.debugSessionRuns();
+                    if (!waitingForScript || debugging) {
                         String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
                         if (reply != null) {
                             submitBatch();
@@ -63,7 +65,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                                     java.nio.charset.StandardCharsets.ISO_8859_1));
                             continue;
                         }
-                        waitingForScript = true;
+                        waitingForScript = !debugging;
                     }
                 } else {
                     waitingForScript = false;

@@ -27,6 +27,15 @@ public interface ScriptingEngine extends AutoCloseable {
     }
 
     /**
+     * True while a SYNC debugging session (SCRIPT DEBUG SYNC) holds the engine: then every
+     * command read goes through {@link #whileBusy}, which hands the debugging client's to the
+     * debugger. Called from network threads.
+     */
+    default boolean debugSessionRuns() {
+        return false;
+    }
+
+    /**
      * A client's command read while {@link #isBusy()} (Redis's busy check in processCommand):
      * the reply to send at once, as RESP text without the line end ("-BUSY ...", "+OK"), or
      * null to hand the command to the engine as usual (it runs when the script is done).
