@@ -89,6 +89,17 @@ class ScriptDiffTest extends DifferentialTest {
             return redis.call('DECRBY', KEYS[1], n)""";
 
     @Test
+    void scriptsCannotUseXreadsBlockOption() {
+        same("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        same("EVAL", "return redis.pcall('xread','STREAMS','s','$')", "1", "s");
+        same("EVAL", "return redis.pcall('xread','BLOCK',0,'STREAMS','s','$')", "1", "s");
+        same("EVAL", "return redis.pcall('XREAD','block','nonsense','STREAMS','s','$')", "1", "s");
+        same("EVAL", "return redis.pcall('xreadgroup','group','g','c','STREAMS','s','>')", "1", "s");
+        same("EVAL", "return redis.pcall('xreadgroup','group','g','c','BLOCK',0,'STREAMS','s','>')", "1", "s");
+        same("EVAL", "return redis.call('xread','BLOCK',0,'STREAMS','s','$')", "1", "s");
+    }
+
+    @Test
     void lockRelease() {
         both("SET", "lock", "token-1");
         evalBoth(LOCK_RELEASE, "1", "lock", "token-2");

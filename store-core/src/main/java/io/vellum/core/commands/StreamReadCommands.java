@@ -70,6 +70,10 @@ final class StreamReadCommands {
         for (int i = 1; i < argc; i++) {
             int moreargs = argc - i - 1;
             if (ctx.argIs(i, "block") && moreargs > 0) {
+                if (ctx.inScript()) {
+                    // t_stream.c: BLOCK makes no sense in a script, refused (not just not blocking)
+                    throw new CommandError("ERR " + ctx.argString(0) + " command is not allowed with BLOCK option from scripts");
+                }
                 i++;
                 blockIdx = i;
                 timeout = blockTimeout(ctx, i);
