@@ -536,7 +536,6 @@ final class Recovery {
         return intactRecordAtWritePosition(queue, LogFiles.cycleOf(position), offset);
     }
 
-    /** Whether the record at {@code cycle}'s write position lies after {@code offset} and is intact. */
     /**
      * Whether Chronicle holds a record at {@code position}. A scanner that walked past a damaged
      * record without an intact one to anchor its framing says so at the next position, which is
@@ -548,6 +547,7 @@ final class Recovery {
         }
     }
 
+    /** Whether the record at {@code cycle}'s write position lies after {@code offset} and is intact. */
     static boolean intactRecordAtWritePosition(SingleChronicleQueue queue, int cycle, long offset) {
         SingleChronicleQueueStore store;
         try {

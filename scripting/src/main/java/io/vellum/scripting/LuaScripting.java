@@ -532,11 +532,8 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (name.equals("multi")) {
             // Redis runs MULTI during a busy script (allow_busy), so that a pipelined
             // transaction is refused whole (EXECABORT) rather than half run after the script
-            if (session.inMulti()) {
-                return "-ERR MULTI calls can not be nested";
-            }
-            session.beginMulti();
-            return "+OK";
+            String error = io.vellum.core.commands.TransactionCommands.beginMulti(session);
+            return error == null ? "+OK" : "-" + error;
         }
         if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
             return null;
@@ -544,9 +541,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (session.inMulti()) {
             if (name.equals("exec")) {
                 // rejectCommand's execCommandAbort: the transaction is discarded, with the reason
-                session.endMulti();
-                run.ctx.engine().watches().unwatchAll(session);
-                return "-EXECABORT Transaction discarded because of: " + busyError();
+                return "-" + io.vellum.core.commands.TransactionCommands.abortRejectedExec(run.ctx.engine(), session, busyError());
             }
             session.flagExecAbort(); // rejectCommand's flagTransaction: EXEC answers EXECABORT
         }

@@ -88,8 +88,7 @@ final class SortCommand implements CommandGroup {
             } else if (ctx.argIs(j, "by") && left >= 1) {
                 sortBy = ctx.arg(j + 1);
                 // a constant BY (no '*') means: do not sort; a later BY with a pattern does not undo it
-                int star = indexOf(sortBy, (byte) '*', 0);
-                if (star < 0 || star >= cLength(sortBy)) {
+                if (cIndexOf(sortBy, (byte) '*') < 0) {
                     dontSort = true;
                 }
                 j++;
@@ -276,8 +275,8 @@ final class SortCommand implements CommandGroup {
         if (clen == 1 && pattern[0] == '#') {
             return subst;
         }
-        int star = indexOf(pattern, (byte) '*', 0);
-        if (star < 0 || star >= clen) {
+        int star = cIndexOf(pattern, (byte) '*');
+        if (star < 0) {
             return null;
         }
         int arrow = -1;
@@ -341,13 +340,18 @@ final class SortCommand implements CommandGroup {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 
+    /** The length of the C string Redis sees in {@code b}: up to its first NUL byte. */
     private static int cLength(byte[] b) {
-        int n = indexOf(b, (byte) 0, 0);
-        return n < 0 ? b.length : n;
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return n;
     }
 
-    private static int indexOf(byte[] b, byte c, int from) {
-        for (int i = from; i < b.length; i++) {
+    /** The first {@code c} in the C string Redis sees ({@code strchr}), or -1. */
+    private static int cIndexOf(byte[] b, byte c) {
+        for (int i = 0; i < b.length && b[i] != 0; i++) {
             if (b[i] == c) {
                 return i;
             }

@@ -28,12 +28,24 @@ public final class TransactionCommands implements CommandGroup {
 
     /* MULTI */
     static void multi(CommandContext ctx) {
-        if (ctx.session().inMulti()) {
-            ctx.reply().error("ERR MULTI calls can not be nested");
-            return;
+        String error = beginMulti(ctx.session());
+        if (error != null) {
+            ctx.reply().error(error);
+        } else {
+            ctx.reply().ok();
         }
-        ctx.session().beginMulti();
-        ctx.reply().ok();
+    }
+
+    /**
+     * MULTI's work on {@code s}: null, or the error text when it is in MULTI already. The
+     * network layer calls it too, for a MULTI read while a script is busy (Redis runs MULTI then).
+     */
+    public static String beginMulti(Session s) {
+        if (s.inMulti()) {
+            return "ERR MULTI calls can not be nested";
+        }
+        s.beginMulti();
+        return null;
     }
 
     /* DISCARD */
