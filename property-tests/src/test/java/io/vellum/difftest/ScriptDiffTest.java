@@ -227,6 +227,9 @@ class ScriptDiffTest extends DifferentialTest {
         same("FUNCTION", "KILL");
         same("FUNCTION", "HELP");
         same("FUNCTION", "RESTORE", "xx");
+        // too many arguments for the subcommand (Redis's addReplySubcommandSyntaxError)
+        same("FUNCTION", "RESTORE", "a", "b", "c");
+        same("FUNCTION", "flush", "sync", "extra");
         same("FUNCTION", "FLUSH");
         same("FUNCTION", "LIST");
     }

@@ -128,6 +128,8 @@ class ScriptKillDiffTest extends DifferentialTest {
             runner.send(RawClient.encode(RawClient.argv("FCALL", "spin", "0")));
             sleep(400);
             out.add(other.call("PING").text());
+            // FUNCTION STATS is allow_busy: it names the running function (its duration varies)
+            out.add(other.call("FUNCTION", "STATS").text().replaceAll("duration_ms(\\\\r\\\\n):\\d+", "duration_ms$1:N"));
             out.add(other.call("SCRIPT", "KILL").text());
             out.add(other.call("FUNCTION", "KILL").text());
             out.add(runner.read().text());
@@ -140,6 +142,40 @@ class ScriptKillDiffTest extends DifferentialTest {
     @Test
     void functionKillStopsALoopingFunctionWhileOthersGetBusy() {
         assertEquals(functionKilled(RedisOracle.get().port()), functionKilled(VellumTarget.get().port()));
+    }
+
+    /**
+     * The other allow_busy commands answer during a busy EVAL as Redis answers them: FUNCTION
+     * STATS with -BUSY (an EVAL is no function), MULTI and DISCARD at once (the transaction
+     * a -BUSY flagged can be dropped), QUIT with +OK and a closed connection.
+     */
+    private String allowBusyDuringEval(int port) {
+        try (RawClient runner = new RawClient("127.0.0.1", port); RawClient other = new RawClient("127.0.0.1", port);
+             RawClient quitter = new RawClient("127.0.0.1", port)) {
+            List<String> out = new java.util.ArrayList<>();
+            if (protocol == 3) {
+                other.call("HELLO", "3");
+            }
+            runner.send(RawClient.encode(RawClient.argv("EVAL", LOOP, "0")));
+            sleep(400);
+            out.add(other.call("FUNCTION", "STATS").text());
+            out.add(other.call("MULTI").text());
+            out.add(other.call("INCR", "allowbusy").text());
+            out.add(other.call("DISCARD").text());
+            out.add(other.call("DISCARD").text());
+            out.add(other.call("PING").text());
+            out.add(quitter.call("QUIT").text());
+            out.add(String.valueOf(quitter.closedByPeer(5000)));
+            out.add(other.call("SCRIPT", "KILL").text());
+            out.add(runner.read().text());
+            out.add(other.call("EXISTS", "allowbusy").text());
+            return String.join("\n", out);
+        }
+    }
+
+    @Test
+    void allowBusyCommandsAnswerDuringABusyScript() {
+        assertEquals(allowBusyDuringEval(RedisOracle.get().port()), allowBusyDuringEval(VellumTarget.get().port()));
     }
 
     @Test

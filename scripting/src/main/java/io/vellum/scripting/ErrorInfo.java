@@ -53,10 +53,14 @@ record ErrorInfo(String msg, String source, int line, boolean ignoreStats) {
             return obj;
         }
         String text = rawMessage(e, fl);
-        return LuaValue.valueOf(fl == null ? text : position(fl) + LuaMessages.to51(text));
+        return LuaValue.valueOf(fl == null ? text : position(fl) + text);
     }
 
-    /** LuaJ's message without the fileline prefix and traceback it adds. */
+    /**
+     * LuaJ's message without the fileline prefix and the traceback it adds; Lua 5.1's text
+     * instead when the hook described the failed operation ({@link ErrorSite}) and LuaJ's text
+     * is of that kind.
+     */
     private static String rawMessage(LuaError e, String fl) {
         String m = e.getMessage();
         if (m == null) {
@@ -67,9 +71,19 @@ record ErrorInfo(String msg, String source, int line, boolean ignoreStats) {
         }
         int nl = m.lastIndexOf("\nnull");
         if (nl >= 0 && nl == m.length() - 5) {
-            m = m.substring(0, nl);
+            return LuaMessages.to51(m.substring(0, nl));
         }
-        return m;
+        int site = m.lastIndexOf("\n" + ErrorSite.MARK);
+        if (site < 0) {
+            return LuaMessages.to51(m);
+        }
+        String own = m.substring(0, site);
+        String described = m.substring(site + 2);
+        int kindEnd = described.indexOf(ErrorSite.KIND_END);
+        if (kindEnd > 0 && own.startsWith(described.substring(0, kindEnd))) {
+            return described.substring(kindEnd + 1);
+        }
+        return LuaMessages.to51(own);
     }
 
     /** "@user_script:3" to Lua 5.1's "user_script:3: ". */

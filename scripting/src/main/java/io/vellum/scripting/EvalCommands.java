@@ -2,6 +2,7 @@ package io.vellum.scripting;
 
 import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandTable;
+import io.vellum.core.commands.Help;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.reply.ReplySink;
 import io.vellum.core.spi.UnitRecord;

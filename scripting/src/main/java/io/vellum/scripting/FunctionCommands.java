@@ -2,6 +2,7 @@ package io.vellum.scripting;
 
 import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandTable;
+import io.vellum.core.commands.Help;
 import io.vellum.core.engine.CommandContext;
 import io.vellum.core.reply.ReplySink;
 import java.util.List;
@@ -81,7 +82,10 @@ final class FunctionCommands {
 
     /* FUNCTION FLUSH [ASYNC|SYNC] */
     private void flush(CommandContext ctx) {
-        if (ctx.argc() == 3 && !ctx.argIs(2, "sync") && !ctx.argIs(2, "async") || ctx.argc() > 3) {
+        if (ctx.argc() > 3) {
+            throw Help.subcommandSyntaxError(ctx);
+        }
+        if (ctx.argc() == 3 && !ctx.argIs(2, "sync") && !ctx.argIs(2, "async")) {
             throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         libs().clear();
@@ -153,7 +157,7 @@ final class FunctionCommands {
     private void restore(CommandContext ctx) {
         String policy = "append";
         if (ctx.argc() > 4) {
-            throw new CommandError("ERR Wrong number of arguments");
+            throw Help.subcommandSyntaxError(ctx);
         }
         if (ctx.argc() == 4) {
             if (ctx.argIs(3, "flush") || ctx.argIs(3, "append") || ctx.argIs(3, "replace")) {
@@ -171,20 +175,41 @@ final class FunctionCommands {
         ctx.reply().ok();
     }
 
-    /* FUNCTION STATS */
+    /* FUNCTION STATS (no script runs while the engine thread runs a command) */
     private void stats(CommandContext ctx) {
-        ReplySink r = ctx.reply();
+        writeStats(ctx.reply(), libs(), null);
+    }
+
+    /**
+     * FUNCTION STATS's reply (functionStatsCommand): the function running, if any, and the
+     * engine's counts. A network thread writes it while a function is busy.
+     */
+    static void writeStats(ReplySink r, FunctionLibraries libs, ScriptRun running) {
         r.map(2);
         r.bulk("running_script");
-        r.nullBulk();
+        if (running == null) {
+            r.nullBulk();
+        } else {
+            r.map(3);
+            r.bulk("name");
+            r.bulk(running.funcName);
+            r.bulk("command");
+            byte[][] argv = running.ctx.argv();
+            r.array(argv.length);
+            for (byte[] a : argv) {
+                r.bulk(a);
+            }
+            r.bulk("duration_ms");
+            r.integer((System.nanoTime() - running.startNanos) / 1_000_000);
+        }
         r.bulk("engines");
         r.map(1);
         r.bulk("LUA");
         r.map(2);
         r.bulk("libraries_count");
-        r.integer(libs().libraries().size());
+        r.integer(libs.libraries().size());
         r.bulk("functions_count");
-        r.integer(libs().functionCount());
+        r.integer(libs.functionCount());
     }
 
     /* FUNCTION HELP */

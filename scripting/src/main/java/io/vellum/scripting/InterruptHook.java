@@ -33,6 +33,14 @@ final class InterruptHook extends DebugLib {
     private volatile boolean interrupt;
     private int depth;
     private int ticks;
+    /*
+     * The Lua frames running, by depth (1 is the script's): each one's function and registers,
+     * and the instruction its caller was at when it was called. pc is the running frame's.
+     */
+    private org.luaj.vm2.Prototype[] protos = new org.luaj.vm2.Prototype[64];
+    private LuaValue[][] stacks = new LuaValue[64][];
+    private int[] pcs = new int[64];
+    private int pc;
 
     InterruptHook(Handler handler) {
         this.handler = handler;
@@ -51,10 +59,12 @@ final class InterruptHook extends DebugLib {
 
     void resetDepth() {
         depth = 0;
+        java.util.Arrays.fill(stacks, null); // no registers of an earlier script kept alive
     }
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
+        this.pc = pc;
         // The flag, and every 2^16 instructions the handler's own clocks (load timeout).
         if (interrupt || (++ticks & 0xFFFF) == 0) {
             handler.onInterrupt();
@@ -69,6 +79,16 @@ final class InterruptHook extends DebugLib {
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
         enter();
+        if (depth >= protos.length) {
+            int n = Math.min(MAX_DEPTH + 1, protos.length * 2);
+            protos = java.util.Arrays.copyOf(protos, n);
+            stacks = java.util.Arrays.copyOf(stacks, n);
+            pcs = java.util.Arrays.copyOf(pcs, n);
+        }
+        pcs[depth - 1] = pc;
+        protos[depth] = c.p;
+        stacks[depth] = stack;
+        pc = 0;
     }
 
     private void enter() {
@@ -81,11 +101,22 @@ final class InterruptHook extends DebugLib {
 
     @Override
     public void onReturn() {
+        if (depth > 0 && depth < stacks.length) {
+            stacks[depth] = null;
+            pc = pcs[depth - 1];
+        }
         depth--;
     }
 
+    /**
+     * LuaJ asks for a traceback in the frame an error is raised in (once per error, before the
+     * frame returns): the answer is where and what failed, for Lua 5.1's text ({@link ErrorSite}).
+     */
     @Override
     public String traceback(int level) {
-        return null;
+        if (depth <= 0 || depth >= protos.length) {
+            return String.valueOf(ErrorSite.MARK);
+        }
+        return ErrorSite.describe(protos[depth], pc, stacks[depth]);
     }
 }

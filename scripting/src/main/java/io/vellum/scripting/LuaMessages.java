@@ -3,8 +3,8 @@ package io.vellum.scripting;
 /**
  * LuaJ's run-time error texts rewritten as Lua 5.1 writes them where the difference is only in
  * wording ("attempt to get length of nil" is 5.1's "attempt to get length of a nil value").
- * Texts that name the variable in 5.1 ("local 't'") cannot be rebuilt: LuaJ does not know the
- * names, so those keep LuaJ's "?".
+ * The texts that name the value in 5.1 ("local 't'") are rebuilt from where the error happened,
+ * by {@link ErrorSite}; this is what is left when that is not known.
  */
 final class LuaMessages {
     private LuaMessages() {
@@ -30,8 +30,8 @@ final class LuaMessages {
         if (m.startsWith("attempt to concatenate ")) {
             return m;
         }
-        if (m.equals("attempt to call nil")) {
-            return "attempt to call a nil value";
+        if (m.startsWith("attempt to call ") && !m.endsWith(" value") && m.indexOf(' ', "attempt to call ".length()) < 0) {
+            return "attempt to call a " + m.substring("attempt to call ".length()) + " value";
         }
         return m;
     }

@@ -505,7 +505,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     @Override
-    public String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+    public byte[] whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         if (debug.whileBusy(session, argv)) {
             return null;
         }
@@ -514,26 +514,47 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return null;
         }
         String name = spec.fullName();
-        if (name.equals("script|kill") || name.equals("function|kill")) {
-            String r = killFromNetwork(name.equals("function|kill"));
-            return r == null ? null : r.equals("OK") ? "+OK" : "-" + r;
-        }
-        if (name.equals("shutdown")) {
-            boolean nosave = false;
-            for (int i = 1; i < argv.length; i++) {
-                nosave |= io.vellum.core.util.Text.eqIgnoreCase(argv[i], "nosave");
+        switch (name) {
+            case "script|kill", "function|kill" -> {
+                String r = killFromNetwork(name.equals("function|kill"));
+                return r == null ? null : r.equals("OK") ? line("+OK") : line("-" + r);
             }
-            if (!nosave) {
-                return "-" + busyError();
+            case "function|stats" -> {
+                // functionStatsCommand answers with the running function; during EVAL, -BUSY
+                if (!run.functionMode) {
+                    return line("-" + busyError());
+                }
+                io.vellum.core.util.ByteOutput out = new io.vellum.core.util.ByteOutput();
+                FunctionCommands.writeStats(new io.vellum.core.reply.RespEncoder(out, session.protocol()), functions(), run);
+                return out.toByteArray();
             }
-            stopForShutdown(run);
-            return null;
-        }
-        if (name.equals("multi")) {
-            // Redis runs MULTI during a busy script (allow_busy), so that a pipelined
-            // transaction is refused whole (EXECABORT) rather than half run after the script
-            String error = io.vellum.core.commands.TransactionCommands.beginMulti(session);
-            return error == null ? "+OK" : "-" + error;
+            case "shutdown" -> {
+                boolean nosave = false;
+                for (int i = 1; i < argv.length; i++) {
+                    nosave |= io.vellum.core.util.Text.eqIgnoreCase(argv[i], "nosave");
+                }
+                if (!nosave) {
+                    return line("-" + busyError());
+                }
+                stopForShutdown(run);
+                return null;
+            }
+            case "multi" -> {
+                // Redis runs MULTI during a busy script (allow_busy), so that a pipelined
+                // transaction is refused whole (EXECABORT) rather than half run after the script
+                String error = io.vellum.core.commands.TransactionCommands.beginMulti(session);
+                return line(error == null ? "+OK" : "-" + error);
+            }
+            case "quit" -> {
+                return QUIT_REPLY;
+            }
+            case "discard" -> {
+                // allow_busy too: the transaction a BUSY reply flagged can be dropped at once
+                String error = io.vellum.core.commands.TransactionCommands.discardWhileBusy(run.ctx.engine(), session);
+                return line(error == null ? "+OK" : "-" + error);
+            }
+            default -> {
+            }
         }
         if (spec.has(io.vellum.core.command.CommandFlag.ALLOW_BUSY)) {
             return null;
@@ -541,10 +562,14 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (session.inMulti()) {
             if (name.equals("exec")) {
                 // rejectCommand's execCommandAbort: the transaction is discarded, with the reason
-                return "-" + io.vellum.core.commands.TransactionCommands.abortRejectedExec(run.ctx.engine(), session, busyError());
+                return line("-" + io.vellum.core.commands.TransactionCommands.abortExecWhileBusy(run.ctx.engine(), session, busyError()));
             }
             session.flagExecAbort(); // rejectCommand's flagTransaction: EXEC answers EXECABORT
         }
-        return "-" + busyError();
+        return line("-" + busyError());
+    }
+
+    private static byte[] line(String text) {
+        return (text + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -217,7 +217,11 @@ final class LdbSession extends DebugLib implements LuaDebugger {
 
     @Override
     public String traceback(int level) {
-        return null;
+        if (frames.isEmpty()) {
+            return String.valueOf(io.vellum.scripting.ErrorSite.MARK);
+        }
+        Frame f = frames.get(frames.size() - 1);
+        return io.vellum.scripting.ErrorSite.describe(f.closure.p, f.pc, f.stack);
     }
 
     @Override

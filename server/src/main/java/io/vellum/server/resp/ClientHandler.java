@@ -58,11 +58,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     // command through whileBusy: its client's go to the debugger.)
                     boolean debugging = scripting.debugSessionRuns();
                     if (!waitingForScript || debugging) {
-                        String reply = scripting.whileBusy(session, argv, engine.resolve(argv));
+                        byte[] reply = scripting.whileBusy(session, argv, engine.resolve(argv));
+                        if (reply == io.vellum.core.spi.ScriptingEngine.QUIT_REPLY) {
+                            submitBatch();
+                            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(reply))
+                                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                            return;
+                        }
                         if (reply != null) {
                             submitBatch();
-                            ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(reply + "\r\n",
-                                    java.nio.charset.StandardCharsets.ISO_8859_1));
+                            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(reply));
                             continue;
                         }
                         waitingForScript = !debugging;

@@ -5,11 +5,11 @@ import io.vellum.core.reply.ReplySink;
 import java.util.Locale;
 
 /** Redis's addReplyHelp: a heading, the given lines, and the HELP entry, as status replies. */
-final class Help {
+public final class Help {
     private Help() {
     }
 
-    static void reply(CommandContext ctx, String... lines) {
+    public static void reply(CommandContext ctx, String... lines) {
         ReplySink r = ctx.reply();
         String cmd = ctx.argString(0).toUpperCase(Locale.ROOT);
         r.array(lines.length + 3);
@@ -22,7 +22,7 @@ final class Help {
     }
 
     /** Redis's addReplySubcommandSyntaxError, for argument counts a subcommand's arity allows but it refuses. */
-    static io.vellum.core.command.CommandError subcommandSyntaxError(CommandContext ctx) {
+    public static io.vellum.core.command.CommandError subcommandSyntaxError(CommandContext ctx) {
         String sub = io.vellum.core.command.Errors.truncate(ctx.argString(1), 128);
         return new io.vellum.core.command.CommandError("ERR unknown subcommand or wrong number of arguments for '" + sub
                 + "'. Try " + ctx.argString(0).toUpperCase(Locale.ROOT) + " HELP.");

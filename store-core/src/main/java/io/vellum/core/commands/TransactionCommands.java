@@ -107,8 +107,35 @@ public final class TransactionCommands implements CommandGroup {
     public static String abortRejectedExec(io.vellum.core.engine.Engine engine, Session s, String reason) {
         s.endMulti();
         engine.watches().unwatchAll(s);
+        return execAbortText(reason);
+    }
+
+    private static String execAbortText(String reason) {
         String why = reason.startsWith("ERR ") ? reason.substring(4) : reason;
         return "EXECABORT Transaction discarded because of: " + why;
+    }
+
+    /*
+     * A network thread's EXEC and DISCARD, for a client in MULTI while a script is busy (Redis
+     * runs DISCARD then, and refuses EXEC). The watch registry is the engine thread's, which is
+     * in the script: the unwatch is queued for it, ahead of anything this client sends next.
+     */
+
+    /** {@link #abortRejectedExec} for EXEC refused with -BUSY: the error text to reply. */
+    public static String abortExecWhileBusy(io.vellum.core.engine.Engine engine, Session s, String reason) {
+        s.endMulti();
+        engine.execute(() -> engine.watches().unwatchAll(s));
+        return execAbortText(reason);
+    }
+
+    /** DISCARD's work while a script is busy: null, or the error text. */
+    public static String discardWhileBusy(io.vellum.core.engine.Engine engine, Session s) {
+        if (!s.inMulti()) {
+            return "ERR DISCARD without MULTI";
+        }
+        s.endMulti();
+        engine.execute(() -> engine.watches().unwatchAll(s));
+        return null;
     }
 
     /* WATCH key [key ...] */

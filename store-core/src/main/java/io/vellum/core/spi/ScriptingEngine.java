@@ -18,6 +18,9 @@ public interface ScriptingEngine extends AutoCloseable {
     default void attach(Engine engine) {
     }
 
+    /** {@link #whileBusy}'s answer to QUIT (allow_busy): this +OK, then the connection closes. */
+    byte[] QUIT_REPLY = "+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /**
      * True while a script has run longer than busy-reply-threshold; other clients then get
      * -BUSY. Called from network threads.
@@ -37,11 +40,12 @@ public interface ScriptingEngine extends AutoCloseable {
 
     /**
      * A client's command read while {@link #isBusy()} (Redis's busy check in processCommand):
-     * the reply to send at once, as RESP text without the line end ("-BUSY ...", "+OK"), or
-     * null to hand the command to the engine as usual (it runs when the script is done).
+     * the reply to send at once, encoded in RESP for the session's protocol ("-BUSY ...\r\n",
+     * FUNCTION STATS's map), or null to hand the command to the engine as usual (it runs when
+     * the script is done). {@link #QUIT_REPLY} itself: send it and close the connection.
      * Called from network threads.
      */
-    default String whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+    default byte[] whileBusy(io.vellum.core.engine.Session session, byte[][] argv, io.vellum.core.command.CommandSpec spec) {
         return null;
     }
 
