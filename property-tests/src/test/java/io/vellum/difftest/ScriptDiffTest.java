@@ -212,6 +212,15 @@ class ScriptDiffTest extends DifferentialTest {
         same("FUNCTION", "LOAD", "#!lua");
         same("FUNCTION", "LOAD", "#!lua x=1\n");
         same("FUNCTION", "LOAD", "#!js name=x\n");
+        // the first line is split as sdssplitargs splits it: quotes, and unbalanced ones
+        same("FUNCTION", "LOAD", "REPLACE", "#!lua name=\"quoted\"\nredis.register_function('fq', function() return 1 end)");
+        same("FCALL", "fq", "0");
+        same("FUNCTION", "LOAD", "#!lua name=\"open\nredis.register_function('fo', function() return 1 end)");
+        same("FUNCTION", "LOAD", "#!lua 'name=x' \"\"\nredis.register_function('fo', function() return 1 end)");
+        same("EVAL", "#!lua flags=\"no-writes\"\nreturn 1", "0");
+        same("EVAL", "#!lua \"flags=no-writes,allow-oom\"\nreturn 2", "0");
+        same("EVAL", "#!lua flags='no-writes\nreturn 1", "0");
+        same("EVAL", "#!\"lua\"\nreturn 3", "0");
         same("FUNCTION", "LOAD", "#!lua name=x5\nredis.call('ping')");
         same("FUNCTION", "LOAD", "#!lua name=x6\nredis.register_function('f6')");
         same("FUNCTION", "LOAD", "#!lua name=x6\nredis.register_function('f6', function() end, 3)");

@@ -227,9 +227,8 @@ final class FunctionLibraries {
         if (nl < 0) {
             throw new CommandError("ERR Invalid library metadata");
         }
-        String line = new String(code, 0, nl, StandardCharsets.ISO_8859_1).trim();
-        String[] parts = line.split("[ \t\r]+");
-        if (parts.length == 0 || parts[0].isEmpty()) {
+        String[] parts = ScriptFlags.shebangArgs(code, nl);
+        if (parts == null || parts.length == 0) {
             throw new CommandError("ERR Invalid library metadata");
         }
         String engine = parts[0].substring(2);

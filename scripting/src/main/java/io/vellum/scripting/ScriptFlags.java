@@ -45,9 +45,8 @@ final class ScriptFlags {
         if (nl < 0) {
             throw new CommandError("ERR Invalid script shebang");
         }
-        String line = new String(body, 0, nl, java.nio.charset.StandardCharsets.ISO_8859_1);
-        String[] parts = line.trim().split("[ \t\r]+");
-        if (parts.length == 0 || parts[0].isEmpty()) {
+        String[] parts = shebangArgs(body, nl);
+        if (parts == null || parts.length == 0) {
             throw new CommandError("ERR Invalid engine in script shebang");
         }
         if (!parts[0].equals("#!lua")) {
@@ -72,6 +71,19 @@ final class ScriptFlags {
             }
         }
         return new Parsed(flags, nl);
+    }
+
+    /** The first line's words as sdssplitargs splits them (quotes allowed), or null for unbalanced quotes. */
+    static String[] shebangArgs(byte[] code, int lineEnd) {
+        java.util.List<byte[]> args = io.vellum.core.util.SplitArgs.split(java.util.Arrays.copyOf(code, lineEnd));
+        if (args == null) {
+            return null;
+        }
+        String[] out = new String[args.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new String(args.get(i), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return out;
     }
 
     static int indexOf(byte[] b, byte x) {

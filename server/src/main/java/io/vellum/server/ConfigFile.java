@@ -45,7 +45,7 @@ public final class ConfigFile {
     }
 
     private static Line parseLine(String origin, int number, String text) throws ConfigFileException {
-        List<byte[]> parts = io.vellum.server.resp.InlineArgs.split(text.getBytes(StandardCharsets.UTF_8));
+        List<byte[]> parts = io.vellum.core.util.SplitArgs.split(text.getBytes(StandardCharsets.UTF_8));
         if (parts == null) {
             throw fatal(origin, number, text, "Unbalanced quotes in configuration line");
         }

@@ -127,7 +127,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         byte[] line = new byte[end - start];
         in.getBytes(start, line);
         in.readerIndex(nl + 1);
-        List<byte[]> args = InlineArgs.split(line);
+        List<byte[]> args = io.vellum.core.util.SplitArgs.split(line);
         if (args == null) {
             throw new ProtocolException("ERR Protocol error: unbalanced quotes in request");
         }

@@ -1,14 +1,14 @@
-package io.vellum.server.resp;
+package io.vellum.core.util;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Redis's sdssplitargs: splits an inline command or a config line into arguments, with
+ * Redis's sdssplitargs: splits an inline command, a config line or a script's shebang into arguments, with
  * double quotes (escapes \n \r \t \b \a \xHH), single quotes, and whitespace.
  */
-public final class InlineArgs {
-    private InlineArgs() {
+public final class SplitArgs {
+    private SplitArgs() {
     }
 
     /** The arguments, or null for unbalanced quotes. */
