@@ -178,6 +178,37 @@ class ScriptKillDiffTest extends DifferentialTest {
         assertEquals(allowBusyDuringEval(RedisOracle.get().port()), allowBusyDuringEval(VellumTarget.get().port()));
     }
 
+    /**
+     * Commands sent after the script started but before it turned busy (Redis's
+     * tests/unit/scripting.tcl waits for BUSY with PINGs sent from the script's start): they
+     * get -BUSY once it is busy, in order after the replies of what was pipelined before them,
+     * instead of waiting for the end of a script that only SCRIPT KILL would end.
+     */
+    private String sentJustBeforeBusy(int port) {
+        try (RawClient runner = new RawClient("127.0.0.1", port); RawClient r = new RawClient("127.0.0.1", port);
+             RawClient w = new RawClient("127.0.0.1", port)) {
+            List<String> out = new java.util.ArrayList<>();
+            out.add(r.call("CONFIG", "SET", "busy-reply-threshold", "500").text());
+            runner.send(RawClient.encode(RawClient.argv("EVAL", LOOP, "0")));
+            sleep(50);
+            r.send(RawClient.encode(RawClient.argv("PING")));
+            w.send(RawClient.encode(RawClient.argv("SET", "beforebusy", "1")));
+            w.send(RawClient.encode(RawClient.argv("PING")));
+            out.add(r.read().text());
+            out.add(w.read().text());
+            out.add(w.read().text());
+            out.add(r.call("SCRIPT", "KILL").text());
+            out.add(runner.read().text());
+            out.add(r.call("EXISTS", "beforebusy").text());
+            return String.join("\n", out);
+        }
+    }
+
+    @Test
+    void commandsSentJustBeforeTheScriptTurnsBusyGetBusyToo() {
+        assertEquals(sentJustBeforeBusy(RedisOracle.get().port()), sentJustBeforeBusy(VellumTarget.get().port()));
+    }
+
     @Test
     void aClientThatConnectsWhileTheScriptIsBusyGetsBusyAndCanKillIt() {
         String[] r = runKilled(RedisOracle.get().port(), LOOP, "SCRIPT KILL", true);

@@ -369,7 +369,12 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         if (functions().loadTimedOut()) {
             throw new ScriptError.Killed(LuaReplySink.errorTable("FUNCTION LOAD timeout", false));
         }
-        if (run != null && isBusy()) {
+        if (run != null && !run.busy && engine != null && pastThreshold(run)) {
+            // first the batch's earlier replies, then -BUSY for everyone else
+            engine.releaseBeforeBusy(run.ctx.session());
+            run.busy = true;
+        }
+        if (run != null && run.busy) {
             if (engine.closing() && !run.killed && !run.ctx.isReplay()) {
                 // the store is closing (Engine#close): stopped as SHUTDOWN NOSAVE stops it; a
                 // replayed script ended on its primary, so it ends here too (and is unkillable)
@@ -378,6 +383,8 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             } else {
                 // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
                 engine.serveWhileBusy();
+                // commands that reached the inbox before the script turned busy get theirs too
+                engine.answerWaitingWhileBusy(run.ctx.session());
             }
             if (run.killed) {
                 throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));
@@ -449,9 +456,11 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
             return true;
         }
         ScriptRun run = current;
-        if (run == null || engine == null) {
-            return false;
-        }
+        return run != null && run.busy;
+    }
+
+    /** Whether {@code run} has run past busy-reply-threshold. */
+    private boolean pastThreshold(ScriptRun run) {
         long threshold = engine.config().busyReplyThreshold.get();
         return (System.nanoTime() - run.startNanos) / 1_000_000 >= threshold;
     }

@@ -17,6 +17,11 @@ final class ScriptRun {
     final long startNanos = System.nanoTime();
     volatile boolean wroteDirty;
     volatile boolean killed;
+    /**
+     * Past busy-reply-threshold, and what the batch did before it released: from then on other
+     * clients get -BUSY. Set by the thread running the script; read by network threads.
+     */
+    volatile boolean busy;
     /** Stopped by SHUTDOWN NOSAVE: nothing of the unit is logged. */
     volatile boolean discard;
     /**

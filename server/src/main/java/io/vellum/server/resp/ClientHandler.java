@@ -53,11 +53,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 if (scripting != null && scripting.isBusy()) {
                     // The engine thread is inside a script: answer here (-BUSY, SCRIPT KILL) as
                     // Redis does from processEventsWhileBlocked. Once a command of this
-                    // connection waits for the script, the ones after it wait too: replies
-                    // keep the order of the commands. (A SYNC debugging session reads every
+                    // connection waits for the script, or still waits in the engine's inbox
+                    // (the script answers those), the ones after it wait too: replies keep
+                    // the order of the commands. (A SYNC debugging session reads every
                     // command through whileBusy: its client's go to the debugger.)
                     boolean debugging = scripting.debugSessionRuns();
-                    if (!waitingForScript || debugging) {
+                    if (!waitingForScript && !session.hasSubmissionsInFlight() || debugging) {
                         byte[] reply = scripting.whileBusy(session, argv, engine.resolve(argv));
                         if (reply == io.vellum.core.spi.ScriptingEngine.QUIT_REPLY) {
                             submitBatch();

@@ -50,6 +50,12 @@ final class NettyConnection implements ClientConnection {
     }
 
     @Override
+    public boolean writeEncoded(byte[] resp) {
+        out.write(resp);
+        return true;
+    }
+
+    @Override
     public void flush() {
         if (out.isEmpty()) {
             return;

@@ -29,6 +29,14 @@ public interface ClientConnection {
      */
     void replaceReplies(long from, long to, String errorText);
 
+    /**
+     * Appends a reply already encoded in RESP (one answered while a script is busy); false
+     * when this transport takes only replies written through {@link #replies()}.
+     */
+    default boolean writeEncoded(byte[] resp) {
+        return false;
+    }
+
     /** Releases everything written so far (after the batch's log commit). */
     void flush();
 

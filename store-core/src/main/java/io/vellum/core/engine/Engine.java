@@ -464,6 +464,24 @@ public final class Engine implements AutoCloseable {
         loop.serveWhileBusy();
     }
 
+    /**
+     * The script {@code running} runs has just turned busy: commits and sends what the batch
+     * did before it (see {@link EngineLoop#releaseAllBut}). Called by the thread running it.
+     */
+    public void releaseBeforeBusy(Session running) {
+        loop.releaseAllBut(running);
+    }
+
+    /**
+     * While a script is busy: answers the commands that wait in the inbox as the network
+     * layer answers new ones ({@link io.vellum.core.spi.ScriptingEngine#whileBusy}). Called by
+     * the thread running the script, now and then.
+     */
+    public void answerWaitingWhileBusy(Session running) {
+        io.vellum.core.spi.ScriptingEngine scripting = scripting();
+        loop.answerWhileBusy(running, (s, argv) -> scripting.whileBusy(s, argv, resolve(argv)));
+    }
+
     /** Runs {@code task} on the engine thread and returns its result. */
     public <T> CompletableFuture<T> call(Callable<T> task) {
         return loop.call(task);

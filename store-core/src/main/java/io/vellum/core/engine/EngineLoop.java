@@ -38,7 +38,30 @@ final class EngineLoop {
     record AppendedUnit(Session session, long from, long to) {
     }
 
-    record Submission(Session session, List<byte[][]> commands) {
+    /**
+     * A session's commands, as read together. Counted in the session while in the inbox
+     * ({@link Session#hasSubmissionsInFlight}); {@link #answerWhileBusy} may answer a first
+     * part of it and leave the rest.
+     */
+    static final class Submission {
+        private final Session session;
+        private final List<byte[][]> commands;
+        private int start;
+
+        Submission(Session session, List<byte[][]> commands) {
+            this.session = session;
+            this.commands = commands;
+            session.submissionQueued();
+        }
+
+        Session session() {
+            return session;
+        }
+
+        /** The commands not answered yet. */
+        List<byte[][]> commands() {
+            return start == 0 ? commands : commands.subList(start, commands.size());
+        }
     }
 
     /** Session bookkeeping that any thread running units may do (never user code, never blocks). */
@@ -118,6 +141,7 @@ final class EngineLoop {
             while ((item = inbox.poll()) != null) {
                 boolean done;
                 if (item instanceof Submission sub) {
+                    sub.session().submissionTaken();
                     done = engine.dispatch.processSubmission(sub.session(), sub.commands());
                 } else if (item instanceof SessionTask t) {
                     t.task().run();
@@ -310,6 +334,7 @@ final class EngineLoop {
 
     private void handle(Object item) {
         if (item instanceof Submission sub) {
+            sub.session().submissionTaken();
             engine.dispatch.processSubmission(sub.session(), sub.commands());
         } else if (item instanceof SessionTask t) {
             t.task().run();
@@ -318,8 +343,100 @@ final class EngineLoop {
         }
     }
 
+    /**
+     * Answers, while a script is busy, the commands that wait in the inbox (Redis's
+     * processEventsWhileBlocked reads them then): a command sent just before the script turned
+     * busy gets -BUSY, or SCRIPT KILL runs, instead of waiting for the end of a script that may
+     * never end. {@code whileBusy} gives each command's reply, or null for one that waits for
+     * the script; then the rest of its session's commands wait too, as do the script's own
+     * session's, a blocked session's and any whose transport takes no encoded replies.
+     * Called by the thread running the script, which owns the engine.
+     */
+    void answerWhileBusy(Session scriptSession, java.util.function.BiFunction<Session, byte[][], byte[]> whileBusy) {
+        if (inbox.isEmpty()) {
+            return;
+        }
+        java.util.Set<Session> waiting = new java.util.HashSet<>();
+        waiting.add(scriptSession);
+        for (java.util.Iterator<Object> it = inbox.iterator(); it.hasNext(); ) {
+            if (!(it.next() instanceof Submission sub)) {
+                continue;
+            }
+            Session s = sub.session();
+            if (waiting.contains(s) || s.isClosed() || s.isBlocked() || !s.pending().isEmpty() || s.interceptor() != null) {
+                waiting.add(s);
+                continue;
+            }
+            List<byte[][]> commands = sub.commands();
+            int answered = 0;
+            boolean quit = false;
+            while (answered < commands.size() && !quit) {
+                byte[] reply = whileBusy.apply(s, commands.get(answered));
+                if (reply == null || !s.connection().writeEncoded(reply)) {
+                    break;
+                }
+                answered++;
+                quit = reply == io.vellum.core.spi.ScriptingEngine.QUIT_REPLY;
+            }
+            if (answered > 0) {
+                s.connection().flush();
+            }
+            if (quit) {
+                s.setCloseAfterReply();
+                s.connection().closeAfterFlush();
+            }
+            if (answered == commands.size() || quit) {
+                it.remove();
+                s.submissionTaken();
+            } else {
+                sub.start += answered;
+                waiting.add(s);
+            }
+        }
+    }
+
     /** Releases the batch: commit the log once, then send every reply written. */
     void endBatch() {
+        commitBatchLog();
+        for (int i = 0; i < withOutput.size(); i++) {
+            Session s = withOutput.get(i);
+            s.outputMarked = false;
+            s.connection().flush();
+            if (s.closeAfterReply()) {
+                s.connection().closeAfterFlush();
+            }
+        }
+        withOutput.clear();
+    }
+
+    /**
+     * A script turned busy: what the batch did before it is committed and its replies sent
+     * (Redis's processEventsWhileBlocked runs beforeSleep: the AOF flush, then the writes),
+     * so that a -BUSY reply from now on never overtakes one of them. The script's own session
+     * keeps its replies: its unit is under way, and its other commands wait for it anyway.
+     */
+    void releaseAllBut(Session running) {
+        commitBatchLog();
+        boolean kept = false;
+        for (int i = 0; i < withOutput.size(); i++) {
+            Session s = withOutput.get(i);
+            if (s == running) {
+                kept = true;
+                continue;
+            }
+            s.outputMarked = false;
+            s.connection().flush();
+            if (s.closeAfterReply()) {
+                s.connection().closeAfterFlush();
+            }
+        }
+        withOutput.clear();
+        if (kept) {
+            withOutput.add(running);
+        }
+    }
+
+    private void commitBatchLog() {
         if (!appendedInBatch.isEmpty()) {
             CommandLog log = engine.log();
             try {
@@ -333,15 +450,6 @@ final class EngineLoop {
             }
             appendedInBatch.clear();
         }
-        for (int i = 0; i < withOutput.size(); i++) {
-            Session s = withOutput.get(i);
-            s.outputMarked = false;
-            s.connection().flush();
-            if (s.closeAfterReply()) {
-                s.connection().closeAfterFlush();
-            }
-        }
-        withOutput.clear();
     }
 
     /** The sink for a session's replies (marks it for release at the end of the batch). */

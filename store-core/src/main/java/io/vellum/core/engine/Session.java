@@ -244,6 +244,28 @@ public final class Session {
         return pending;
     }
 
+    // ------------------------------------------------------------------ submissions in flight
+
+    /*
+     * Submissions of this session in the engine's inbox, not yet taken: while a script is busy
+     * a network thread answers a command at once (-BUSY) only when none is, so replies keep
+     * the order of the commands. Counted by whichever thread queues or takes one.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    void submissionQueued() {
+        inFlight.incrementAndGet();
+    }
+
+    void submissionTaken() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Whether a command this session sent still waits in the engine's inbox. Any thread. */
+    public boolean hasSubmissionsInFlight() {
+        return inFlight.get() > 0;
+    }
+
     // ------------------------------------------------------------------ extensions
 
     @SuppressWarnings("unchecked")
