@@ -90,6 +90,28 @@ class ServerDiffTest extends DifferentialTest {
         assertEquals(40, vs.get("run_id").length());
     }
 
+    /** INFO memory counts the cached scripts and the loaded functions and libraries, as Redis does. */
+    @Test
+    void memorySectionCountsScriptsAndFunctions() {
+        both("SCRIPT", "FLUSH");
+        both("FUNCTION", "FLUSH");
+        for (int i = 0; i < 3; i++) {
+            both("SCRIPT", "LOAD", "return " + i);
+        }
+        both("EVAL", "return 'x'", "0");
+        both("FUNCTION", "LOAD", "#!lua name=infolib\nredis.register_function('a', function() return 1 end)\n"
+                + "redis.register_function('b', function() return 2 end)");
+        for (String f : List.of("number_of_cached_scripts", "number_of_functions", "number_of_libraries")) {
+            assertEquals(redisInfo("memory").get("Memory").get(f), vellumInfo("memory").get("Memory").get(f), f);
+        }
+        assertEquals("4", vellumInfo("memory").get("Memory").get("number_of_cached_scripts"));
+        assertTrue(Long.parseLong(vellumInfo("memory").get("Memory").get("used_memory_scripts_eval")) > 0);
+        both("SCRIPT", "FLUSH");
+        both("FUNCTION", "FLUSH");
+        assertEquals("0", vellumInfo("memory").get("Memory").get("number_of_cached_scripts"));
+        assertEquals("0", vellumInfo("memory").get("Memory").get("number_of_libraries"));
+    }
+
     @Test
     void keyspaceSection() {
         both("SET", "a", "1");
@@ -181,6 +203,27 @@ class ServerDiffTest extends DifferentialTest {
         List<String> r = ClientDiffTest.lines(redis.call("DEBUG", "HELP").node());
         List<String> v = ClientDiffTest.lines(vellum.call("DEBUG", "HELP").node());
         ClientDiffTest.assertInOrder(v, r, "DEBUG HELP");
+    }
+
+    /** A standalone server's answers to the cluster commands, which clients use to tell the modes apart. */
+    @Test
+    void clusterCommandsSayClusterSupportIsDisabled() {
+        same("CLUSTER", "INFO");
+        same("CLUSTER", "SLOTS");
+        same("CLUSTER", "SHARDS");
+        same("CLUSTER", "NODES");
+        same("CLUSTER", "MYID");
+        same("CLUSTER", "KEYSLOT", "foo");
+        same("CLUSTER", "HELP");
+        same("CLUSTER", "RESET", "HARD");
+        same("CLUSTER");
+        same("CLUSTER", "INFO", "extra");
+        same("CLUSTER", "nosuch");
+        same("READONLY");
+        same("READWRITE");
+        same("ASKING");
+        same("EVAL", "return redis.pcall('cluster', 'info')", "0");
+        same("EVAL", "return redis.pcall('cluster', 'reset')", "0");
     }
 
     @Test

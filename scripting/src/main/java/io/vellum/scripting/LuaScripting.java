@@ -75,6 +75,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     @Override
     public void attach(Engine engine) {
         this.engine = engine;
+        engine.addInfoContributor(this::contributeInfo);
         LuaSandbox s = sandbox;
         if (s != null) {
             s.setMemoryLimit(() -> engine.config().scriptMaxMemory.get());
@@ -83,6 +84,36 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     Engine engine() {
         return engine;
+    }
+
+    /**
+     * INFO memory's script fields: the cached scripts and functions, and the bytes of their
+     * code (Redis counts its dictionaries' allocations too). The Lua state lives in the JVM
+     * heap, counted in used_memory; the used_memory_vm_* fields stay 0.
+     */
+    private void contributeInfo(String section, io.vellum.core.engine.InfoSection fields) {
+        if (!section.equals("memory")) {
+            return;
+        }
+        long evalBytes = cache.bodyBytes() + 40L * cache.size();
+        long functionBytes = 0;
+        int libraries = 0;
+        int functionCount = 0;
+        FunctionLibraries f = functions;
+        if (f != null) {
+            for (FunctionLibraries.Library l : f.libraries().values()) {
+                functionBytes += l.code.length;
+            }
+            libraries = f.libraries().size();
+            functionCount = f.functionCount();
+        }
+        fields.put("used_memory_scripts_eval", evalBytes)
+                .put("number_of_cached_scripts", cache.size())
+                .put("number_of_functions", functionCount)
+                .put("number_of_libraries", libraries)
+                .put("used_memory_functions", functionBytes)
+                .put("used_memory_scripts", evalBytes + functionBytes)
+                .put("used_memory_scripts_human", io.vellum.core.util.HumanBytes.format(evalBytes + functionBytes));
     }
 
     ScriptRun current() {

@@ -131,6 +131,14 @@ public final class CommandTable {
             return this;
         }
 
+        /** Binds {@code handler} to every subcommand of the container {@code name} ("cluster"). */
+        public Binder bindSubcommands(String name, CommandHandler handler) {
+            for (CommandSpec sub : spec(name).subcommands.values()) {
+                sub.bind(handler);
+            }
+            return this;
+        }
+
         /** Overrides key finding for a command whose key specs do not suffice. */
         public Binder keys(String name, KeyExtractor extractor) {
             spec(name).bindKeys(extractor);

@@ -29,6 +29,7 @@ public final class BuiltinCommands {
                 new StreamCommands(),
                 new HyperLogLogCommands(),
                 new GeoCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new ClusterCommands());
     }
 }

@@ -319,19 +319,7 @@ final class InfoServer {
         return String.format(Locale.ROOT, "%.2f%%", b == 0 ? 0.0 : 100.0 * a / b);
     }
 
-    /** Redis's bytesToHuman: 100B, 1.50K, 2.00M, 3.25G... */
     static String human(long n) {
-        String[] units = {"K", "M", "G", "T", "P"};
-        if (n < 1024) {
-            return n + "B";
-        }
-        double d = n;
-        for (String u : units) {
-            d /= 1024;
-            if (d < 1024 || u.equals("P")) {
-                return String.format(Locale.ROOT, "%.2f%s", d, u);
-            }
-        }
-        return n + "B";
+        return io.vellum.core.util.HumanBytes.format(n);
     }
 }
