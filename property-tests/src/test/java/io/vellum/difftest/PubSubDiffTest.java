@@ -122,6 +122,29 @@ class PubSubDiffTest extends DifferentialTest {
         same2(1, "PING", "end");
     }
 
+    /**
+     * Redis's tests/unit/pubsub.tcl "PubSub messages with CLIENT REPLY OFF": subscription
+     * notifications and messages are pushes (CLIENT_PUSHING), sent whatever CLIENT REPLY says.
+     */
+    @Test
+    void notificationsAndMessagesIgnoreClientReplyOff() {
+        sameN(redis2, vellum2, 0, argv("CLIENT", "REPLY", "OFF"));
+        same2(1, "SUBSCRIBE", "quiet");
+        same2(1, "PSUBSCRIBE", "qu*");
+        same1(1, "PUBLISH", "quiet", "hello");
+        samePending(redis2, vellum2, "message");
+        samePending(redis2, vellum2, "pmessage");
+        same2(1, "UNSUBSCRIBE", "quiet");
+        same2(1, "PUNSUBSCRIBE", "qu*");
+        sameN(redis2, vellum2, 0, argv("CLIENT", "REPLY", "ON"));
+        same2(1, "PING", "back");
+        // SKIP drops the next reply only; a SUBSCRIBE's notifications still arrive
+        sameN(redis2, vellum2, 0, argv("CLIENT", "REPLY", "SKIP"));
+        same2(1, "SUBSCRIBE", "skipped");
+        same2(1, "UNSUBSCRIBE", "skipped");
+        nothingPending();
+    }
+
     @Test
     void subscribePublishUnsubscribe() {
         same2(2, "SUBSCRIBE", "news", "sport");

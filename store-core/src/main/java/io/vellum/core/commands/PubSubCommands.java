@@ -78,7 +78,7 @@ public final class PubSubCommands implements CommandGroup {
         if (ctx.isReplay()) {
             return; // see the class comment
         }
-        ReplySink out = ctx.replyOutsideDigest();
+        ReplySink out = ctx.pushReply();
         PubSubRegistry registry = ctx.engine().pubSub();
         for (int i = 1; i < ctx.argc(); i++) {
             registry.subscribe(ctx.session(), kind, ctx.arg(i), out);
@@ -89,7 +89,7 @@ public final class PubSubCommands implements CommandGroup {
         if (ctx.isReplay()) {
             return;
         }
-        ReplySink out = ctx.replyOutsideDigest();
+        ReplySink out = ctx.pushReply();
         PubSubRegistry registry = ctx.engine().pubSub();
         if (ctx.argc() == 1) {
             registry.unsubscribeAll(ctx.session(), kind, out);

@@ -84,6 +84,18 @@ public final class CommandContext {
         return reply;
     }
 
+
+    /**
+     * {@link #replyOutsideDigest()} for a push (Redis's CLIENT_PUSHING): a pub/sub
+     * notification reaches the client even while CLIENT REPLY OFF or SKIP drops its replies.
+     */
+    public ReplySink pushReply() {
+        if (session().repliesDiscarded && !isReplay() && !inExec()) {
+            return engine().output(session());
+        }
+        return replyOutsideDigest();
+    }
+
     public int flags() {
         return flags;
     }

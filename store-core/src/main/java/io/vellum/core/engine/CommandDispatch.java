@@ -145,6 +145,7 @@ final class CommandDispatch {
 
     private ReplySink replySinkFor(Session s) {
         Session.ReplyMode mode = s.replyMode();
+        s.repliesDiscarded = mode != Session.ReplyMode.ON;
         if (mode == Session.ReplyMode.ON) {
             return loop.output(s);
         }

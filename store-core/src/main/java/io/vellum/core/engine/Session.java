@@ -51,6 +51,8 @@ public final class Session {
 
     /** Set while the session is in the engine's list of sessions with replies to release. */
     boolean outputMarked;
+    /** CLIENT REPLY OFF or SKIP drops the replies of the command running (not its pushes). */
+    boolean repliesDiscarded;
 
     /** State owned by other parts (pub/sub subscriptions, script debugging...). */
     private Object pubSubState;
