@@ -193,6 +193,12 @@ class ClientDiffTest extends DifferentialTest {
             c.send(RawClient.encode(RawClient.argv("GET", "a")));
         }
         same("GET", "a");
+        // ON right after SKIP: its own OK is sent (Redis clears the skip first), then PONG
+        for (RawClient c : List.of(redis, vellum)) {
+            c.send(RawClient.encode(RawClient.argv("CLIENT", "REPLY", "SKIP")));
+        }
+        same("CLIENT", "REPLY", "ON");
+        same("PING");
         same("CLIENT", "REPLY", "maybe");
         same("CLIENT", "REPLY");
         same("CLIENT", "REPLY", "ON");

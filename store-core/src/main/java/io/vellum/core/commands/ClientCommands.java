@@ -289,15 +289,10 @@ public final class ClientCommands implements CommandGroup {
     static void reply(CommandContext ctx) {
         Session s = ctx.session();
         if (ctx.argIs(2, "on")) {
-            boolean wasOff = s.replyMode() == Session.ReplyMode.OFF;
             s.setReplyMode(Session.ReplyMode.ON);
-            if (wasOff && !ctx.inExec()) {
-                // this command's sink discards (replies were off when it started): Redis
-                // turns replies on before answering
-                ctx.engine().output(s).ok();
-            } else {
-                ctx.reply().ok();
-            }
+            // this command's own sink discards when replies were off or skipped as it started:
+            // Redis clears both flags before answering
+            ctx.pushReply().ok();
         } else if (ctx.argIs(2, "off")) {
             s.setReplyMode(Session.ReplyMode.OFF);
         } else if (ctx.argIs(2, "skip")) {

@@ -86,8 +86,9 @@ public final class CommandContext {
 
 
     /**
-     * {@link #replyOutsideDigest()} for a push (Redis's CLIENT_PUSHING): a pub/sub
-     * notification reaches the client even while CLIENT REPLY OFF or SKIP drops its replies.
+     * {@link #replyOutsideDigest()} for what Redis writes even while CLIENT REPLY OFF or SKIP
+     * drops the command's replies: pushes (CLIENT_PUSHING: pub/sub notifications), and the
+     * OK of CLIENT REPLY ON, which clears both flags first.
      */
     public ReplySink pushReply() {
         if (session().repliesDiscarded && !isReplay() && !inExec()) {
