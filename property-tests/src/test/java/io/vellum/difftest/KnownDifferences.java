@@ -130,6 +130,11 @@ import java.util.List;
  *   <li><b>SET_REPL_TEXT_72</b> — redis.set_repl() with a wrong argument count says "requires
  *       one argument" in 7.2 (redis/redis#11415, merged October 2022 for 7.2); 7.0 says "requires
  *       two arguments". ScriptDiffTest checks Vellum's text directly.</li>
+ *   <li><b>MEMORY_USAGE</b> — MEMORY USAGE estimates Vellum's own layout on the JVM heap, not
+ *       jemalloc's size classes, so the numbers are never compared: its replies' types, its
+ *       errors and its nil for a missing key are, and the estimate grows with the value.
+ *       MEMORY STATS, DOCTOR, MALLOC-STATS and PURGE are about an allocator Vellum does not
+ *       have and answer the unknown-subcommand error; MEMORY HELP lists only USAGE.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their

@@ -226,6 +226,44 @@ class ServerDiffTest extends DifferentialTest {
         same("EVAL", "return redis.pcall('cluster', 'reset')", "0");
     }
 
+    /** MEMORY USAGE: nil, errors and key extraction as Redis; the estimate itself is Vellum's (KnownDifferences MEMORY_USAGE). */
+    @Test
+    void memoryUsage() {
+        same("MEMORY", "USAGE", "nosuch");
+        both("SET", "mu:s", "x".repeat(100));
+        both("RPUSH", "mu:l", "a", "b", "c");
+        both("HSET", "mu:h", "f", "v", "g", "w");
+        both("SADD", "mu:set", "a", "b");
+        both("ZADD", "mu:z", "1", "a", "2", "b");
+        both("XADD", "mu:x", "1-1", "f", "v");
+        same("MEMORY", "USAGE", "mu:s", "SAMPLES", "-1");
+        same("MEMORY", "USAGE", "mu:s", "SAMPLES", "x");
+        same("MEMORY", "USAGE", "mu:s", "SAMPLES");
+        same("MEMORY", "USAGE", "mu:s", "BOGUS", "1");
+        same("MEMORY", "USAGE");
+        same("MEMORY");
+        same("MEMORY", "nosuch");
+        same("COMMAND", "GETKEYS", "MEMORY", "USAGE", "mu:s");
+        for (String k : List.of("mu:s", "mu:l", "mu:h", "mu:set", "mu:z", "mu:x")) {
+            for (String[] args : List.of(new String[] {"MEMORY", "USAGE", k}, new String[] {"MEMORY", "USAGE", k, "SAMPLES", "0"})) {
+                RespReader.Node r = redis.call(args).node();
+                RespReader.Node v = vellum.call(args).node();
+                assertEquals(r.type(), v.type(), k);
+                assertTrue(Long.parseLong(v.scalarText()) > 0, k);
+            }
+        }
+        long small = Long.parseLong(vellum.call("MEMORY", "USAGE", "mu:s").node().scalarText());
+        both("SET", "mu:s", "x".repeat(10_000));
+        long big = Long.parseLong(vellum.call("MEMORY", "USAGE", "mu:s").node().scalarText());
+        assertTrue(big > small + 9_000, small + " then " + big);
+        long fewFields = Long.parseLong(vellum.call("MEMORY", "USAGE", "mu:h", "SAMPLES", "0").node().scalarText());
+        for (int i = 0; i < 200; i++) {
+            both("HSET", "mu:h", "field" + i, "value" + i);
+        }
+        long manyFields = Long.parseLong(vellum.call("MEMORY", "USAGE", "mu:h", "SAMPLES", "0").node().scalarText());
+        assertTrue(manyFields > fewFields * 50, fewFields + " then " + manyFields);
+    }
+
     @Test
     void dbsizeFlushAndTime() {
         same("DBSIZE");

@@ -30,6 +30,7 @@ public final class BuiltinCommands {
                 new HyperLogLogCommands(),
                 new GeoCommands(),
                 new PubSubCommands(),
-                new ClusterCommands());
+                new ClusterCommands(),
+                new MemoryCommands());
     }
 }
