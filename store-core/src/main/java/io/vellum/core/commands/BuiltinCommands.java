@@ -31,6 +31,7 @@ public final class BuiltinCommands {
                 new GeoCommands(),
                 new PubSubCommands(),
                 new ClusterCommands(),
-                new MemoryCommands());
+                new MemoryCommands(),
+                new SlowLogCommands());
     }
 }

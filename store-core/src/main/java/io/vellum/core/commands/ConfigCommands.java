@@ -60,11 +60,21 @@ public final class ConfigCommands implements CommandGroup {
     }
 
     /* CONFIG SET parameter value [parameter value ...] */
+    /** Redis's SENSITIVE_CONFIG directives: their values are redacted from the slow log. */
+    private static final java.util.Set<String> SENSITIVE = java.util.Set.of("requirepass", "masterauth", "masteruser");
+
     static void set(CommandContext ctx) {
         if ((ctx.argc() & 1) != 0) {
             throw io.vellum.core.command.Errors.E_SYNTAX;
         }
         StoreConfig config = ctx.config();
+        // configSetCommand redacts every password given, before it finds any error
+        for (int i = 2; i < ctx.argc(); i += 2) {
+            ConfigParam<?> p = config.find(ctx.argString(i));
+            if (p != null && SENSITIVE.contains(p.name())) {
+                ctx.redact(i + 1);
+            }
+        }
         List<ConfigParam<?>> params = new ArrayList<>();
         List<String> values = new ArrayList<>();
         // Find every directive first; the first unknown one is the error (configSetCommand).

@@ -92,6 +92,11 @@ public final class ConnectionCommands implements CommandGroup {
         if (ctx.argc() > 3) {
             throw Errors.E_SYNTAX;
         }
+        // authCommand: the password (and a username) never reach the slow log
+        ctx.redact(1);
+        if (ctx.argc() == 3) {
+            ctx.redact(2);
+        }
         String required = ctx.config().requirepass.get();
         if (required.isEmpty() && ctx.argc() == 2) {
             ctx.reply().error("ERR AUTH <password> called without any password configured for the default user. "
@@ -143,6 +148,8 @@ public final class ConnectionCommands implements CommandGroup {
         for (int j = next; j < ctx.argc(); j++) {
             int left = ctx.argc() - j - 1;
             if (ctx.argIs(j, "auth") && left >= 2) {
+                ctx.redact(j + 1);
+                ctx.redact(j + 2);
                 user = ctx.argString(j + 1);
                 pass = ctx.argString(j + 2);
                 j += 2;

@@ -35,6 +35,8 @@ public final class StoreConfig {
     public final ConfigParam.Int protoMaxBulkLen = add(ConfigParam.Int.memory("proto-max-bulk-len", 512 * MB, 1024 * 1024, Long.MAX_VALUE, true));
     public final ConfigParam.Int clientQueryBufferLimit = add(ConfigParam.Int.memory("client-query-buffer-limit", GB, 1024 * 1024, Long.MAX_VALUE, true));
     public final ConfigParam.Int busyReplyThreshold = add(new ConfigParam.Int("busy-reply-threshold", 5000, 0, Long.MAX_VALUE, true, "lua-time-limit"));
+    public final ConfigParam.Int slowlogLogSlowerThan = add(new ConfigParam.Int("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true));
+    public final ConfigParam.Int slowlogMaxLen = add(new ConfigParam.Int("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
     /** Vellum's own: the memory one script may take (0: bounded by the heap only); see the scripting module's ScriptMemory. */
     public final ConfigParam.Int scriptMaxMemory = add(ConfigParam.Int.memory("script-max-memory", 0, 0, Long.MAX_VALUE, true));
 

@@ -130,6 +130,6 @@ final class BlockedCommands {
      * command is counted now, as Redis's updateStatsOnUnblock does.
      */
     private void countEndedWait(BlockedClients.Blocked b, boolean failed) {
-        engine.countCall(engine.resolve(b.argv), b.session, 0, failed);
+        engine.countCall(engine.resolve(b.argv), b.session, 0, failed, b.argv, false);
     }
 }

@@ -39,6 +39,8 @@ public final class CommandContext {
     private final Engine engine;
     private final Session session;
     private final byte[][] argv;
+    private byte[][] loggedArgv;
+    private static final byte[] REDACTED = "(redacted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final ReplySink reply;
     private final CommandSpec spec;
     private final int flags;
@@ -47,6 +49,7 @@ public final class CommandContext {
         this.engine = engine;
         this.session = session;
         this.argv = argv;
+        this.loggedArgv = argv;
         this.reply = reply;
         this.spec = spec;
         this.flags = flags;
@@ -243,6 +246,22 @@ public final class CommandContext {
     }
 
     // ------------------------------------------------------------------ arguments
+
+    /**
+     * Replaces argument {@code index} by "(redacted)" in what the slow log keeps (Redis's
+     * redactClientCommandArgument): passwords given to AUTH, HELLO and CONFIG SET.
+     */
+    public void redact(int index) {
+        if (loggedArgv == argv) {
+            loggedArgv = argv.clone();
+        }
+        loggedArgv[index] = REDACTED;
+    }
+
+    /** The arguments as the slow log shows them: {@link #argv()} but for {@link #redact redacted} ones. */
+    public byte[][] loggedArgv() {
+        return loggedArgv;
+    }
 
     public byte[][] argv() {
         return argv;

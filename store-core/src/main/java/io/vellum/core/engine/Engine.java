@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
     private final Keyspace keyspace;
     private final CommandTable table;
     private final WatchRegistry watches = new WatchRegistry();
+    private final SlowLog slowLog;
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
     final UnitState unit = new UnitState();
@@ -163,6 +164,7 @@ public final class Engine implements AutoCloseable {
     private Engine(Builder b) {
         this.config = b.config;
         this.clock = new UnitClock(b.timeSource);
+        this.slowLog = new SlowLog(b.config, clock);
         this.keyspace = new Keyspace(b.config.databases.intValue(), clock);
         this.log = b.log;
         this.scripting = b.scripting;
@@ -225,6 +227,11 @@ public final class Engine implements AutoCloseable {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    /** SLOWLOG's entries. Engine thread only. */
+    public SlowLog slowLog() {
+        return slowLog;
     }
 
     public PubSubRegistry pubSub() {
@@ -625,20 +632,28 @@ public final class Engine implements AutoCloseable {
         if (waiting != null && (waiting != waitingBefore || waiting.keptByRetry)) {
             s.waitingCallMicros += micros;
         } else {
-            countCall(spec, s, micros, failed);
+            // replayed units were logged where they first ran (Redis's AOF load skips call())
+            countCall(spec, s, micros, failed, ctx.isReplay() ? null : ctx.loggedArgv(), ctx.inScript());
         }
         watches.settle(keyspace);
     }
 
-    /** Counts a finished command in INFO commandstats, with what its runs took while its client waited. */
-    void countCall(CommandSpec spec, Session s, long micros, boolean failed) {
+    /**
+     * Counts a finished command in INFO commandstats, with what its runs took while its client
+     * waited, and offers it to the slow log ({@code argv} null: not to be logged).
+     */
+    void countCall(CommandSpec spec, Session s, long micros, boolean failed, byte[][] argv, boolean fromScript) {
         // INFO total_commands_processed as Redis's call() counts it: every command run, those
         // of EXEC and of scripts included, none refused before running, a blocked one when served
         totalCommands++;
-        spec.recordCall(s.waitingCallMicros + micros);
+        long total = s.waitingCallMicros + micros;
+        spec.recordCall(total);
         s.waitingCallMicros = 0;
         if (failed) {
             spec.recordFailed();
+        }
+        if (argv != null) {
+            slowLog.consider(spec, s, argv, total, fromScript);
         }
     }
 
