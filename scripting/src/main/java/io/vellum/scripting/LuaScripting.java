@@ -424,6 +424,46 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
     }
 
     @Override
+    public boolean mayWriteOrReplicate(byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+        boolean declared = spec.isWrite() || spec.has(io.vellum.core.command.CommandFlag.MAY_REPLICATE);
+        int flags;
+        switch (spec.fullName()) {
+            case "eval" -> {
+                ScriptCache.Script cached = argv.length > 1 ? cache.get(Sha1.hex(argv[1])) : null;
+                if (cached != null) {
+                    flags = cached.flags();
+                } else {
+                    try {
+                        flags = ScriptFlags.parseShebang(argv[1]).flags();
+                    } catch (io.vellum.core.command.CommandError e) {
+                        return declared; // EVAL refuses it when it runs
+                    }
+                }
+            }
+            case "evalsha" -> {
+                ScriptCache.Script cached = argv.length > 1 && argv[1].length == 40 ? cache.get(argv[1]) : null;
+                if (cached == null) {
+                    return declared;
+                }
+                flags = cached.flags();
+            }
+            case "fcall" -> {
+                FunctionLibraries.Function f = argv.length > 1 && functions != null
+                        ? functions.function(io.vellum.core.util.Text.latin1(argv[1])) : null;
+                if (f == null) {
+                    return declared;
+                }
+                flags = f.flags();
+            }
+            default -> {
+                return declared;
+            }
+        }
+        // scriptFlagsToCmdFlags: declared flags replace the command's (COMPAT: none declared)
+        return (flags & ScriptFlags.COMPAT) != 0 ? declared : (flags & ScriptFlags.NO_WRITES) == 0;
+    }
+
+    @Override
     public boolean runsOffEngineThread(io.vellum.core.engine.Session session) {
         return !debug.isEnabled(session);
     }

@@ -1,5 +1,6 @@
 package io.vellum.core.commands;
 
+import io.vellum.core.command.CommandError;
 import io.vellum.core.command.CommandGroup;
 import io.vellum.core.command.CommandTable;
 import io.vellum.core.command.Errors;
@@ -30,6 +31,11 @@ public final class ClientCommands implements CommandGroup {
                 .bind("client|kill", ClientCommands::kill)
                 .bind("client|unblock", ClientCommands::unblock)
                 .bind("client|reply", ClientCommands::reply)
+                .bind("client|pause", ClientCommands::pause)
+                .bind("client|unpause", ctx -> {
+                    ctx.engine().clientPause().unpause();
+                    ctx.reply().ok();
+                })
                 .bind("client|no-evict", ctx -> onOff(ctx, ctx.session()::setNoEvict))
                 .bind("client|no-touch", ctx -> onOff(ctx, ctx.session()::setNoTouch))
                 .bind("client|help", ClientCommands::help);
@@ -283,6 +289,36 @@ public final class ClientCommands implements CommandGroup {
         boolean done = target != null && ctx.engine().unblock(target,
                 error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null);
         ctx.reply().integer(done ? 1 : 0);
+    }
+
+    /* CLIENT PAUSE timeout [WRITE|ALL] */
+    static void pause(CommandContext ctx) {
+        if (ctx.argc() > 4) {
+            throw Help.subcommandSyntaxError(ctx);
+        }
+        io.vellum.core.engine.ClientPause.Type type = io.vellum.core.engine.ClientPause.Type.ALL;
+        if (ctx.argc() == 4) {
+            if (ctx.argIs(3, "write")) {
+                type = io.vellum.core.engine.ClientPause.Type.WRITE;
+            } else if (!ctx.argIs(3, "all")) {
+                throw new CommandError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            }
+        }
+        // getTimeoutFromObjectOrReply(UNIT_MILLISECONDS)
+        byte[] t = ctx.arg(2);
+        if (!io.vellum.core.util.Longs.isLong(t)) {
+            throw new CommandError("ERR timeout is not an integer or out of range");
+        }
+        long ms = io.vellum.core.util.Longs.parseValid(t);
+        if (ms < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        long now = ctx.nowMillis();
+        if (ms > 0 && ms > Long.MAX_VALUE - now) {
+            throw new CommandError("ERR timeout is out of range");
+        }
+        ctx.engine().clientPause().pause(type, ms == 0 ? 0 : now + ms, now);
+        ctx.reply().ok();
     }
 
     /* CLIENT REPLY ON | OFF | SKIP */

@@ -74,7 +74,7 @@ final class CommandDispatch {
             if (s.closeAfterReply()) {
                 return true;
             }
-            if (s.isBlocked()) {
+            if (s.isBlocked() || s.postponed) {
                 s.pending().addAll(commands.subList(i, commands.size()));
                 return true;
             }
@@ -132,7 +132,7 @@ final class CommandDispatch {
 
     /** Runs a blocked-then-released session's queued commands. */
     void drainPending(Session s) {
-        while (!s.isBlocked() && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
+        while (!s.isBlocked() && !s.postponed && !s.pending().isEmpty() && !s.isClosed() && !s.closeAfterReply()) {
             CommandSpec spec = resolve(s.pending().peek());
             if (loop.runningHere && !runsAnywhere(s, spec)) {
                 // the engine thread goes on with them (the session's later commands queue behind)
@@ -158,6 +158,13 @@ final class CommandDispatch {
     /** A client's command, with every check Redis's processCommand makes before running it. */
     /** Runs one client command; {@code spec} is {@link #resolve}'s answer for it (looked up once). */
     private void executeClientCommand(Session s, byte[][] argv, CommandSpec spec) {
+        ClientPause pause = engine.clientPause();
+        if (pause.active() && spec != null && checkExistence(argv, spec) == null && checkClient(s, spec) == null
+                && pause.holds(s, spec, argv)) {
+            // processCommand's pause check comes after the others, before MULTI's queuing
+            pause.postpone(s, argv);
+            return;
+        }
         ReplySink out = replySinkFor(s);
         if (s.replyMode() == Session.ReplyMode.SKIP) {
             s.setReplyMode(Session.ReplyMode.SKIP_NEXT);

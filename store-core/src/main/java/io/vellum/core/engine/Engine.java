@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private final CommandTable table;
     private final WatchRegistry watches = new WatchRegistry();
     private final SlowLog slowLog;
+    private final ClientPause clientPause = new ClientPause(this);
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
     final UnitState unit = new UnitState();
@@ -229,6 +230,11 @@ public final class Engine implements AutoCloseable {
         return watches;
     }
 
+    /** CLIENT PAUSE's state. Engine thread only. */
+    public ClientPause clientPause() {
+        return clientPause;
+    }
+
     /** SLOWLOG's entries. Engine thread only. */
     public SlowLog slowLog() {
         return slowLog;
@@ -363,7 +369,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public int blockedClients() {
-        return blocked.count();
+        return blocked.count() + clientPause.postponedCount();
     }
 
     /** Open client sessions (engine thread). */
@@ -563,6 +569,7 @@ public final class Engine implements AutoCloseable {
         logUnit(s, kind, commands, replyFrom);
         pubSub.releaseDeferred(); // messages to the publisher itself follow its reply (Redis 7.2)
         blocking.serveBlocked();
+        clientPause.serveReleased();
     }
 
     /**

@@ -53,6 +53,8 @@ public final class Session {
     boolean outputMarked;
     /** CLIENT REPLY OFF or SKIP drops the replies of the command running (not its pushes). */
     boolean repliesDiscarded;
+    /** Its next command (first in {@link #pending()}) waits for a CLIENT PAUSE to end. */
+    boolean postponed;
 
     /** State owned by other parts (pub/sub subscriptions, script debugging...). */
     private Object pubSubState;

@@ -82,6 +82,7 @@ final class SessionRegistry {
             blocked.unblock(b);
         }
         s.pending().clear();
+        engine.clientPause().forget(s);
         for (Consumer<Session> l : sessionClosedListeners) {
             l.accept(s);
         }

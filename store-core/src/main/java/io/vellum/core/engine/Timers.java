@@ -76,9 +76,13 @@ final class Timers {
         if (blocked.count() > 0 && blocked.nextDeadline() <= now) {
             blocking.expireBlocked();
         }
+        engine.clientPause().expireIfDue(now);
+        engine.clientPause().serveReleased();
         if (now - lastExpiryCycleMillis >= 1000 / Math.max(1, config.hz.get())) {
             lastExpiryCycleMillis = now;
-            activeExpiry.cycle();
+            if (!engine.clientPause().active()) {
+                activeExpiry.cycle(); // a pause stops expiry too (Redis: isPausedActionsWithUpdate)
+            }
         }
         for (Cron c : crons) {
             if (now >= c.nextMillis) {

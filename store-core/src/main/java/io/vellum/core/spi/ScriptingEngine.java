@@ -18,6 +18,16 @@ public interface ScriptingEngine extends AutoCloseable {
     default void attach(Engine engine) {
     }
 
+    /**
+     * Whether a command may change the data or reach the log, as CLIENT PAUSE WRITE judges it
+     * (processCommand's is_may_replicate_command): the command's write and may-replicate
+     * flags, which for EVAL, EVALSHA and FCALL the script's or function's own flags replace
+     * (evalGetCommandFlags: a no-writes script does not write). Engine thread.
+     */
+    default boolean mayWriteOrReplicate(byte[][] argv, io.vellum.core.command.CommandSpec spec) {
+        return spec.isWrite() || spec.has(io.vellum.core.command.CommandFlag.MAY_REPLICATE);
+    }
+
     /** {@link #whileBusy}'s answer to QUIT (allow_busy): this +OK, then the connection closes. */
     byte[] QUIT_REPLY = "+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
