@@ -50,7 +50,18 @@ final class EvalCommands {
     }
 
     /* EVAL script numkeys [key ...] [arg ...], EVALSHA sha1 numkeys ..., and their _RO forms */
+    /**
+     * evalCommand and fcallCommandGeneric feed MONITOR themselves, before running, so that the
+     * script's commands appear after it (the command table flags them skip_monitor).
+     */
+    static void feedMonitors(CommandContext ctx) {
+        if (!ctx.isReplay() && !ctx.engine().monitors().isEmpty()) {
+            ctx.engine().monitors().feed(ctx.session(), ctx.db().id(), ctx.argv(), ctx.inScript());
+        }
+    }
+
     private void eval(CommandContext ctx, boolean bySha, boolean ro) {
+        feedMonitors(ctx);
         int numkeys = numkeys(ctx, null);
         switch (scripting.debug().intercept(ctx, bySha, scripting)) {
             case TAKEN -> {

@@ -36,6 +36,7 @@ final class FunctionCommands {
 
     /* FCALL function numkeys [key ...] [arg ...], FCALL_RO ... */
     private void fcall(CommandContext ctx, boolean ro) {
+        EvalCommands.feedMonitors(ctx);
         FunctionLibraries.Function f = libs().function(ctx.argString(1));
         if (f == null) {
             throw new CommandError("ERR Function not found");

@@ -139,6 +139,9 @@ public final class ClientCommands implements CommandGroup {
     static String line(Engine engine, Session s) {
         long now = engine.clock().wallMillis();
         StringBuilder flags = new StringBuilder();
+        if (s.isMonitor()) {
+            flags.append('O');
+        }
         boolean pubsub = PubSubSupport.inSubscribedMode(s);
         if (pubsub) {
             flags.append('P');

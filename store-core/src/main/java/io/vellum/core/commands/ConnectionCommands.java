@@ -77,6 +77,7 @@ public final class ConnectionCommands implements CommandGroup {
         Session s = ctx.session();
         s.endMulti();
         ctx.engine().resetSession(s);
+        ctx.engine().stopMonitoring(s);
         s.selectDb(0);
         s.setProtocol(2);
         s.setName("");

@@ -17,7 +17,8 @@ public final class ServerCommands implements CommandGroup {
                 .bind("flushdb", ServerCommands::flushdb)
                 .bind("flushall", ServerCommands::flushall)
                 .bind("time", ServerCommands::time)
-                .bind("shutdown", ServerCommands::shutdown);
+                .bind("shutdown", ServerCommands::shutdown)
+                .bind("monitor", ServerCommands::monitor);
     }
 
     /* DBSIZE */
@@ -113,5 +114,14 @@ public final class ServerCommands implements CommandGroup {
         ctx.reply().array(2);
         ctx.reply().bulk(Long.toString(Math.floorDiv(us, 1_000_000L)));
         ctx.reply().bulk(Long.toString(Math.floorMod(us, 1_000_000L)));
+    }
+
+    /* MONITOR */
+    static void monitor(CommandContext ctx) {
+        if (ctx.session().isMonitor()) {
+            return; // monitorCommand ignores it, without a reply
+        }
+        ctx.engine().startMonitoring(ctx.session());
+        ctx.reply().ok();
     }
 }

@@ -185,6 +185,8 @@ final class CommandDispatch {
             if (spec != null && spec.fullName().equals("exec")) {
                 // Redis's execCommandAbort, in or out of MULTI
                 reject = TransactionCommands.abortRejectedExec(engine, s, reject);
+                // execCommandAbort tells the monitors the transaction is over
+                engine.monitors().feed(s, s.db(), argv, false);
             }
             errorStats.record(reject);
             engine.errorsSeen = errorStats.total();
@@ -263,6 +265,10 @@ final class CommandDispatch {
         }
         if (engine.role() == Role.REPLICA && write) {
             return Errors.READONLY;
+        }
+        if (s.monitor && (write || spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE))) {
+            // a MONITOR client is one of Redis's replicas (CLIENT_SLAVE|CLIENT_MONITOR)
+            return "ERR Replica can't interact with the keyspace";
         }
         if (s.protocol() == 2 && PubSubSupport.inSubscribedMode(s)
                 && !PubSubSupport.allowedWhileSubscribed(spec)) {

@@ -72,6 +72,7 @@ public final class Engine implements AutoCloseable {
     private final WatchRegistry watches = new WatchRegistry();
     private final SlowLog slowLog;
     private final ClientPause clientPause = new ClientPause(this);
+    private final Monitors monitors = new Monitors(this);
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
     final UnitState unit = new UnitState();
@@ -228,6 +229,23 @@ public final class Engine implements AutoCloseable {
 
     public WatchRegistry watches() {
         return watches;
+    }
+
+    /** MONITOR's clients. Engine thread only. */
+    public Monitors monitors() {
+        return monitors;
+    }
+
+    /** MONITOR: {@code s} is sent every command run from now on (see {@link Monitors}). */
+    public void startMonitoring(Session s) {
+        s.monitor = true;
+        monitors.add(s);
+    }
+
+    /** RESET: {@code s} is no longer a monitor. */
+    public void stopMonitoring(Session s) {
+        s.monitor = false;
+        monitors.remove(s);
     }
 
     /** CLIENT PAUSE's state. Engine thread only. */
@@ -641,6 +659,11 @@ public final class Engine implements AutoCloseable {
         } else {
             // replayed units were logged where they first ran (Redis's AOF load skips call())
             countCall(spec, s, micros, failed, ctx.isReplay() ? null : ctx.loggedArgv(), ctx.inScript());
+        }
+        if (!monitors.isEmpty() && !ctx.isReplay() && !spec.has(io.vellum.core.command.CommandFlag.SKIP_MONITOR)
+                && !spec.has(io.vellum.core.command.CommandFlag.ADMIN)) {
+            // call()'s feed, after the command ran (EVAL and FCALL feed themselves before)
+            monitors.feed(s, ctx.db().id(), ctx.loggedArgv(), ctx.inScript());
         }
         watches.settle(keyspace);
     }

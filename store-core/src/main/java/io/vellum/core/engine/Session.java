@@ -53,6 +53,13 @@ public final class Session {
     boolean outputMarked;
     /** CLIENT REPLY OFF or SKIP drops the replies of the command running (not its pushes). */
     boolean repliesDiscarded;
+    /** MONITOR was sent: every command run is sent to it (Redis's CLIENT_MONITOR). */
+    boolean monitor;
+
+    public boolean isMonitor() {
+        return monitor;
+    }
+
     /** Its next command (first in {@link #pending()}) waits for a CLIENT PAUSE to end. */
     boolean postponed;
 

@@ -83,6 +83,7 @@ final class SessionRegistry {
         }
         s.pending().clear();
         engine.clientPause().forget(s);
+        engine.stopMonitoring(s);
         for (Consumer<Session> l : sessionClosedListeners) {
             l.accept(s);
         }
