@@ -56,8 +56,10 @@ final class MemoryCommands implements CommandGroup {
                 throw Errors.E_SYNTAX;
             }
         }
-        // dictFind, as Redis: a key past its expiry that is still there is measured too
-        Value v = ctx.db().peek(ctx.arg(2));
+        // Redis's dictFind would measure a key past its expiry that no read has deleted yet;
+        // Vellum's reads never delete (KnownDifferences LAZY_EXPIRY), so such a key reads as
+        // missing here as it does for every other read
+        Value v = ctx.db().lookupReadNoTouch(ctx.arg(2));
         if (v == null) {
             ctx.reply().nullBulk();
             return;
