@@ -71,6 +71,34 @@ class LuaErrorDiffTest extends DifferentialTest {
         sameError("return math.huge > 'x'");
     }
 
+    /** luaL_argerror's texts for the libraries' functions: the argument's position and the function's name. */
+    @Test
+    void libraryArgumentErrorsNameTheFunctionAndTheArgument() {
+        sameError("return string.sub(nil, 1)");
+        sameError("return string.rep('x', 'y')");
+        sameError("return ('x'):rep('y')");
+        sameError("return ('x'):rep()");
+        sameError("return ('a'):sub('x')");
+        sameError("return string.find('a', 'b', 'c')");
+        sameError("return string.byte(1, 'x')");
+        sameError("return string.upper()");
+        sameError("return string.gsub('x', 'x', true)");
+        sameError("return math.floor('x')");
+        sameError("return math.max()");
+        sameError("return math.sqrt(nil)");
+        sameError("return table.concat({}, {})");
+        sameError("return table.remove({}, 'x')");
+        sameError("return table.sort({3, 1, 2}, 1)");
+        sameError("return tostring()");
+        sameError("return type()");
+        sameError("return setmetatable(1, {})");
+        sameError("return ipairs(nil)");
+        sameError("return next(nil)");
+        sameError("return rawget(nil, 1)");
+        sameError("return select('x')");
+        sameError("local f = string.sub return f(nil)");
+    }
+
     @Test
     void tableKeys() {
         sameError("local t = {} t[nil] = 1");

@@ -81,7 +81,12 @@ record ErrorInfo(String msg, String source, int line, boolean ignoreStats) {
         String described = m.substring(site + 2);
         int kindEnd = described.indexOf(ErrorSite.KIND_END);
         if (kindEnd > 0 && own.startsWith(described.substring(0, kindEnd))) {
-            return described.substring(kindEnd + 1);
+            String text = described.substring(kindEnd + 1);
+            if (BadArgument.isCallSite(text)) {
+                String rewritten = BadArgument.rewrite(own, text);
+                return rewritten != null ? rewritten : LuaMessages.to51(own);
+            }
+            return text;
         }
         return LuaMessages.to51(own);
     }

@@ -54,7 +54,11 @@ public final class ErrorSite {
         int c = Lua.GETARG_C(i);
         if (op == Lua.OP_CALL || op == Lua.OP_TAILCALL) {
             LuaValue f = stack[a];
-            return f.isfunction() || hasMeta(f, "__call") ? null : kind("attempt to call") + typeError(p, pc, a, f, "call");
+            if (f.isfunction() || hasMeta(f, "__call")) {
+                // the called function raised it: for its "bad argument", who was called with what
+                return kind("bad argument") + BadArgument.callSite(objName(p, pc, a), stack, a, b);
+            }
+            return kind("attempt to call") + typeError(p, pc, a, f, "call");
         }
         if (op == Lua.OP_GETTABLE || op == Lua.OP_SELF) {
             LuaValue t = stack[b];

@@ -255,9 +255,13 @@ final class LuaSandbox {
                 return t;
             }
         });
-        g.set("tostring", new OneArgFunction() {
+        g.set("tostring", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue v) {
+            public Varargs invoke(Varargs args) {
+                if (args.narg() == 0) {
+                    throw io.vellum.scripting.lib.Lua51.argError(1, "tostring", "value expected");
+                }
+                LuaValue v = args.arg1();
                 if ((v.istable() || v.isfunction() || v.isthread() || v.isuserdata())
                         && v.metatag(LuaValue.TOSTRING).isnil()) {
                     Integer id = ids.computeIfAbsent(v, x -> ids.size() + 1);
