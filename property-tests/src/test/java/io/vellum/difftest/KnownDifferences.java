@@ -135,6 +135,11 @@ import java.util.List;
  *       errors and its nil for a missing key are, and the estimate grows with the value.
  *       MEMORY STATS, DOCTOR, MALLOC-STATS and PURGE are about an allocator Vellum does not
  *       have and answer the unknown-subcommand error; MEMORY HELP lists only USAGE.</li>
+ *   <li><b>ACL_DEFAULT_USER</b> — Vellum has one user, "default", with every permission and
+ *       requirepass as its password, as a Redis without ACL rules has. ACL WHOAMI, USERS, LIST,
+ *       GETUSER, CAT, GENPASS and DRYRUN answer as Redis does for that user; SETUSER, DELUSER,
+ *       LOAD, SAVE and LOG are not built (unknown subcommand), and ACL HELP lists only what is.
+ *       ACL CAT of a category lists the commands Vellum has, its own VELLUM.PSYNC among them.</li>
  * </ol>
  *
  * <p>No difference between 7.2 and 7.0 was found for the key and expiry commands (their

@@ -188,6 +188,27 @@ public final class CommandTable {
         return out;
     }
 
+    /**
+     * Every command that has a handler or a subcommand with one, each followed by its bound
+     * subcommands (ACL CAT lists containers and subcommands under their own categories).
+     */
+    public List<CommandSpec> allBoundWithContainers() {
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec s : all.values()) {
+            List<CommandSpec> subs = new ArrayList<>();
+            for (CommandSpec sub : s.subcommands()) {
+                if (sub.handler() != null) {
+                    subs.add(sub);
+                }
+            }
+            if (s.handler() != null || !subs.isEmpty()) {
+                out.add(s);
+                out.addAll(subs);
+            }
+        }
+        return out;
+    }
+
     /** Every command and subcommand that has a handler, for INFO commandstats. */
     public List<CommandSpec> allBound() {
         List<CommandSpec> out = new ArrayList<>();

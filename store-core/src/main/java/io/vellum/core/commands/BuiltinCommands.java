@@ -32,6 +32,7 @@ public final class BuiltinCommands {
                 new PubSubCommands(),
                 new ClusterCommands(),
                 new MemoryCommands(),
-                new SlowLogCommands());
+                new SlowLogCommands(),
+                new AclCommands());
     }
 }
