@@ -402,7 +402,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
         }
         if (run != null && !run.busy && engine != null && pastThreshold(run)) {
             // first the batch's earlier replies, then -BUSY for everyone else
-            engine.releaseBeforeBusy(run.ctx.session());
+            engine.busyScripts().releaseBefore(run.ctx.session());
             run.busy = true;
         }
         if (run != null && run.busy) {
@@ -415,7 +415,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
                 // running on a network thread: its connections get -BUSY, SCRIPT KILL gets in
                 engine.serveWhileBusy();
                 // commands that reached the inbox before the script turned busy get theirs too
-                engine.answerWaitingWhileBusy(run.ctx.session());
+                engine.busyScripts().answerWaiting(run.ctx.session());
             }
             if (run.killed) {
                 throw new ScriptError.Killed(LuaReplySink.errorTable(KILLED, false));

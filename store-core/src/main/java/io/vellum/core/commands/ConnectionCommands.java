@@ -77,7 +77,7 @@ public final class ConnectionCommands implements CommandGroup {
         Session s = ctx.session();
         s.endMulti();
         ctx.engine().resetSession(s);
-        ctx.engine().stopMonitoring(s);
+        ctx.engine().monitors().stop(s);
         s.selectDb(0);
         s.setProtocol(2);
         s.setName("");

@@ -121,7 +121,7 @@ public final class ServerCommands implements CommandGroup {
         if (ctx.session().isMonitor()) {
             return; // monitorCommand ignores it, without a reply
         }
-        ctx.engine().startMonitoring(ctx.session());
+        ctx.engine().monitors().start(ctx.session());
         ctx.reply().ok();
     }
 }

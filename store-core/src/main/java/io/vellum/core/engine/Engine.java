@@ -236,18 +236,6 @@ public final class Engine implements AutoCloseable {
         return monitors;
     }
 
-    /** MONITOR: {@code s} is sent every command run from now on (see {@link Monitors}). */
-    public void startMonitoring(Session s) {
-        s.monitor = true;
-        monitors.add(s);
-    }
-
-    /** RESET: {@code s} is no longer a monitor. */
-    public void stopMonitoring(Session s) {
-        s.monitor = false;
-        monitors.remove(s);
-    }
-
     /** CLIENT PAUSE's state. Engine thread only. */
     public ClientPause clientPause() {
         return clientPause;
@@ -495,22 +483,9 @@ public final class Engine implements AutoCloseable {
         loop.serveWhileBusy();
     }
 
-    /**
-     * The script {@code running} runs has just turned busy: commits and sends what the batch
-     * did before it (see {@link EngineLoop#releaseAllBut}). Called by the thread running it.
-     */
-    public void releaseBeforeBusy(Session running) {
-        loop.releaseAllBut(running);
-    }
-
-    /**
-     * While a script is busy: answers the commands that wait in the inbox as the network
-     * layer answers new ones ({@link io.vellum.core.spi.ScriptingEngine#whileBusy}). Called by
-     * the thread running the script, now and then.
-     */
-    public void answerWaitingWhileBusy(Session running) {
-        io.vellum.core.spi.ScriptingEngine scripting = scripting();
-        loop.answerWhileBusy(running, (s, argv) -> scripting.whileBusy(s, argv, resolve(argv)));
+    /** What the thread running a busy script does for the others (see {@link BusyScripts}). */
+    public BusyScripts busyScripts() {
+        return new BusyScripts(this, loop);
     }
 
     /** Runs {@code task} on the engine thread and returns its result. */
@@ -660,11 +635,7 @@ public final class Engine implements AutoCloseable {
             // replayed units were logged where they first ran (Redis's AOF load skips call())
             countCall(spec, s, micros, failed, ctx.isReplay() ? null : ctx.loggedArgv(), ctx.inScript());
         }
-        if (!monitors.isEmpty() && !ctx.isReplay() && !spec.has(io.vellum.core.command.CommandFlag.SKIP_MONITOR)
-                && !spec.has(io.vellum.core.command.CommandFlag.ADMIN)) {
-            // call()'s feed, after the command ran (EVAL and FCALL feed themselves before)
-            monitors.feed(s, ctx.db().id(), ctx.loggedArgv(), ctx.inScript());
-        }
+        monitors.afterCall(spec, ctx);
         watches.settle(keyspace);
     }
 

@@ -25,12 +25,24 @@ public final class Monitors {
         return monitors.isEmpty();
     }
 
-    void add(Session s) {
+    /** MONITOR: {@code s} is sent every command run from now on. */
+    public void start(Session s) {
+        s.monitor = true;
         monitors.add(s);
     }
 
-    void remove(Session s) {
+    /** RESET, or the connection closed: {@code s} is no longer a monitor. */
+    public void stop(Session s) {
+        s.monitor = false;
         monitors.remove(s);
+    }
+
+    /** call()'s feed, after the command ran (EVAL and FCALL feed themselves before, see the class comment). */
+    void afterCall(io.vellum.core.command.CommandSpec spec, CommandContext ctx) {
+        if (!monitors.isEmpty() && !ctx.isReplay() && !spec.has(io.vellum.core.command.CommandFlag.SKIP_MONITOR)
+                && !spec.has(io.vellum.core.command.CommandFlag.ADMIN)) {
+            feed(ctx.session(), ctx.db().id(), ctx.loggedArgv(), ctx.inScript());
+        }
     }
 
     /** Sends {@code argv}, run by {@code s} in database {@code db}, to every monitor. */

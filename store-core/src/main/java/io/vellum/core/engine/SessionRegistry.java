@@ -83,7 +83,7 @@ final class SessionRegistry {
         }
         s.pending().clear();
         engine.clientPause().forget(s);
-        engine.stopMonitoring(s);
+        engine.monitors().stop(s);
         for (Consumer<Session> l : sessionClosedListeners) {
             l.accept(s);
         }
