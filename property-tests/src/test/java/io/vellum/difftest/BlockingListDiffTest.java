@@ -25,6 +25,52 @@ class BlockingListDiffTest extends CollectionDiffTest {
         }
     }
 
+    /**
+     * INFO's 7.2 fields total_blocking_keys and total_blocking_keys_on_nokey (KnownDifferences
+     * INFO_72: the oracle has neither): the keys clients wait on, and those an XREADGROUP
+     * waits on. Redis's blocked_clients is compared too.
+     */
+    @Test
+    void blockingKeyCounts() {
+        int port = VellumTarget.get().port();
+        both("DEL", "bk1", "bk2", "bk3", "bks");
+        both("XGROUP", "CREATE", "bks", "g", "$", "MKSTREAM");
+        try (RawClient a = new RawClient("127.0.0.1", port); RawClient b = new RawClient("127.0.0.1", port);
+             RawClient c = new RawClient("127.0.0.1", port); RawClient d = new RawClient("127.0.0.1", port)) {
+            a.send(RawClient.encode(RawClient.argv("BLPOP", "bk1", "0")));
+            b.send(RawClient.encode(RawClient.argv("BLPOP", "bk1", "bk2", "0")));
+            c.send(RawClient.encode(RawClient.argv("BRPOP", "bk3", "0")));
+            d.send(RawClient.encode(RawClient.argv("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "bks", ">")));
+            String info = "";
+            for (int i = 0; i < 100 && !info.contains("blocked_clients:4"); i++) {
+                info = vellum.call("INFO", "clients").node().scalarText();
+                sleepMillis(20);
+            }
+            assertEquals(true, info.contains("blocked_clients:4\r\n"), info);
+            assertEquals(true, info.contains("total_blocking_keys:4\r\n"), info);
+            assertEquals(true, info.contains("total_blocking_keys_on_nokey:1\r\n"), info);
+            vellum.call("LPUSH", "bk1", "x", "y");
+            a.read();
+            b.read();
+            vellum.call("RPUSH", "bk3", "z");
+            c.read();
+            vellum.call("XADD", "bks", "*", "f", "v");
+            d.read();
+            info = vellum.call("INFO", "clients").node().scalarText();
+            assertEquals(true, info.contains("total_blocking_keys:0\r\n"), info);
+            assertEquals(true, info.contains("total_blocking_keys_on_nokey:0\r\n"), info);
+        }
+        both("DEL", "bks");
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void eachCommandIsServedByAPushFromAnotherConnection() {
         a = connectBoth();

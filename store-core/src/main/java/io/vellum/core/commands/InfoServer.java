@@ -88,8 +88,8 @@ final class InfoServer {
                 .put("watching_clients", watching)
                 .put("clients_in_timeout_table", engine.blockedClients())
                 .put("total_watched_keys", engine.watches().watchedKeys())
-                .put("total_blocking_keys", 0)
-                .put("total_blocking_keys_on_nokey", 0);
+                .put("total_blocking_keys", engine.blockingKeys()[0])
+                .put("total_blocking_keys_on_nokey", engine.blockingKeys()[1]);
     }
 
     static void memory(Engine engine, InfoSection s) {

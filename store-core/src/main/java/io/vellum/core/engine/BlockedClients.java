@@ -105,6 +105,28 @@ public final class BlockedClients {
         count--;
     }
 
+    /** INFO's total_blocking_keys: the keys clients wait on. */
+    int keyCount() {
+        return byKey.size();
+    }
+
+    /**
+     * INFO's total_blocking_keys_on_nokey: the keys an XREADGROUP waits on, which 7.2 wakes
+     * when the key is deleted too (blocked.c: unblock_on_nokey).
+     */
+    int keysWaitedOnUntilDeleted() {
+        int n = 0;
+        for (ArrayDeque<Blocked> q : byKey.values()) {
+            for (Blocked b : q) {
+                if (io.vellum.core.util.Text.eqIgnoreCase(b.argv[0], "xreadgroup")) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     /** A key changed; if clients wait on it, it becomes ready. */
     void signal(int db, byte[] key) {
         if (byKey.isEmpty()) {

@@ -378,6 +378,11 @@ public final class Engine implements AutoCloseable {
         return blocked.count() + clientPause.postponedCount();
     }
 
+    /** INFO's total_blocking_keys and total_blocking_keys_on_nokey. */
+    public int[] blockingKeys() {
+        return new int[] {blocked.keyCount(), blocked.keysWaitedOnUntilDeleted()};
+    }
+
     /** Open client sessions (engine thread). */
     public Collection<Session> sessions() {
         return sessions.sessions();
