@@ -41,12 +41,8 @@ class BlockingListDiffTest extends CollectionDiffTest {
             b.send(RawClient.encode(RawClient.argv("BLPOP", "bk1", "bk2", "0")));
             c.send(RawClient.encode(RawClient.argv("BRPOP", "bk3", "0")));
             d.send(RawClient.encode(RawClient.argv("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "bks", ">")));
-            String info = "";
-            for (int i = 0; i < 100 && !info.contains("blocked_clients:4"); i++) {
-                info = vellum.call("INFO", "clients").node().scalarText();
-                sleepMillis(20);
-            }
-            assertEquals(true, info.contains("blocked_clients:4\r\n"), info);
+            assertEquals("blocked_clients:4", awaitBlockedClients(vellum, 4));
+            String info = vellum.call("INFO", "clients").node().scalarText();
             assertEquals(true, info.contains("total_blocking_keys:4\r\n"), info);
             assertEquals(true, info.contains("total_blocking_keys_on_nokey:1\r\n"), info);
             vellum.call("LPUSH", "bk1", "x", "y");
@@ -61,14 +57,6 @@ class BlockingListDiffTest extends CollectionDiffTest {
             assertEquals(true, info.contains("total_blocking_keys_on_nokey:0\r\n"), info);
         }
         both("DEL", "bks");
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test

@@ -1,10 +1,7 @@
 package io.vellum.difftest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,33 +25,6 @@ class ClientPauseDiffTest extends DifferentialTest {
         return new RawClient("127.0.0.1", port);
     }
 
-    /** INFO clients' blocked_clients, waited for (as wait_for_blocked_clients_count) until it is {@code n}. */
-    private static String blockedClients(RawClient c, int n) {
-        String seen = "";
-        for (int i = 0; i < 100; i++) {
-            String info = c.call("INFO", "clients").node().scalarText();
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith("blocked_clients:")) {
-                    seen = line;
-                }
-            }
-            if (seen.equals("blocked_clients:" + n)) {
-                break;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return seen;
-    }
-
-    private void sameTranscript(IntFunction<List<String>> scenario) {
-        assertEquals(String.join("\n", scenario.apply(RedisOracle.get().port())),
-                String.join("\n", scenario.apply(VellumTarget.get().port())));
-    }
-
     @Test
     void writePauseHoldsWritesAndLetsReadsThrough() {
         sameTranscript(port -> {
@@ -68,7 +38,7 @@ class ClientPauseDiffTest extends DifferentialTest {
                 w.send(RawClient.encode(RawClient.argv("SET", "pz:foo", "bar")));
                 p.send(RawClient.encode(RawClient.argv("PFCOUNT", "pz:hll")));
                 s.send(RawClient.encode(RawClient.argv("PUBLISH", "pz:ch", "m")));
-                out.add(blockedClients(r, 3));
+                out.add(awaitBlockedClients(r, 3));
                 out.add(r.call("GET", "pz:foo").text()); // the paused SET has not run
                 out.add(r.call("SET", "pz:foo").text()); // an arity error answers at once
                 out.add(r.call("CLIENT", "UNPAUSE").text());
@@ -76,7 +46,7 @@ class ClientPauseDiffTest extends DifferentialTest {
                 out.add(p.read().text());
                 out.add(s.read().text());
                 out.add(r.call("GET", "pz:foo").text());
-                out.add(blockedClients(r, 0));
+                out.add(awaitBlockedClients(r, 0));
             }
             return out;
         });
@@ -92,7 +62,7 @@ class ClientPauseDiffTest extends DifferentialTest {
                 w.send(RawClient.encode(RawClient.argv("INCR", "pz:n")));
                 w.send(RawClient.encode(RawClient.argv("GET", "pz:n")));
                 w.send(RawClient.encode(RawClient.argv("INCR", "pz:n")));
-                out.add(blockedClients(r, 1));
+                out.add(awaitBlockedClients(r, 1));
                 out.add(r.call("CLIENT", "UNPAUSE").text());
                 out.add(w.read().text());
                 out.add(w.read().text());
@@ -127,7 +97,7 @@ class ClientPauseDiffTest extends DifferentialTest {
                 b.send(RawClient.encode(RawClient.argv("EVAL", "#!lua\nreturn 2", "0")));
                 c.send(RawClient.encode(RawClient.argv("FCALL", "pzrw", "0")));
                 m.send(RawClient.encode(RawClient.argv("EXEC")));
-                out.add(blockedClients(r, 4));
+                out.add(awaitBlockedClients(r, 4));
                 out.add(r.call("GET", "pz:x").text());
                 out.add(r.call("CLIENT", "UNPAUSE").text());
                 out.add(a.read().text());
@@ -170,11 +140,7 @@ class ClientPauseDiffTest extends DifferentialTest {
                 out.add(r.call("CLIENT", "PAUSE", "50000", "WRITE").text());
                 out.add(r.call("EXEC").text());
                 String before = expired(r);
-                try {
-                    Thread.sleep(400);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                sleep(400);
                 out.add(r.call("GET", "pz:e").text()); // logically expired
                 out.add(String.valueOf(expired(r).equals(before))); // but not deleted while paused
             }

@@ -117,4 +117,41 @@ public abstract class DifferentialTest {
         }
         return sb.toString().trim();
     }
+
+    /**
+     * Runs {@code scenario} (given a server's port, it returns what it saw) on Redis, then on
+     * Vellum, and compares the transcripts: for sequences across several connections.
+     */
+    protected static void sameTranscript(java.util.function.IntFunction<List<String>> scenario) {
+        assertEquals(String.join("\n", scenario.apply(RedisOracle.get().port())),
+                String.join("\n", scenario.apply(VellumTarget.get().port())));
+    }
+
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * INFO clients' blocked_clients line, once it reads {@code n} (waited for up to 5 s, as
+     * Redis's wait_for_blocked_clients_count); the last line read otherwise.
+     */
+    protected static String awaitBlockedClients(RawClient c, int n) {
+        String seen = "";
+        for (int i = 0; i < 100; i++) {
+            for (String line : c.call("INFO", "clients").node().scalarText().split("\r\n")) {
+                if (line.startsWith("blocked_clients:")) {
+                    seen = line;
+                }
+            }
+            if (seen.equals("blocked_clients:" + n)) {
+                break;
+            }
+            sleep(50);
+        }
+        return seen;
+    }
 }

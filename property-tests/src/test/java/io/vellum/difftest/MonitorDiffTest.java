@@ -1,11 +1,9 @@
 package io.vellum.difftest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,11 +23,6 @@ class MonitorDiffTest extends DifferentialTest {
         String db = line.substring(line.indexOf('[') + 1, line.indexOf(' ', line.indexOf('[')));
         String who = line.contains(" lua] ") ? "lua" : "client";
         return "[" + db + " " + who + "] " + line.substring(line.indexOf("] ") + 2);
-    }
-
-    private void sameTranscript(IntFunction<List<String>> scenario) {
-        assertEquals(String.join("\n", scenario.apply(RedisOracle.get().port())),
-                String.join("\n", scenario.apply(VellumTarget.get().port())));
     }
 
     @Test

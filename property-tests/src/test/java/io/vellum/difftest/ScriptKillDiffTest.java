@@ -32,14 +32,6 @@ class ScriptKillDiffTest extends DifferentialTest {
         both("CONFIG", "SET", "busy-reply-threshold", "5000");
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Starts {@code script} on a connection of its own, waits until the server says BUSY, returns the reply texts. */
     /** Milliseconds from sending SCRIPT KILL to the script's caller getting its reply, of the last run. */
     private long lastKillMillis;

@@ -35,14 +35,6 @@ class TransactionDiffTest extends DifferentialTest {
         org.junit.jupiter.api.Assertions.assertEquals(r.text(), v.text(), "other: " + String.join(" ", cmd));
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Test
     void execAndDiscardWithoutMulti() {
         same("EXEC");

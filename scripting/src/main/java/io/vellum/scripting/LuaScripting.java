@@ -425,7 +425,7 @@ public final class LuaScripting implements ScriptingEngine, io.vellum.core.spi.S
 
     @Override
     public boolean mayWriteOrReplicate(byte[][] argv, io.vellum.core.command.CommandSpec spec) {
-        boolean declared = spec.isWrite() || spec.has(io.vellum.core.command.CommandFlag.MAY_REPLICATE);
+        boolean declared = spec.mayWriteOrReplicate();
         int flags;
         switch (spec.fullName()) {
             case "eval" -> {

@@ -245,11 +245,11 @@ final class RedisApi {
             return "This Redis command is not allowed from script";
         }
         boolean write = spec.isWrite();
-        if (run.debuggerRefusal != null && (write || spec.has(CommandFlag.MAY_REPLICATE)
+        if (run.debuggerRefusal != null && (spec.mayWriteOrReplicate()
                 || spec.def().getTipsList().contains("nondeterministic_output"))) {
             return run.debuggerRefusal;
         }
-        if (run.readOnly && (write || spec.has(CommandFlag.MAY_REPLICATE))) {
+        if (run.readOnly && spec.mayWriteOrReplicate()) {
             return "Write commands are not allowed from read-only scripts.";
         }
         if (!write || run.wroteDirty || ctx.isReplay()) {

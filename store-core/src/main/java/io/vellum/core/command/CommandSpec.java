@@ -99,6 +99,14 @@ public final class CommandSpec {
         return flags.contains(CommandFlag.WRITE);
     }
 
+    /**
+     * Write or may-replicate (processCommand's is_may_replicate_command): what read-only
+     * scripts refuse and CLIENT PAUSE WRITE holds.
+     */
+    public boolean mayWriteOrReplicate() {
+        return isWrite() || flags.contains(CommandFlag.MAY_REPLICATE);
+    }
+
     public CommandHandler handler() {
         return handler;
     }

@@ -211,17 +211,8 @@ public final class CommandTable {
 
     /** Every command and subcommand that has a handler, for INFO commandstats. */
     public List<CommandSpec> allBound() {
-        List<CommandSpec> out = new ArrayList<>();
-        for (CommandSpec s : all.values()) {
-            if (s.handler() != null) {
-                out.add(s);
-            }
-            for (CommandSpec sub : s.subcommands()) {
-                if (sub.handler() != null) {
-                    out.add(sub);
-                }
-            }
-        }
+        List<CommandSpec> out = allBoundWithContainers();
+        out.removeIf(s -> s.handler() == null);
         return out;
     }
 

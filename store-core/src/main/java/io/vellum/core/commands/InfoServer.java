@@ -67,6 +67,7 @@ final class InfoServer {
     }
 
     static void clients(Engine engine, InfoSection s) {
+        int[] blockingKeys = engine.blockingKeys();
         int pubsub = 0;
         int watching = 0;
         for (Session c : engine.sessions()) {
@@ -88,8 +89,8 @@ final class InfoServer {
                 .put("watching_clients", watching)
                 .put("clients_in_timeout_table", engine.blockedClients())
                 .put("total_watched_keys", engine.watches().watchedKeys())
-                .put("total_blocking_keys", engine.blockingKeys()[0])
-                .put("total_blocking_keys_on_nokey", engine.blockingKeys()[1]);
+                .put("total_blocking_keys", blockingKeys[0])
+                .put("total_blocking_keys_on_nokey", blockingKeys[1]);
     }
 
     static void memory(Engine engine, InfoSection s) {

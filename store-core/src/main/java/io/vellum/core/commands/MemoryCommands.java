@@ -76,7 +76,7 @@ final class MemoryCommands implements CommandGroup {
         return (n + 7) & ~7L;
     }
 
-    static long valueBytes(Value v, long samples) {
+    private static long valueBytes(Value v, long samples) {
         if (v instanceof StringValue s) {
             return OBJECT + ARRAY + align(s.length());
         }

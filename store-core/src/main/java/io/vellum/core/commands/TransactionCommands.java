@@ -124,7 +124,7 @@ public final class TransactionCommands implements CommandGroup {
     /** {@link #abortRejectedExec} for EXEC refused with -BUSY: the error text to reply. */
     public static String abortExecWhileBusy(io.vellum.core.engine.Engine engine, Session s, String reason) {
         s.endMulti();
-        engine.execute(() -> engine.watches().unwatchAll(s));
+        unwatchOnEngine(engine, s);
         return execAbortText(reason);
     }
 
@@ -134,8 +134,12 @@ public final class TransactionCommands implements CommandGroup {
             return "ERR DISCARD without MULTI";
         }
         s.endMulti();
-        engine.execute(() -> engine.watches().unwatchAll(s));
+        unwatchOnEngine(engine, s);
         return null;
+    }
+
+    private static void unwatchOnEngine(io.vellum.core.engine.Engine engine, Session s) {
+        engine.execute(() -> engine.watches().unwatchAll(s));
     }
 
     /* WATCH key [key ...] */

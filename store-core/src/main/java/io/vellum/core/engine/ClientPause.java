@@ -1,6 +1,5 @@
 package io.vellum.core.engine;
 
-import io.vellum.core.command.CommandFlag;
 import io.vellum.core.command.CommandSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class ClientPause {
         if (scripting != null) {
             return scripting.mayWriteOrReplicate(argv, spec);
         }
-        return spec.isWrite() || spec.has(CommandFlag.MAY_REPLICATE);
+        return spec.mayWriteOrReplicate();
     }
 
     /** The command waits at the head of its session's queue. */

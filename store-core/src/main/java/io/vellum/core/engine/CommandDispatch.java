@@ -266,7 +266,7 @@ final class CommandDispatch {
         if (engine.role() == Role.REPLICA && write) {
             return Errors.READONLY;
         }
-        if (s.monitor && (write || spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MAY_REPLICATE))) {
+        if (s.monitor && (spec.mayWriteOrReplicate() || spec.has(CommandFlag.READONLY))) {
             // a MONITOR client is one of Redis's replicas (CLIENT_SLAVE|CLIENT_MONITOR)
             return "ERR Replica can't interact with the keyspace";
         }

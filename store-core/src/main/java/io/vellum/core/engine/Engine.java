@@ -73,6 +73,7 @@ public final class Engine implements AutoCloseable {
     private final SlowLog slowLog;
     private final ClientPause clientPause = new ClientPause(this);
     private final Monitors monitors = new Monitors(this);
+    private final BusyScripts busyScripts;
     private final BlockedClients blocked = new BlockedClients();
     private final PubSubRegistry pubSub = new PubSubRegistry(this);
     final UnitState unit = new UnitState();
@@ -186,6 +187,7 @@ public final class Engine implements AutoCloseable {
         this.replayer = new RecordReplayer(this, clock, blocking);
         this.timers = new Timers(this, config, clock, blocked, blocking, activeExpiry, startMillis);
         this.loop = new EngineLoop(this, clock, timers);
+        this.busyScripts = new BusyScripts(this, loop);
         this.dispatch = new CommandDispatch(this, loop, table, config, clock, errorStats, scripting);
         // a closed or RESET connection loses its subscriptions without being told
         this.sessions = new SessionRegistry(this, config, clock, loop, watches, blocked);
@@ -490,7 +492,7 @@ public final class Engine implements AutoCloseable {
 
     /** What the thread running a busy script does for the others (see {@link BusyScripts}). */
     public BusyScripts busyScripts() {
-        return new BusyScripts(this, loop);
+        return busyScripts;
     }
 
     /** Runs {@code task} on the engine thread and returns its result. */

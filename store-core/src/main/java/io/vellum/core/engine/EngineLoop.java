@@ -397,23 +397,15 @@ final class EngineLoop {
 
     /** Releases the batch: commit the log once, then send every reply written. */
     void endBatch() {
-        commitBatchLog();
-        for (int i = 0; i < withOutput.size(); i++) {
-            Session s = withOutput.get(i);
-            s.outputMarked = false;
-            s.connection().flush();
-            if (s.closeAfterReply()) {
-                s.connection().closeAfterFlush();
-            }
-        }
-        withOutput.clear();
+        releaseAllBut(null);
     }
 
     /**
-     * A script turned busy: what the batch did before it is committed and its replies sent
-     * (Redis's processEventsWhileBlocked runs beforeSleep: the AOF flush, then the writes),
-     * so that a -BUSY reply from now on never overtakes one of them. The script's own session
-     * keeps its replies: its unit is under way, and its other commands wait for it anyway.
+     * Commits the batch's log and sends every reply written but {@code running}'s (null: all).
+     * With a session, a script of its has turned busy: what the batch did before it is sent
+     * (Redis's processEventsWhileBlocked runs beforeSleep: the AOF flush, then the writes), so
+     * that a -BUSY reply from now on never overtakes one of them; the script's session keeps
+     * its replies, as its unit is under way and its other commands wait for it anyway.
      */
     void releaseAllBut(Session running) {
         commitBatchLog();

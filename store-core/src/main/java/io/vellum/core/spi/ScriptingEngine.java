@@ -25,7 +25,7 @@ public interface ScriptingEngine extends AutoCloseable {
      * (evalGetCommandFlags: a no-writes script does not write). Engine thread.
      */
     default boolean mayWriteOrReplicate(byte[][] argv, io.vellum.core.command.CommandSpec spec) {
-        return spec.isWrite() || spec.has(io.vellum.core.command.CommandFlag.MAY_REPLICATE);
+        return spec.mayWriteOrReplicate();
     }
 
     /** {@link #whileBusy}'s answer to QUIT (allow_busy): this +OK, then the connection closes. */
